@@ -1,0 +1,76 @@
+"""The case input contract (DESIGN.md "Case input"): what an officer or a system submits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .rules_model import Amount
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Party(_Model):
+    """The party punished."""
+
+    kind: Literal["individual", "organization"]
+    age: int | None = Field(default=None, ge=0, le=150, description="individuals; absent = adult")
+    name: str | None = None
+
+
+class Actual(_Model):
+    """What was actually decided (for replay)."""
+
+    outcome: Literal["penalty", "no_penalty"]
+    fine: Amount | None = None
+    tier: Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum"] | None = None
+    duties: tuple[str, ...] | None = None
+    officer: str | None = None
+    unit: str | None = None
+
+
+class ViolationItem(_Model):
+    """One violation of a multi-violation case."""
+
+    violation: str
+    facts: dict[str, Any] = Field(default_factory=dict)
+
+
+class Case(_Model):
+    """A case to evaluate.
+
+    Give either ``violation`` + ``facts`` or ``violations`` (+ ``same_act``).
+    ``expect`` is for golden cases and is never read by the engine.
+    """
+
+    case_id: str = Field(min_length=1)
+    violation: str | None = None
+    occurred_on: dt.date
+    discovered_on: dt.date | None = None
+    decided_on: dt.date | None = None
+    party: Party
+    facts: dict[str, Any] = Field(default_factory=dict)
+    violations: tuple[ViolationItem, ...] | None = None
+    same_act: bool | None = None
+    actual: Actual | None = None
+    expect: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Case:
+        if self.violations is None and self.violation is None:
+            raise ValueError("give 'violation' (with 'facts') or 'violations'")
+        if self.violations is not None and (self.violation is not None or self.facts):
+            raise ValueError("give either 'violation'/'facts' or 'violations', not both")
+        if self.discovered_on is not None and self.discovered_on < self.occurred_on:
+            raise ValueError("'discovered_on' is before 'occurred_on'")
+        if self.decided_on is not None and self.decided_on < self.occurred_on:
+            raise ValueError("'decided_on' is before 'occurred_on'")
+        return self
+
+
+__all__ = ["Actual", "Case", "Decimal", "Party", "ViolationItem"]

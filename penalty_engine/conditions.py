@@ -1,0 +1,208 @@
+"""Conditions in CEL: compiled once, type-checked on typed samples, traced clause by clause.
+
+A condition is one CEL expression or an ``all:`` / ``any:`` list of conditions. Every leaf
+expression is a *clause*. All clauses of one rule version are compiled into a single CEL program
+that returns the list of their results (one call per decision); if that call fails, the
+clauses are run one by one to name the one that failed. See docs/adr/0001-cel-conditions.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import cel
+
+from .errors import EvaluationError, RuleError, suggest
+from .rules_model import AllOf, AnyOf, Condition, FactSpec, FactType
+
+PARTY = "party"
+RESERVED = {
+    "party", "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
+    "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
+}
+
+
+def cel_value(spec: FactSpec, value: Any) -> Any:
+    """The CEL value of a validated fact: money and numbers reach CEL as doubles.
+
+    Comparisons stay exact because amounts are validated to at most two decimals and stay far
+    below 2**53, and rounding to the nearest double preserves order. CEL never computes an
+    amount (DESIGN.md, Conditions).
+    """
+    if spec.type in (FactType.money, FactType.number):
+        assert isinstance(value, Decimal)
+        return float(value)  # CEL boundary only; amounts stay Decimal in the engine
+    return value
+
+
+def sample_activations(facts: Mapping[str, FactSpec]) -> list[dict[str, Any]]:
+    """Typed sample cases (low and high values, both party kinds) for load-time checks."""
+    low: dict[str, Any] = {}
+    high: dict[str, Any] = {}
+    for name, spec in facts.items():
+        if spec.type is FactType.bool:
+            low[name], high[name] = False, True
+        elif spec.type is FactType.enum:
+            assert spec.values
+            low[name], high[name] = spec.values[0], spec.values[-1]
+        else:
+            lo = spec.min if spec.min is not None else Decimal(0)
+            hi = spec.max if spec.max is not None else lo + Decimal(100000)
+            if spec.type is FactType.int:
+                low[name], high[name] = int(lo), int(hi)
+            else:
+                low[name], high[name] = cel_value(spec, lo), cel_value(spec, hi)
+    return [
+        {**low, PARTY: {"kind": "individual", "age": 30, "age_given": True}},
+        {**high, PARTY: {"kind": "organization"}},
+        {**high, PARTY: {"kind": "individual", "age": 15, "age_given": True}},
+        {**low, PARTY: {"kind": "organization"}},
+    ]
+
+
+def leaves(cond: Condition) -> list[str]:
+    """The CEL clauses of a condition, in order."""
+    if isinstance(cond, str):
+        return [cond]
+    items = cond.all if isinstance(cond, AllOf) else cond.any
+    return [leaf for sub in items for leaf in leaves(sub)]
+
+
+@dataclass(frozen=True)
+class ClauseResult:
+    source: str
+    value: bool
+    reads: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    """A condition whose leaves are indices into the version's clause table."""
+
+    tree: Any  # int (clause index) | ("all" | "any", tuple[tree, ...])
+
+    def holds(self, results: Sequence[bool]) -> bool:
+        return _holds(self.tree, results)
+
+    def clause_indices(self) -> list[int]:
+        out: list[int] = []
+        _collect(self.tree, out)
+        return out
+
+
+def _holds(tree: Any, results: Sequence[bool]) -> bool:
+    if isinstance(tree, int):
+        return results[tree]
+    op, items = tree
+    if op == "all":
+        return all(_holds(t, results) for t in items)
+    return any(_holds(t, results) for t in items)
+
+
+def _collect(tree: Any, out: list[int]) -> None:
+    if isinstance(tree, int):
+        out.append(tree)
+    else:
+        for t in tree[1]:
+            _collect(t, out)
+
+
+class ClauseTable:
+    """Every clause of one rule version, compiled, checked and run as one CEL program."""
+
+    def __init__(self, declared: Mapping[str, FactSpec], where: str) -> None:
+        self._declared = declared
+        self._where = where
+        self.sources: list[str] = []
+        self.reads: list[tuple[str, ...]] = []
+        self._programs: list[Any] = []
+        self._index: dict[str, int] = {}
+        self._combined: Any = None
+
+    def add(self, cond: Condition, where: str) -> CompiledCondition:
+        """Compile a condition (its clauses once each); ``where`` is its file:line."""
+        return CompiledCondition(self._tree(cond, where))
+
+    def _tree(self, cond: Condition, where: str) -> Any:
+        if isinstance(cond, str):
+            return self._clause(cond, where)
+        if isinstance(cond, AllOf):
+            return ("all", tuple(self._tree(c, where) for c in cond.all))
+        assert isinstance(cond, AnyOf)
+        return ("any", tuple(self._tree(c, where) for c in cond.any))
+
+    def _clause(self, source: str, where: str) -> int:
+        source = source.strip()
+        if source in self._index:
+            return self._index[source]
+        try:
+            program = cel.compile(source)
+        except (ValueError, RuntimeError) as exc:
+            raise RuleError("PE-R005", f"CEL syntax error in '{source}': {_first_line(exc)}", where) from None
+        names = tuple(program.variables())
+        for name in names:
+            if name != PARTY and name not in self._declared:
+                raise RuleError(
+                    "PE-R007",
+                    f"condition '{source}' reads '{name}', which is not a declared fact{suggest(name, self._declared)}",
+                    where,
+                )
+        for sample in sample_activations(self._declared):
+            try:
+                value = program.execute(sample)
+            except Exception as exc:  # the CEL binding raises TypeError, RuntimeError, ZeroDivisionError…
+                raise RuleError(
+                    "PE-R006",
+                    f"condition '{source}' fails on a typed sample ({_sample_text(sample, names)}): "
+                    f"{_first_line(exc)}",
+                    where,
+                ) from None
+            if not isinstance(value, bool):
+                raise RuleError(
+                    "PE-R006", f"condition '{source}' gives {type(value).__name__} {value!r}, not true/false", where
+                )
+        self._index[source] = len(self.sources)
+        self.sources.append(source)
+        self.reads.append(names)
+        self._programs.append(program)
+        return self._index[source]
+
+    def seal(self) -> None:
+        """Compile all clauses into one program returning the list of their results."""
+        if self.sources:
+            self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
+
+    def run(self, activation: Mapping[str, Any], case_where: str) -> list[bool]:
+        """Evaluate every clause on one case; raise PE-E002 naming the clause that fails."""
+        if self._combined is None:
+            return []
+        try:
+            out = self._combined.execute(activation)
+        except Exception:
+            out = None
+        if isinstance(out, list) and all(isinstance(v, bool) for v in out):
+            return out
+        results: list[bool] = []
+        for source, program in zip(self.sources, self._programs, strict=True):
+            try:
+                value = program.execute(activation)
+            except Exception as exc:
+                raise EvaluationError(
+                    "PE-E002", f"condition '{source}' failed in {self._where}: {_first_line(exc)}", case_where
+                ) from None
+            if not isinstance(value, bool):
+                raise EvaluationError("PE-E002", f"condition '{source}' gave {value!r}, not true/false", case_where)
+            results.append(value)
+        return results
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.replace("\n", " ⏎ ")[:400]
+
+
+def _sample_text(sample: Mapping[str, Any], names: Sequence[str]) -> str:
+    return ", ".join(f"{n}={sample.get(n)!r}" for n in names) or "no facts"

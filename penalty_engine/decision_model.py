@@ -1,0 +1,98 @@
+"""The decision output contract (DESIGN.md "Decision output"), as pydantic models.
+
+``Decision.model_dump(mode="json")`` is exactly the decision JSON: money is a decimal string.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+Money = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+
+SCHEMA = "penalty-engine/decision@1"
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ViolationInfo(_Out):
+    id: str
+    title: str
+    pack: str
+    version: str
+
+
+class Dates(_Out):
+    occurred_on: dt.date
+    discovered_on: dt.date | None
+    decided_on: dt.date
+
+
+class Range(_Out):
+    min: Money
+    max: Money
+
+
+class PenaltyOut(_Out):
+    kind: str
+    amount: Money | None = None
+
+
+class FactorOut(_Out):
+    id: str
+    effect: Literal["aggravating", "mitigating"]
+    basis: list[str]
+
+
+class Duty(_Out):
+    kind: str
+    basis: list[str]
+
+
+class Option(_Out):
+    kind: str
+    basis: list[str]
+    reason: str
+
+
+class TrailStep(_Out):
+    step: int
+    code: str
+    message: str
+    basis: list[str]
+    inputs: dict[str, Any]
+    result: Any = None
+
+
+Outcome = Literal["penalty", "no_penalty"]
+TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum"]
+
+
+class Decision(_Out):
+    """One decision; field order is the contract's."""
+
+    schema_: Literal["penalty-engine/decision@1"] = Field(SCHEMA, alias="schema")
+    case_id: str
+    violation: ViolationInfo
+    dates: Dates
+    outcome: Outcome
+    tier: TierOut | None
+    statutory_range: Range | None
+    band: Range | None
+    recommended_fine: Money | None
+    currency: str
+    penalties: list[PenaltyOut]
+    factors: list[FactorOut]
+    duties: list[Duty]
+    options: list[Option]
+    assumptions: list[str]
+    trail: list[TrailStep]
+    fingerprint: str
+    engine: str
+
+    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)

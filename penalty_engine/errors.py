@@ -1,0 +1,100 @@
+"""Errors the engine raises on purpose, each with a stable code.
+
+::
+
+    PenaltyEngineError            PE-*   root; ``code``, ``message``, ``where``
+    ├── RuleError                 PE-R*  a rule pack or rule file is wrong (file:line, field)
+    ├── CaseError                 PE-C*  a case is wrong (file:line, case id, field)
+    └── EvaluationError           PE-E*  a valid case hits a defect of the pack at evaluation
+
+Codes are listed in ``CODES`` and documented in ``docs/error-codes.md``; a test keeps the two
+in step. Messages say where, what was expected and what came in, and suggest the nearest valid
+name when one is close.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+CODES: dict[str, str] = {
+    # rule packs
+    "PE-R001": "rule file is not valid YAML",
+    "PE-R002": "duplicate key in a rule file",
+    "PE-R003": "YAML tag that would build an object (only plain data is allowed)",
+    "PE-R004": "rule file does not match the rule-pack schema",
+    "PE-R005": "CEL condition does not parse",
+    "PE-R006": "CEL condition fails on a typed sample (type error, wrong result type)",
+    "PE-R007": "condition reads a fact the rule does not declare",
+    "PE-R008": "rule versions overlap or are out of order",
+    "PE-R009": "pack or rule file not found",
+    "PE-R010": "reference to an unknown fact, setting or pack item",
+    "PE-R011": "two loaded rules or packs share an id",
+    # cases
+    "PE-C001": "case file cannot be read or parsed",
+    "PE-C002": "required field missing",
+    "PE-C003": "unknown field or fact",
+    "PE-C004": "value has the wrong type",
+    "PE-C005": "value out of bounds",
+    "PE-C006": "unknown violation",
+    "PE-C007": "ambiguous violation: several loaded packs have this rule id",
+    "PE-C008": "no version of the rule is in force on the date",
+    "PE-C009": "no decision date: the case has no decided_on and no as_of was given",
+    # evaluation
+    "PE-E001": "no statutory branch matches the case (gap in the rule)",
+    "PE-E002": "a condition failed while evaluating the case",
+}
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str:
+    """Return ``"; did you mean 'x'?"`` when a candidate is close to ``name``, else ``""``."""
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+class PenaltyEngineError(Exception):
+    """Root of every error the engine raises on purpose.
+
+    Attributes:
+        code: stable code such as ``PE-C004``.
+        message: what is wrong, expected and found.
+        where: location (``file:line``, ``case ZJ-1``, ``facts.x``), may be empty.
+    """
+
+    prefix = "PE-"
+
+    def __init__(self, code: str, message: str, where: str = "") -> None:
+        if code not in CODES:
+            raise ValueError(f"unknown error code {code}")
+        self.code = code
+        self.message = message
+        self.where = where
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        loc = f"{self.where}: " if self.where else ""
+        return f"{self.code} {loc}{self.message}"
+
+
+class RuleError(PenaltyEngineError):
+    """A rule pack or a rule file is invalid; ``where`` is ``file:line``."""
+
+
+class CaseError(PenaltyEngineError):
+    """A case is invalid; ``where`` names the source, the case id and the field."""
+
+
+class EvaluationError(PenaltyEngineError):
+    """A valid case exposes a defect of the rule pack during evaluation."""
+
+
+class RuleErrors(RuleError):
+    """Several rule errors found while loading; ``errors`` holds each one."""
+
+    def __init__(self, errors: list[RuleError]) -> None:
+        self.errors = errors
+        first = errors[0]
+        super().__init__(first.code, first.message, first.where)
+
+    def __str__(self) -> str:
+        return "\n".join(PenaltyEngineError.__str__(e) for e in self.errors)

@@ -1,0 +1,93 @@
+"""Typed facts: turn what a case file says into the value the rule's fact schema declares."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from .rules_model import FactSpec, FactType
+
+
+class FactProblem(ValueError):
+    """A fact value does not fit its spec; ``code`` is PE-C004 (type) or PE-C005 (bounds)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+_TRUE = {"true", "yes", "是", "1"}
+_FALSE = {"false", "no", "否", "0"}
+
+
+def _expected(spec: FactSpec) -> str:
+    unit = f" ({spec.unit})" if spec.unit else ""
+    bounds = ""
+    if spec.min is not None or spec.max is not None:
+        lo = "" if spec.min is None else format(spec.min, "f")
+        hi = "" if spec.max is None else format(spec.max, "f")
+        bounds = f" in [{lo}, {hi}]"
+    if spec.type is FactType.enum:
+        assert spec.values
+        return "one of " + ", ".join(repr(v) for v in spec.values)
+    names = {
+        FactType.bool: "true or false",
+        FactType.int: "a whole number",
+        FactType.money: "an amount with at most two decimals",
+        FactType.number: "a number",
+    }
+    return names[spec.type] + unit + bounds
+
+
+def coerce(spec: FactSpec, value: Any) -> Any:
+    """Return ``value`` as the declared type (bool, int, Decimal or enum string).
+
+    Strings are accepted for numbers and amounts ("12000", "1,500.50"), and 是/否 for booleans,
+    because case files come from spreadsheets; floats are refused for amounts.
+
+    Raises:
+        FactProblem: with what was expected and what came in.
+    """
+    got = f"got {value!r}"
+    t = spec.type
+    if t is FactType.bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+    if t is FactType.enum:
+        assert spec.values
+        if isinstance(value, str) and value in spec.values:
+            return value
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+    try:
+        number = Decimal(value.replace(",", "").strip()) if isinstance(value, str) else Decimal(value)
+    except InvalidOperation:
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}") from None
+    if not number.is_finite():
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+    if t is FactType.int:
+        if number != number.to_integral_value():
+            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        result: Any = int(number)
+    elif t is FactType.money:
+        if number.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        result = number
+    else:
+        result = number
+    if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
+        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {got}")
+    if t is FactType.money and number < 0:
+        raise FactProblem("PE-C005", f"expected a non-negative amount, {got}")
+    return result
+
+
+def to_json(spec: FactSpec, value: Any) -> Any:
+    """Canonical JSON form of a typed fact (money and numbers as strings)."""
+    if spec.type in (FactType.money, FactType.number):
+        return format(value.normalize(), "f")
+    return value

@@ -1,0 +1,441 @@
+"""The rule-pack format: frozen pydantic models of ``pack.yaml`` and of one violation rule file.
+
+Everything read from a file is a frozen model with ``extra="forbid"``, so an unknown key is an
+error with its file:line, and ``penalty rules schema`` exports the JSON Schema editors use for
+autocompletion. The authoring guide (docs/rule-authoring.md) explains each field with examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import Enum
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainSerializer,
+    Tag,
+    WithJsonSchema,
+    model_validator,
+)
+
+from .money import Rounding, frac_str
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _ratio(value: Any) -> Fraction:
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a fraction like '1/3'")
+    if isinstance(value, (int, Decimal, Fraction)):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(f"expected a number or a fraction like '1/3', got {value!r}")
+
+
+Ratio = Annotated[
+    Fraction,
+    BeforeValidator(_ratio),
+    PlainSerializer(frac_str, return_type=str),
+    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+)?\s*$"}]}),
+]
+"""An exact ratio written as a number (``0.2``) or a fraction (``"1/3"``)."""
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError("expected an amount written as an integer, a decimal or a string")
+    try:
+        d = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
+    except ArithmeticError:
+        raise ValueError(f"expected an amount, got {value!r}") from None
+    if not d.is_finite() or d < 0:
+        raise ValueError(f"expected a non-negative amount, got {value!r}")
+    if d.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"amounts have at most two decimals (fen), got {value!r}")
+    return d
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]}),
+]
+"""A non-negative amount of money in the pack's currency, at most two decimals."""
+
+
+class Text(Frozen):
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class LawRef(Frozen):
+    """A provision the rule rests on, with its text quoted verbatim."""
+
+    law: str = Field(description="short name of the law, e.g. 道路运输条例")
+    article: int = Field(ge=1)
+    paragraph: int | None = Field(default=None, ge=1, description="款")
+    item: int | None = Field(default=None, ge=1, description="项")
+    text: str = Field(description="the quoted text, verbatim")
+
+    def cite(self) -> str:
+        out = f"{self.law} 第{cn_number(self.article)}条"
+        if self.paragraph:
+            out += f"第{cn_number(self.paragraph)}款"
+        if self.item:
+            out += f"第（{cn_number(self.item)}）项"
+        return out
+
+
+class Benchmark(Frozen):
+    """A choice the authority makes in its benchmark, not in the law."""
+
+    benchmark: str = Field(description="what the authority decided and, where known, its source")
+
+    def cite(self) -> str:
+        return f"裁量基准: {self.benchmark}"
+
+
+Basis = LawRef | Benchmark
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """Chinese numeral for article numbers: 63 → 六十三, 10 → 十, 105 → 一百零五."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        head = _DIGITS[n // 100] + "百"
+        if rest == 0:
+            return head
+        if rest < 10:
+            return head + "零" + _DIGITS[rest]
+        tail = cn_number(rest)
+        return head + (tail if rest >= 20 else "一" + tail)
+    return str(n)
+
+
+class FactType(str, Enum):
+    bool = "bool"
+    int = "int"
+    money = "money"
+    number = "number"
+    enum = "enum"
+
+
+class FactSpec(Frozen):
+    """One typed fact of a rule's fact schema (or of the pack's common facts)."""
+
+    type: FactType
+    label: Text
+    unit: str | None = Field(default=None, description="unit shown to officers, e.g. kg, 元, 次")
+    min: Decimal | None = None
+    max: Decimal | None = None
+    values: tuple[str, ...] | None = Field(default=None, description="allowed values, for type enum, in order")
+    default: Any = Field(default=None, description="neutral default; a fact without one is required")
+    direction: Literal["aggravating", "mitigating"] | None = Field(
+        default=None,
+        description="raising this fact (false→true, larger number, later enum value) aggravates or mitigates; "
+        "the property checks hold the rule to it",
+    )
+    help: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FactSpec:
+        if self.type is FactType.enum and not self.values:
+            raise ValueError("an enum fact needs 'values'")
+        if self.type is not FactType.enum and self.values is not None:
+            raise ValueError("'values' is only for enum facts")
+        if self.type in (FactType.bool, FactType.enum) and (self.min is not None or self.max is not None):
+            raise ValueError("'min'/'max' are only for numeric facts")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is larger than 'max'")
+        return self
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+class AllOf(Frozen):
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(Frozen):
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+Condition = str | AllOf | AnyOf
+"""A CEL expression, or an ``all:`` / ``any:`` list of conditions."""
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class SettingRef(Frozen):
+    """Use the value of a named pack setting (which carries its own assumption)."""
+
+    setting: str
+
+
+class RangeFine(Frozen):
+    """A fixed range: 处3000元以上1万元以下罚款 → ``{min: 3000, max: 10000}``."""
+
+    min: Amount = Decimal(0)
+    max: Amount
+
+    @model_validator(mode="after")
+    def _ordered(self) -> RangeFine:
+        if self.min > self.max:
+            raise ValueError("'min' is larger than 'max'")
+        return self
+
+
+class MultipleFine(Frozen):
+    """A multiple of a money fact: 处违法所得1倍以上5倍以下 → ``{times: illegal_gain, min: 1, max: 5}``."""
+
+    times: str = Field(description="the money fact multiplied")
+    min: Ratio
+    max: Ratio
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MultipleFine:
+        if self.min > self.max or self.min < 0:
+            raise ValueError("need 0 <= 'min' <= 'max'")
+        return self
+
+
+class PartialCount(str, Enum):
+    """How a part of a unit counts in a per-unit formula."""
+
+    up = "up"  # a started unit counts as a whole unit
+    down = "down"  # only whole units count
+    half_up = "half_up"  # half a unit or more counts as a unit
+    exact = "exact"  # pro rata
+
+
+class PerUnitFine(Frozen):
+    """A per-unit formula with a cap: 每超1000千克罚款500元，最高不得超过30000元 →
+    ``{per: excess_mass_kg, unit: 1000, rate: 500, cap: 30000, partial: ...}``."""
+
+    per: str = Field(description="the numeric fact counted")
+    unit: Decimal = Field(gt=0)
+    rate: Amount
+    cap: Amount | None = None
+    partial: PartialCount | SettingRef = Field(description="how a part of a unit counts, or a pack setting")
+
+
+def _fine_kind(value: Any) -> str:
+    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    if "times" in keys:
+        return "multiple"
+    if "per" in keys:
+        return "per_unit"
+    return "range"
+
+
+FineSpec = Annotated[
+    Annotated[RangeFine, Tag("range")] | Annotated[MultipleFine, Tag("multiple")] | Annotated[PerUnitFine, Tag("per_unit")],
+    Discriminator(_fine_kind),
+]
+
+
+class PenaltyKind(str, Enum):
+    """Kinds of penalty of 行政处罚法 Art. 9."""
+
+    warning = "warning"
+    fine = "fine"
+    confiscation = "confiscation"
+    confiscation_property = "confiscation_property"
+    suspension = "suspension"
+    revocation = "revocation"
+    qualification_downgrade = "qualification_downgrade"
+    closure = "closure"
+    practice_restriction = "practice_restriction"
+    detention = "detention"
+
+
+class OtherPenalty(Frozen):
+    """A penalty without an amount computed by the engine (warning, revocation, …)."""
+
+    kind: PenaltyKind
+    object: Text | None = Field(default=None, description="what is suspended or revoked, e.g. 车辆营运证")
+
+
+class Branch(Frozen):
+    """One statutory branch of the frame; the first whose condition holds applies."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    when: Condition | None = Field(default=None, description="absent: always (the last branch)")
+    label: Text | None = None
+    fine: FineSpec | None = None
+    confiscate: tuple[str, ...] = Field(default=(), description="money facts confiscated in full (没收违法所得)")
+    also: tuple[OtherPenalty, ...] = Field(default=(), description="other penalty kinds, e.g. warning")
+    basis: tuple[Basis, ...] = Field(default=(), description="the item of the article this branch encodes")
+
+    @model_validator(mode="after")
+    def _some_penalty(self) -> Branch:
+        if self.fine is None and not self.confiscate and not self.also:
+            raise ValueError("a branch needs a 'fine', 'confiscate' or 'also' penalty")
+        if any(p.kind in (PenaltyKind.fine, PenaltyKind.confiscation) for p in self.also):
+            raise ValueError("fines and confiscation are given with 'fine' and 'confiscate', not 'also'")
+        return self
+
+
+TierName = Literal["lighter", "standard", "heavier"]
+
+
+class Band(Frozen):
+    """Fractions of the statutory range that bound a tier, lower and upper."""
+
+    lower: Ratio = Field(ge=0, le=1)
+    upper: Ratio = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Band:
+        if self.lower > self.upper:
+            raise ValueError("'lower' is larger than 'upper'")
+        return self
+
+
+class Tier(Frozen):
+    """A benchmark tier; the first whose condition holds applies."""
+
+    tier: TierName
+    when: Condition | None = None
+    label: Text | None = None
+    band: Band | None = Field(default=None, description="override of the pack's tier scheme for this tier")
+    basis: tuple[Basis, ...] = ()
+
+
+class Factor(Frozen):
+    """An aggravating or mitigating circumstance that moves the fine inside the band."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    effect: Literal["aggravating", "mitigating"]
+    when: Condition
+    weight: Ratio = Field(gt=0, le=1, description="fraction of the band's width")
+    label: Text
+    basis: tuple[Basis, ...] = Field(min_length=1)
+
+
+class RuleVersion(Frozen):
+    """The rule as in force between two dates (both inclusive; ``effective_to`` open when absent)."""
+
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    basis: tuple[LawRef, ...] = Field(min_length=1)
+    assumptions: tuple[str, ...] = ()
+    frame: tuple[Branch, ...] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = ()
+    factors: tuple[Factor, ...] = ()
+    start: Ratio | None = Field(default=None, ge=0, le=1, description="start position inside the band")
+
+    @model_validator(mode="after")
+    def _check(self) -> RuleVersion:
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("'effective_to' is before 'effective_from'")
+        ids = [b.id for b in self.frame]
+        if len(set(ids)) != len(ids):
+            raise ValueError("frame branch ids must be unique")
+        fids = [f.id for f in self.factors]
+        if len(set(fids)) != len(fids):
+            raise ValueError("factor ids must be unique")
+        return self
+
+    @property
+    def key(self) -> str:
+        return self.effective_from.isoformat()
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class Rule(Frozen):
+    """One violation type: its fact schema and its versions over time."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    facts: dict[str, FactSpec] = Field(default_factory=dict)
+    versions: tuple[RuleVersion, ...] = Field(min_length=1)
+    notes: Text | None = None
+
+
+class BoundaryReading(Frozen):
+    """Whether 以上/以下 (used for ranges and bands) include the number itself."""
+
+    above: Literal["inclusive", "exclusive"] = Field(default="inclusive", description="以上")
+    below: Literal["inclusive", "exclusive"] = Field(default="inclusive", description="以下")
+    assumption: str | None = None
+
+
+class RoundingSpec(Frozen):
+    unit: Amount = Field(description="fines are multiples of this unit")
+    mode: Rounding = Rounding.half_up
+    assumption: str | None = None
+
+
+class TierScheme(Frozen):
+    """How a statutory range is split into the bands of the three tiers."""
+
+    lighter: Band
+    standard: Band
+    heavier: Band
+    basis: tuple[Basis, ...] = ()
+    assumption: str | None = None
+
+    def band(self, tier: str) -> Band:
+        band: Band = getattr(self, tier)
+        return band
+
+
+class Setting(Frozen):
+    """A named pack setting for what the sources do not settle."""
+
+    value: Any
+    label: Text | None = None
+    assumption: str = Field(description="one line: what is assumed and why")
+
+
+class Pack(Frozen):
+    """``pack.yaml``: what applies to every rule of the pack."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: Text
+    jurisdiction: str
+    authority: Text
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    version: str
+    boundaries: BoundaryReading = BoundaryReading()
+    rounding: RoundingSpec
+    tier_scheme: TierScheme
+    factor_start: Ratio = Field(default=Fraction(1, 2), ge=0, le=1)
+    factor_start_assumption: str | None = None
+    common_facts: dict[str, FactSpec] = Field(default_factory=dict)
+    settings: dict[str, Setting] = Field(default_factory=dict)
+    assumptions: tuple[str, ...] = ()

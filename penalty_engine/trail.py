@@ -1,0 +1,115 @@
+"""The explanation trail: one step per stage of a decision, in English or Chinese.
+
+A step stores a stable ``code``, the ``inputs`` it used and its ``result`` (JSON values only:
+amounts and ratios as exact strings), and the ``basis`` it rests on. Its ``message`` is made
+from those by the catalog below, so the same decision can be shown in either language and an
+auditor can redo every number from ``inputs`` alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .decision_model import TrailStep
+
+CATALOG: dict[str, dict[str, str]] = {
+    "dates": {
+        "en": "Occurred on {occurred_on}; decision date {decided_on} (from {decided_source}).",
+        "zh": "违法行为发生日 {occurred_on}；决定日 {decided_on}（来源：{decided_source}）。",
+    },
+    "rule": {
+        "en": "Rule {rule} «{title}», version in force on {on}: effective from {version}.",
+        "zh": "适用规则 {rule}《{title_zh}》，{on} 有效的版本：{version} 起施行。",
+    },
+    "facts": {
+        "en": "Facts checked against the fact schema; defaults used for: {defaults_text}.",
+        "zh": "事实已按事实表校验；使用默认值的事实：{defaults_text}。",
+    },
+    "branch": {
+        "en": "Statutory branch '{branch}' applies (branches are tried in order, the first that holds wins).",
+        "zh": "适用法定情形 '{branch}'（按顺序判断，第一个成立的情形适用）。",
+    },
+    "range.range": {
+        "en": "Statutory range {min}–{max} {currency}.",
+        "zh": "法定罚款幅度 {min}–{max} 元。",
+    },
+    "range.multiple": {
+        "en": "Statutory range = {fact} {value} × {min_times}–{max_times} = {min}–{max} {currency}.",
+        "zh": "法定罚款幅度 = {fact} {value} × {min_times}–{max_times} 倍 = {min}–{max} 元。",
+    },
+    "range.per_unit": {
+        "en": "Fixed fine: {fact} {value} ÷ {unit} = {quotient}, counted as {units} unit(s) ({partial}); "
+        "{units} × {rate} = {amount}; cap {cap}; rounded to {round_unit}: {result} {currency}.",
+        "zh": "固定罚款：{fact} {value} ÷ {unit} = {quotient}，计为 {units} 个单位（{partial}）；"
+        "{units} × {rate} = {amount}；上限 {cap}；按 {round_unit} 取整：{result} 元。",
+    },
+    "tier": {
+        "en": "Tier '{tier}' (first tier whose condition holds); band = fractions {lower}–{upper} of the range.",
+        "zh": "裁量档次 '{tier}'（第一个条件成立的档次）；裁量区间为法定幅度的 {lower}–{upper}。",
+    },
+    "band": {
+        "en": "Band {band_min}–{band_max}: edges = {range_min} + {lower} / {upper} × ({range_max} − {range_min}), "
+        "inner edges rounded {mode} to {unit}.",
+        "zh": "裁量区间 {band_min}–{band_max}：边界 = {range_min} + {lower} / {upper} × ({range_max} − {range_min})，"
+        "内部边界按 {mode} 取整至 {unit}。",
+    },
+    "factor": {
+        "en": "Factor '{factor}' ({effect}, weight {weight}): {result_text}.",
+        "zh": "裁量因素 '{factor}'（{effect}，权重 {weight}）：{result_text}。",
+    },
+    "position": {
+        "en": "Position in band = start {start} + aggravating {plus} − mitigating {minus} = {raw}; kept in [0, 1]: {position}.",
+        "zh": "区间内位置 = 起点 {start} + 从重 {plus} − 从轻 {minus} = {raw}；限定在 [0, 1]：{position}。",
+    },
+    "amount": {
+        "en": "Amount = {band_min} + {position} × ({band_max} − {band_min}) = {raw}.",
+        "zh": "金额 = {band_min} + {position} × ({band_max} − {band_min}) = {raw}。",
+    },
+    "round": {
+        "en": "Rounded {mode} to a multiple of {unit}: {raw} → {rounded}; kept inside band and range: {result} {currency}.",
+        "zh": "按 {mode} 取整至 {unit} 的倍数：{raw} → {rounded}；限定在区间和法定幅度内：{result} 元。",
+    },
+    "penalty": {
+        "en": "Penalty: {kind}{amount_text}.",
+        "zh": "处罚种类：{kind}{amount_text}。",
+    },
+    "duty": {
+        "en": "Procedural duty: {kind}.",
+        "zh": "程序义务：{kind}。",
+    },
+}
+
+
+class _Safe(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "en") -> str:
+    """The message of a trail step in ``lang`` (``en`` or ``zh``)."""
+    template = CATALOG[code]["zh" if lang == "zh" else "en"]
+    return template.format_map(_Safe(inputs, result=result))
+
+
+class Trail:
+    """Collects trail steps while a decision is made."""
+
+    def __init__(self) -> None:
+        self.steps: list[TrailStep] = []
+
+    def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
+        self.steps.append(
+            TrailStep.model_construct(
+                step=len(self.steps) + 1,
+                code=code,
+                message=render_message(code, inputs, result),
+                basis=basis or [],
+                inputs=inputs,
+                result=result,
+            )
+        )
+
+
+def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
+    """The same steps with messages in ``lang``."""
+    return [s.model_copy(update={"message": render_message(s.code, s.inputs, s.result, lang)}) for s in steps]
