@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from .case_model import Case
 from .errors import CaseError, suggest
 from .loader import allowed_fields
-from .yamlio import Located, Loc, YamlProblem, parse_json, parse_yaml, read_text
+from .yamlio import Loc, Located, YamlProblem, parse_json, parse_yaml, read_text
 
 _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 

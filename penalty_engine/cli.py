@@ -1,2 +1,279 @@
-def main() -> None:  # placeholder replaced below
-    raise SystemExit("not yet")
+"""The ``penalty`` command line: thin over the library.
+
+Each command parses its options, calls one library function and renders the result. Exit
+codes: 0 success; 1 a case or rule error, a failed test; 2 usage. Errors print one line each
+with their code on stderr, never a traceback (set PENALTY_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from . import catalog
+from .case_io import read_case_file
+from .engine import Engine
+from .errors import PenaltyEngineError, RuleErrors
+from .golden import run_pack
+from .render import render_decision
+
+app = typer.Typer(
+    name="penalty",
+    help="Quantified administrative-penalty discretion: evaluate cases against published rule packs.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+rules_app = typer.Typer(help="List, show, validate, test and describe rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+
+class Fmt(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFmt(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+PackOpt = Annotated[
+    list[str] | None,
+    typer.Option("--pack", "-p", help="Pack id or folder (repeatable); default: every bundled pack."),
+]
+
+
+def _fail(exc: PenaltyEngineError) -> None:
+    errors = exc.errors if isinstance(exc, RuleErrors) else [exc]
+    for e in errors:
+        err.print(PenaltyEngineError.__str__(e), markup=False)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run ``fn``; a project error becomes its message on stderr and exit 1."""
+    try:
+        return fn()
+    except PenaltyEngineError as exc:
+        _fail(exc)
+        raise typer.Exit(1) from None
+
+
+def _engine(packs: list[str] | None) -> Engine:
+    return guarded(lambda: Engine.load(*(packs or [])))
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+@app.command()
+def evaluate(
+    cases: Annotated[list[str], typer.Argument(help="Case files (YAML or JSON); '-' reads standard input.")],
+    pack: PackOpt = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.text,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the explanation.")] = Lang.zh,
+    as_of: Annotated[
+        dt.datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Decision date for cases without decided_on (default: today).",
+        ),
+    ] = None,
+) -> None:
+    """Evaluate cases and print the recommendation with its explanation.
+
+    One case in JSON prints one object; several print one object per line (JSON Lines).
+    """
+    engine = _engine(pack)
+    day = as_of.date() if as_of else dt.date.today()
+    source = "--as-of" if as_of else "today"
+    failed = 0
+    for i, path in enumerate(cases):
+        try:
+            located = read_case_file(path)
+            decision = engine.evaluate(located.data, as_of=day, source=located, as_of_label=source)
+        except PenaltyEngineError as exc:
+            _fail(exc)
+            failed += 1
+            continue
+        if fmt is Fmt.json:
+            out = render_decision(decision, "json", lang.value)
+            _print(out if len(cases) == 1 else json.dumps(json.loads(out), ensure_ascii=False))
+        else:
+            if i:
+                _print("\n" + ("-" * 72 if fmt is Fmt.text else "---") + "\n")
+            _print(render_decision(decision, fmt.value, lang.value))
+    if failed:
+        raise typer.Exit(1)
+
+
+@rules_app.command("list")
+def rules_list(
+    pack: PackOpt = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Only rules whose id or title contains WORD.")
+    ] = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.text,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+) -> None:
+    """List the loaded rules with their pack, id, title and fact schema."""
+    engine = _engine(pack)
+    rows = catalog.list_rules(engine, search)
+    if fmt is ListFmt.json:
+        _print(json.dumps({"schema": "penalty-engine/rules@1", "rules": rows}, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=None, show_lines=False)
+    for col in ("rule", "title", "versions", "facts"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(
+            r["id"],
+            r["title"][lang.value],
+            ", ".join(v["effective_from"] for v in r["versions"]),
+            ", ".join(r["facts"]),
+        )
+    Console(highlight=False).print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule: Annotated[str, typer.Argument(help="Rule id: pack/rule, or a rule id only one pack has.")],
+    pack: PackOpt = None,
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.text,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+) -> None:
+    """Show one rule: its facts, and for each version the basis, frame, tiers and factors."""
+    engine = _engine(pack)
+    compiled = guarded(lambda: engine.rule(rule))
+    if fmt is ListFmt.json:
+        _print(json.dumps(catalog.describe_rule(compiled), ensure_ascii=False, indent=2))
+        return
+    Console(highlight=False).print(catalog.rich_rule(compiled, lang.value))
+
+
+@rules_app.command("validate")
+def rules_validate(
+    packs: Annotated[list[str], typer.Argument(help="Pack ids or folders.")],
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.text,
+) -> None:
+    """Load and compile packs; report every error with file:line. Exit 1 on any error."""
+    problems: list[PenaltyEngineError] = []
+    counts: dict[str, int] = {}
+    for p in packs:
+        try:
+            counts[p] = len(Engine.load(p).rules())
+        except RuleErrors as exc:
+            problems.extend(exc.errors)
+        except PenaltyEngineError as exc:
+            problems.append(exc)
+    if fmt is ListFmt.json:
+        _print(
+            json.dumps(
+                {
+                    "schema": "penalty-engine/validate@1",
+                    "valid": not problems,
+                    "rules": counts,
+                    "errors": [{"code": e.code, "where": e.where, "message": e.message} for e in problems],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for e in problems:
+            err.print(PenaltyEngineError.__str__(e), markup=False)
+        for p, n in counts.items():
+            _print(f"{p}: {n} rules, valid")
+    if problems:
+        raise typer.Exit(1)
+
+
+@rules_app.command("test")
+def rules_test(
+    pack: Annotated[str, typer.Argument(help="Pack id or folder.")],
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.text,
+) -> None:
+    """Run a pack's golden cases: one line per failure, then 'N passed, N failed'."""
+    engine = _engine([pack])
+    results = guarded(lambda: run_pack(engine, pack))
+    failed = [r for r in results if not r.passed]
+    if fmt is ListFmt.json:
+        _print(
+            json.dumps(
+                {
+                    "schema": "penalty-engine/test@1",
+                    "pack": pack,
+                    "passed": len(results) - len(failed),
+                    "failed": len(failed),
+                    "failures": [{"file": r.path, "case_id": r.case_id, "differences": r.differences} for r in failed],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for r in failed:
+            for d in r.differences:
+                _print(f"FAIL {r.path} [{r.case_id}]: {d}")
+        _print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed or not results:
+        if not results:
+            err.print(f"no golden cases found for {pack}", markup=False)
+        raise typer.Exit(1)
+
+
+@rules_app.command("schema")
+def rules_schema(
+    case: Annotated[
+        bool, typer.Option("--case", help="The case-input schema instead of the rule-file schema.")
+    ] = False,
+    pack_file: Annotated[bool, typer.Option("--pack-file", help="The pack.yaml schema.")] = False,
+) -> None:
+    """Print a JSON Schema: rule files (default), pack.yaml (--pack-file) or case input (--case)."""
+    _print(
+        json.dumps(
+            catalog.json_schema("case" if case else "pack" if pack_file else "rule"),
+            ensure_ascii=False,
+            indent=2,
+        )
+    )
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``penalty`` command."""
+    try:
+        return app(args=argv, standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an engine bug: say so plainly, no traceback unless asked
+        if os.environ.get("PENALTY_DEBUG"):
+            raise
+        err.print(
+            f"internal error ({type(exc).__name__}: {exc}); please report it with the input that caused it",
+            markup=False,
+        )
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -17,9 +17,9 @@ from .facts import FactProblem, coerce
 from .loader import LoadedPack, LoadedRule
 from .rules_model import (
     Branch,
+    Factor,
     FactSpec,
     FactType,
-    Factor,
     MultipleFine,
     Pack,
     PartialCount,
@@ -103,7 +103,9 @@ def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Locate
             setting = pack.settings.get(name)
             if setting is None:
                 raise RuleError(
-                    "PE-R010", f"fine.partial names setting '{name}', not in pack.yaml{suggest(name, pack.settings)}", where
+                    "PE-R010",
+                    f"fine.partial names setting '{name}', not in pack.yaml{suggest(name, pack.settings)}",
+                    where,
                 )
             if setting.value not in {p.value for p in PartialCount}:
                 raise RuleError(
@@ -144,7 +146,9 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         for j, b in enumerate(v.frame):
             bloc = (*vloc, "frame", j)
             if b.when is None and j != len(v.frame) - 1:
-                raise RuleError("PE-R004", f"branch '{b.id}' has no 'when' but is not the last branch", _where(src, bloc))
+                raise RuleError(
+                    "PE-R004", f"branch '{b.id}' has no 'when' but is not the last branch", _where(src, bloc)
+                )
             _check_branch(pack, facts, b, src, bloc)
             cond = table.add(b.when, _where(src, (*bloc, "when"))) if b.when is not None else None
             branches.append((b, cond))
@@ -186,12 +190,16 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
 def compile_pack(loaded: LoadedPack) -> list[CompiledRule]:
     """Compile every rule of a pack; collect every error before raising."""
     out: list[CompiledRule] = []
-    errors: list[RuleError] = []
+    errors: list[RuleError] = list(loaded.errors)
     seen: dict[str, str] = {}
     for lr in loaded.rules:
         if lr.rule.id in seen:
             errors.append(
-                RuleError("PE-R011", f"rule id '{lr.rule.id}' is also defined in {seen[lr.rule.id]}", lr.source.where(("id",)))
+                RuleError(
+                    "PE-R011",
+                    f"rule id '{lr.rule.id}' is also defined in {seen[lr.rule.id]}",
+                    lr.source.where(("id",)),
+                )
             )
             continue
         seen[lr.rule.id] = lr.source.path

@@ -20,8 +20,28 @@ from .rules_model import AllOf, AnyOf, Condition, FactSpec, FactType
 
 PARTY = "party"
 RESERVED = {
-    "party", "true", "false", "null", "in", "as", "break", "const", "continue", "else", "for",
-    "function", "if", "import", "let", "loop", "package", "namespace", "return", "var", "void", "while",
+    "party",
+    "true",
+    "false",
+    "null",
+    "in",
+    "as",
+    "break",
+    "const",
+    "continue",
+    "else",
+    "for",
+    "function",
+    "if",
+    "import",
+    "let",
+    "loop",
+    "package",
+    "namespace",
+    "return",
+    "var",
+    "void",
+    "while",
 }
 
 
@@ -156,13 +176,14 @@ class ClauseTable:
             except Exception as exc:  # the CEL binding raises TypeError, RuntimeError, ZeroDivisionError…
                 raise RuleError(
                     "PE-R006",
-                    f"condition '{source}' fails on a typed sample ({_sample_text(sample, names)}): "
-                    f"{_first_line(exc)}",
+                    f"condition '{source}' fails on a typed sample ({_sample_text(sample, names)}): {_first_line(exc)}",
                     where,
                 ) from None
             if not isinstance(value, bool):
                 raise RuleError(
-                    "PE-R006", f"condition '{source}' gives {type(value).__name__} {value!r}, not true/false", where
+                    "PE-R006",
+                    f"condition '{source}' gives {type(value).__name__} {value!r}, not true/false",
+                    where,
                 )
         self._index[source] = len(self.sources)
         self.sources.append(source)

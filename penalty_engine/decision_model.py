@@ -76,7 +76,7 @@ TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_mini
 class Decision(_Out):
     """One decision; field order is the contract's."""
 
-    schema_: Literal["penalty-engine/decision@1"] = Field(SCHEMA, alias="schema")
+    schema_: Literal["penalty-engine/decision@1"] = Field("penalty-engine/decision@1", alias="schema")
     case_id: str
     violation: ViolationInfo
     dates: Dates
@@ -95,4 +95,6 @@ class Decision(_Out):
     fingerprint: str
     engine: str
 
-    model_config = ConfigDict(frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )

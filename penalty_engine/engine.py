@@ -69,7 +69,9 @@ class Interval:
         return (x > self.lo or (self.lo_incl and x == self.lo)) and (x < self.hi or (self.hi_incl and x == self.hi))
 
 
-def round_inside(raw: Fraction, unit: Fraction, mode: Rounding, limits: list[Interval]) -> tuple[Fraction, Fraction, Fraction]:
+def round_inside(
+    raw: Fraction, unit: Fraction, mode: Rounding, limits: list[Interval]
+) -> tuple[Fraction, Fraction, Fraction]:
     """Round ``raw`` to a multiple of ``unit``; if that leaves any interval, step inward.
 
     Returns (rounded, result, unit used). When no multiple of the unit lies inside every
@@ -147,19 +149,31 @@ class Engine:
         if len(matches) == 1:
             return self._rules[matches[0]]
         if len(matches) > 1:
-            raise CaseError("PE-C007", f"violation '{ref}' is in several packs: {', '.join(sorted(matches))}", where)
+            raise CaseError(
+                "PE-C007",
+                f"violation: '{ref}' is in several packs, name one of {', '.join(sorted(matches))}",
+                where,
+            )
         known = list(self._rules) + list(self._bare)
         raise CaseError("PE-C006", f"violation: unknown rule '{ref}'{suggest(ref, known)}", where)
 
     # ---------------------------------------------------------------- evaluation
 
-    def evaluate(self, case: Case | Mapping[str, Any], as_of: dt.date | None = None, *, source: Located | None = None) -> Decision:
+    def evaluate(
+        self,
+        case: Case | Mapping[str, Any],
+        as_of: dt.date | None = None,
+        *,
+        source: Located | None = None,
+        as_of_label: str = "as_of",
+    ) -> Decision:
         """Evaluate one case.
 
         Args:
             case: a ``Case`` or a plain dict in the case-input contract.
             as_of: the decision date when the case has no ``decided_on``.
             source: where the case was read from, for error locations.
+            as_of_label: how the trail names where ``as_of`` came from (the CLI says "today").
 
         Returns:
             The ``Decision``.
@@ -171,16 +185,21 @@ class Engine:
         c = to_case(case, source)
         if c.violations is not None:
             raise CaseError(
-                "PE-C003", "violations: cases with several violations are not supported yet", case_where(source, c.case_id)
+                "PE-C003",
+                "violations: cases with several violations are not supported yet",
+                case_where(source, c.case_id),
             )
-        return _Evaluation(self, c, as_of, source).run()
+        return _Evaluation(self, c, as_of, source, as_of_label).run()
 
 
 class _Evaluation:
     """One evaluation; holds the trail while the stages run."""
 
-    def __init__(self, engine: Engine, case: Case, as_of: dt.date | None, source: Located | None) -> None:
+    def __init__(
+        self, engine: Engine, case: Case, as_of: dt.date | None, source: Located | None, as_of_label: str
+    ) -> None:
         self.engine = engine
+        self.as_of_label = as_of_label
         self.case = case
         self.as_of = as_of
         self.source = source
@@ -201,19 +220,30 @@ class _Evaluation:
         rule = self.engine.rule(c.violation, self.where("violation"))
         self.trail.add(
             "dates",
-            {"occurred_on": c.occurred_on.isoformat(), "decided_on": decided_on.isoformat(), "decided_source": decided_source},
+            {
+                "occurred_on": c.occurred_on.isoformat(),
+                "decided_on": decided_on.isoformat(),
+                "decided_source": decided_source,
+            },
         )
         cv = rule.version_on(c.occurred_on)
         if cv is None:
             spans = ", ".join(f"{v.version.effective_from}–{v.version.effective_to or ''}" for v in rule.versions)
             raise CaseError(
-                "PE-C008", f"no version of {rule.id} is in force on {c.occurred_on} (versions: {spans})", self.where("occurred_on")
+                "PE-C008",
+                f"occurred_on: no version of {rule.id} is in force on {c.occurred_on} (versions: {spans})",
+                self.where("occurred_on"),
             )
         v = cv.version
         self.trail.add(
             "rule",
-            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh, "on": c.occurred_on.isoformat(),
-             "version": v.key},
+            {
+                "rule": rule.id,
+                "title": rule.rule.title.en,
+                "title_zh": rule.rule.title.zh,
+                "on": c.occurred_on.isoformat(),
+                "version": v.key,
+            },
             basis=cites(v.basis),
         )
         for a in v.assumptions:
@@ -229,8 +259,12 @@ class _Evaluation:
             return self.case.decided_on, "case.decided_on"
         if self.as_of is not None:
             if self.as_of < self.case.occurred_on:
-                raise CaseError("PE-C004", f"as_of {self.as_of} is before occurred_on {self.case.occurred_on}", self.where())
-            return self.as_of, "as_of"
+                raise CaseError(
+                    "PE-C004",
+                    f"decided_on: the as-of date {self.as_of} is before occurred_on {self.case.occurred_on}",
+                    self.where(),
+                )
+            return self.as_of, self.as_of_label
         raise CaseError("PE-C009", "decided_on: the case has no decided_on and no as_of date was given", self.where())
 
     def _party(self) -> dict[str, Any]:
@@ -256,7 +290,9 @@ class _Evaluation:
                 raw = given[name]
             elif spec.required:
                 raise CaseError(
-                    "PE-C002", f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})", self.where("facts")
+                    "PE-C002",
+                    f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})",
+                    self.where("facts"),
                 )
             else:
                 raw = spec.default
@@ -267,16 +303,24 @@ class _Evaluation:
                 raise CaseError(exc.code, f"facts.{name}: {exc}", self.where("facts", name)) from None
         self.trail.add(
             "facts",
-            {"given": {k: to_json(rule.facts[k], out[k]) for k in given if given[k] is not None},
-             "defaults": {k: to_json(rule.facts[k], out[k]) for k in defaults},
-             "defaults_text": ", ".join(defaults) or "none"},
+            {
+                "given": {k: to_json(rule.facts[k], out[k]) for k in given if given[k] is not None},
+                "defaults": {k: to_json(rule.facts[k], out[k]) for k in defaults},
+                "defaults_text": ", ".join(defaults) or "none",
+            },
         )
         return out
 
     # ------------------------------------------------------------ the decision
 
-    def _clauses(self, cv: CompiledVersion, cond: Any, results: list[bool], facts: Mapping[str, Any],
-                 rule: CompiledRule) -> list[dict[str, Any]]:
+    def _clauses(
+        self,
+        cv: CompiledVersion,
+        cond: Any,
+        results: list[bool],
+        facts: Mapping[str, Any],
+        rule: CompiledRule,
+    ) -> list[dict[str, Any]]:
         out = []
         for i in cond.clause_indices():
             reads = {}
@@ -288,8 +332,14 @@ class _Evaluation:
             out.append({"expr": cv.table.sources[i], "result": results[i], "reads": reads})
         return out
 
-    def _decide(self, rule: CompiledRule, cv: CompiledVersion, facts: dict[str, Any], results: list[bool],
-                decided_on: dt.date) -> Decision:
+    def _decide(
+        self,
+        rule: CompiledRule,
+        cv: CompiledVersion,
+        facts: dict[str, Any],
+        results: list[bool],
+        decided_on: dt.date,
+    ) -> Decision:
         pack = rule.pack
         v = cv.version
         # statutory branch: first match wins
@@ -297,14 +347,21 @@ class _Evaluation:
         tried: list[dict[str, Any]] = []
         for b, cond in cv.branches:
             holds = cond is None or cond.holds(results)
-            tried.append({"branch": b.id, "holds": holds,
-                          "clauses": self._clauses(cv, cond, results, facts, rule) if cond else []})
+            tried.append(
+                {
+                    "branch": b.id,
+                    "holds": holds,
+                    "clauses": self._clauses(cv, cond, results, facts, rule) if cond else [],
+                }
+            )
             if holds:
                 branch = b
                 break
         if branch is None:
             raise EvaluationError(
-                "PE-E001", f"no statutory branch of {rule.id} (version {v.key}) matches these facts", self.where("facts")
+                "PE-E001",
+                f"no statutory branch of {rule.id} (version {v.key}) matches these facts",
+                self.where("facts"),
             )
         branch_basis = cites(branch.basis) or cites(v.basis)
         self.trail.add("branch", {"branch": branch.id, "tried": tried}, result=branch.id, basis=branch_basis)
@@ -331,8 +388,12 @@ class _Evaluation:
             raw = band.lo + position * (band.hi - band.lo)
             self.trail.add(
                 "amount",
-                {"band_min": money_str(band.lo), "band_max": money_str(band.hi), "position": frac_str(position),
-                 "raw": show(raw)},
+                {
+                    "band_min": money_str(band.lo),
+                    "band_max": money_str(band.hi),
+                    "position": frac_str(position),
+                    "raw": show(raw),
+                },
                 result=frac_str(raw),
             )
             fine = self._round(raw, unit, pack.rounding.mode, [rng, band], currency)
@@ -343,13 +404,24 @@ class _Evaluation:
             if amount == 0:
                 continue  # nothing to confiscate; the facts step shows the zero
             penalties.append(PenaltyOut(kind="confiscation", amount=amount))
-            self.trail.add("penalty", {"kind": "confiscation", "fact": name,
-                                       "amount_text": f" {money_str(to_fraction(amount))} ({name})"},
-                           result=money_str(to_fraction(amount)), basis=branch_basis + [ART28])
+            self.trail.add(
+                "penalty",
+                {
+                    "kind": "confiscation",
+                    "fact": name,
+                    "amount_text": f" {money_str(to_fraction(amount))} ({name})",
+                },
+                result=money_str(to_fraction(amount)),
+                basis=[*branch_basis, ART28],
+            )
         for other in branch.also:
             penalties.append(PenaltyOut(kind=other.kind.value))
-            self.trail.add("penalty", {"kind": other.kind.value, "amount_text": ""}, result=other.kind.value,
-                           basis=branch_basis)
+            self.trail.add(
+                "penalty",
+                {"kind": other.kind.value, "amount_text": ""},
+                result=other.kind.value,
+                basis=branch_basis,
+            )
         duties = [Duty(kind="order_correction", basis=[ART28])]
         self.trail.add("duty", {"kind": "order_correction"}, result="order_correction", basis=[ART28])
 
@@ -363,7 +435,7 @@ class _Evaluation:
             violation=ViolationInfo(id=rule.id, title=rule.rule.title.zh, pack=pack.id, version=v.key),
             dates=Dates(occurred_on=c.occurred_on, discovered_on=c.discovered_on, decided_on=decided_on),
             outcome="penalty",
-            tier=tier,  # type: ignore[arg-type]
+            tier=tier,
             statutory_range=statutory,
             band=band_out,
             recommended_fine=to_decimal(fine) if fine is not None else None,
@@ -397,8 +469,14 @@ class _Evaluation:
             return setting.value
         return value
 
-    def _per_unit(self, rule: CompiledRule, spec: PerUnitFine, facts: Mapping[str, Any], unit: Fraction,
-                  basis: list[str]) -> Fraction:
+    def _per_unit(
+        self,
+        rule: CompiledRule,
+        spec: PerUnitFine,
+        facts: Mapping[str, Any],
+        unit: Fraction,
+        basis: list[str],
+    ) -> Fraction:
         pack = rule.pack
         value = to_fraction(facts[spec.per])
         per = to_fraction(spec.unit)
@@ -407,8 +485,11 @@ class _Evaluation:
         if partial is PartialCount.exact:
             units = quotient
         else:
-            mode = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down,
-                    PartialCount.half_up: Rounding.half_up}[partial]
+            mode = {
+                PartialCount.up: Rounding.up,
+                PartialCount.down: Rounding.down,
+                PartialCount.half_up: Rounding.half_up,
+            }[partial]
             units = round_units(quotient, Fraction(1), mode)
         amount = units * to_fraction(spec.rate)
         capped = min(amount, to_fraction(spec.cap)) if spec.cap is not None else amount
@@ -419,45 +500,80 @@ class _Evaluation:
             result = floor_units(capped, unit)
         self.trail.add(
             "range.per_unit",
-            {"fact": spec.per, "value": money_str(value), "unit": money_str(per), "quotient": show(quotient),
-             "units": show(units), "partial": partial.value, "rate": money_str(to_fraction(spec.rate)),
-             "amount": show(amount), "cap": money_str(to_fraction(spec.cap)) if spec.cap is not None else "none",
-             "round_unit": money_str(used), "mode": pack.rounding.mode.value, "currency": pack.currency},
+            {
+                "fact": spec.per,
+                "value": money_str(value),
+                "unit": money_str(per),
+                "quotient": show(quotient),
+                "units": show(units),
+                "partial": partial.value,
+                "rate": money_str(to_fraction(spec.rate)),
+                "amount": show(amount),
+                "cap": money_str(to_fraction(spec.cap)) if spec.cap is not None else "none",
+                "round_unit": money_str(used),
+                "mode": pack.rounding.mode.value,
+                "currency": pack.currency,
+            },
             result=money_str(result),
             basis=basis,
         )
         return result
 
-    def _range(self, rule: CompiledRule, spec: RangeFine | MultipleFine, facts: Mapping[str, Any],
-               basis: list[str]) -> Interval:
+    def _range(
+        self, rule: CompiledRule, spec: RangeFine | MultipleFine, facts: Mapping[str, Any], basis: list[str]
+    ) -> Interval:
         pack = rule.pack
         reading = pack.boundaries
         self.assume(reading.assumption)
         lo_incl, hi_incl = reading.above == "inclusive", reading.below == "inclusive"
         if isinstance(spec, RangeFine):
             lo, hi = to_fraction(spec.min), to_fraction(spec.max)
-            self.trail.add("range.range", {"min": money_str(lo), "max": money_str(hi), "currency": pack.currency},
-                           result={"min": money_str(lo), "max": money_str(hi)}, basis=basis)
+            self.trail.add(
+                "range.range",
+                {"min": money_str(lo), "max": money_str(hi), "currency": pack.currency},
+                result={"min": money_str(lo), "max": money_str(hi)},
+                basis=basis,
+            )
         else:
             value = to_fraction(facts[spec.times])
             lo, hi = value * spec.min, value * spec.max
             self.trail.add(
                 "range.multiple",
-                {"fact": spec.times, "value": money_str(value), "min_times": frac_str(spec.min),
-                 "max_times": frac_str(spec.max), "min": show(lo), "max": show(hi), "currency": pack.currency},
-                result={"min": show(lo), "max": show(hi)}, basis=basis,
+                {
+                    "fact": spec.times,
+                    "value": money_str(value),
+                    "min_times": frac_str(spec.min),
+                    "max_times": frac_str(spec.max),
+                    "min": show(lo),
+                    "max": show(hi),
+                    "currency": pack.currency,
+                },
+                result={"min": show(lo), "max": show(hi)},
+                basis=basis,
             )
         return Interval(lo, hi, lo_incl, hi_incl)
 
-    def _tier(self, rule: CompiledRule, cv: CompiledVersion, results: list[bool], facts: Mapping[str, Any],
-              rng: Interval, unit: Fraction) -> tuple[str, Interval]:
+    def _tier(
+        self,
+        rule: CompiledRule,
+        cv: CompiledVersion,
+        results: list[bool],
+        facts: Mapping[str, Any],
+        rng: Interval,
+        unit: Fraction,
+    ) -> tuple[str, Interval]:
         pack = rule.pack
         chosen = None
         tried = []
         for t, cond in cv.tiers:
             holds = cond is None or cond.holds(results)
-            tried.append({"tier": t.tier, "holds": holds,
-                          "clauses": self._clauses(cv, cond, results, facts, rule) if cond else []})
+            tried.append(
+                {
+                    "tier": t.tier,
+                    "holds": holds,
+                    "clauses": self._clauses(cv, cond, results, facts, rule) if cond else [],
+                }
+            )
             if holds:
                 chosen = t
                 break
@@ -466,8 +582,17 @@ class _Evaluation:
         basis = cites(chosen.basis) if chosen and chosen.basis else cites(pack.tier_scheme.basis)
         if not (chosen and chosen.band):
             self.assume(pack.tier_scheme.assumption)
-        self.trail.add("tier", {"tier": name, "tried": tried, "lower": frac_str(band_spec.lower),
-                                "upper": frac_str(band_spec.upper)}, result=name, basis=basis)
+        self.trail.add(
+            "tier",
+            {
+                "tier": name,
+                "tried": tried,
+                "lower": frac_str(band_spec.lower),
+                "upper": frac_str(band_spec.upper),
+            },
+            result=name,
+            basis=basis,
+        )
         mode = pack.rounding.mode
 
         def edge(f: Fraction) -> Fraction:
@@ -479,18 +604,30 @@ class _Evaluation:
             return min(max(cut, rng.lo), rng.hi)
 
         lo, hi = edge(band_spec.lower), edge(band_spec.upper)
+        width = rng.hi - rng.lo
         self.assume(pack.rounding.assumption)
         self.trail.add(
             "band",
-            {"range_min": money_str(rng.lo), "range_max": money_str(rng.hi), "lower": frac_str(band_spec.lower),
-             "upper": frac_str(band_spec.upper), "unit": money_str(unit), "mode": mode.value,
-             "band_min": money_str(lo), "band_max": money_str(hi)},
+            {
+                "range_min": money_str(rng.lo),
+                "range_max": money_str(rng.hi),
+                "lower": frac_str(band_spec.lower),
+                "upper": frac_str(band_spec.upper),
+                "unit": money_str(unit),
+                "mode": mode.value,
+                "width": show(width),
+                "lower_raw": show(rng.lo + band_spec.lower * width),
+                "upper_raw": show(rng.lo + band_spec.upper * width),
+                "band_min": money_str(lo),
+                "band_max": money_str(hi),
+            },
             result={"min": money_str(lo), "max": money_str(hi)},
         )
         return name, Interval(lo, hi, True, True)
 
-    def _position(self, rule: CompiledRule, cv: CompiledVersion, results: list[bool],
-                  facts: Mapping[str, Any]) -> tuple[Fraction, list[FactorOut]]:
+    def _position(
+        self, rule: CompiledRule, cv: CompiledVersion, results: list[bool], facts: Mapping[str, Any]
+    ) -> tuple[Fraction, list[FactorOut]]:
         pack = rule.pack
         v = cv.version
         start = v.start if v.start is not None else pack.factor_start
@@ -503,10 +640,15 @@ class _Evaluation:
             holds = cond.holds(results)
             self.trail.add(
                 "factor",
-                {"factor": f.id, "effect": f.effect, "weight": frac_str(f.weight),
-                 "clauses": self._clauses(cv, cond, results, facts, rule),
-                 "result_text": "applies" if holds else "does not apply"},
-                result=holds, basis=cites(f.basis),
+                {
+                    "factor": f.id,
+                    "effect": f.effect,
+                    "weight": frac_str(f.weight),
+                    "clauses": self._clauses(cv, cond, results, facts, rule),
+                    "result_text": "applies" if holds else "does not apply",
+                },
+                result=holds,
+                basis=cites(f.basis),
             )
             if holds:
                 matched.append(FactorOut(id=f.id, effect=f.effect, basis=cites(f.basis)))
@@ -519,8 +661,14 @@ class _Evaluation:
         position = min(max(raw, Fraction(0)), Fraction(1))
         self.trail.add(
             "position",
-            {"start": frac_str(start), "plus": frac_str(plus), "minus": frac_str(minus), "applied": applied,
-             "raw": frac_str(raw), "position": frac_str(position)},
+            {
+                "start": frac_str(start),
+                "plus": frac_str(plus),
+                "minus": frac_str(minus),
+                "applied": applied,
+                "raw": frac_str(raw),
+                "position": frac_str(position),
+            },
             result=frac_str(position),
         )
         return position, matched
@@ -529,11 +677,19 @@ class _Evaluation:
         rounded, result, used = round_inside(raw, unit, mode, limits)
         self.trail.add(
             "round",
-            {"raw": show(raw), "unit": money_str(used), "mode": mode.value, "rounded": money_str(rounded),
-             "band_min": money_str(limits[1].lo), "band_max": money_str(limits[1].hi),
-             "range_min": money_str(limits[0].lo), "range_max": money_str(limits[0].hi),
-             "range_min_inclusive": limits[0].lo_incl, "range_max_inclusive": limits[0].hi_incl,
-             "currency": currency},
+            {
+                "raw": show(raw),
+                "unit": money_str(used),
+                "mode": mode.value,
+                "rounded": money_str(rounded),
+                "band_min": money_str(limits[1].lo),
+                "band_max": money_str(limits[1].hi),
+                "range_min": money_str(limits[0].lo),
+                "range_max": money_str(limits[0].hi),
+                "range_min_inclusive": limits[0].lo_incl,
+                "range_max_inclusive": limits[0].hi_incl,
+                "currency": currency,
+            },
             result=money_str(result),
         )
         return result

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import RuleError, RuleErrors, suggest
-from .yamlio import Located, Loc, YamlProblem, parse_yaml, read_text
 from .rules_model import Pack, Rule
+from .yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
 PACK_FILE = "pack.yaml"
 SKIP_DIRS = {"cases", "docs", ".git"}
@@ -30,6 +30,7 @@ class LoadedPack:
     root: Path
     source: Located
     rules: tuple[LoadedRule, ...]
+    errors: tuple[RuleError, ...] = ()
 
 
 def bundled_packs_dir() -> Path:
@@ -151,7 +152,11 @@ def _containers_in(ann: Any, part: Any) -> list[Any]:
 
 
 def load_pack_files(ref: str | Path) -> LoadedPack:
-    """Read ``pack.yaml`` and every rule file of a pack folder (sorted, ``cases/`` skipped)."""
+    """Read ``pack.yaml`` and every rule file of a pack folder (sorted, ``cases/`` skipped).
+
+    A broken ``pack.yaml`` raises at once; broken rule files are collected in ``errors`` so that
+    the valid ones can still be compiled and every defect reported in one go.
+    """
     root = resolve_pack(ref)
     pack_src = read_located(root / PACK_FILE)
     errors: list[RuleError] = []
@@ -172,7 +177,6 @@ def load_pack_files(ref: str | Path) -> LoadedPack:
             errors.extend(exc.errors)
         except RuleError as exc:
             errors.append(exc)
-    if errors:
+    if pack is None:
         raise RuleErrors(errors)
-    assert pack is not None
-    return LoadedPack(pack, root, pack_src, tuple(rules))
+    return LoadedPack(pack, root, pack_src, tuple(rules), tuple(errors))

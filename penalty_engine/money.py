@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal, localcontext
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 
 #: Precision used when a non-terminating rational is shown as a decimal in a trail message.
 DISPLAY_PLACES = 2
 
 
-class Rounding(str, Enum):
+class Rounding(StrEnum):
     """How an amount is brought to a multiple of the rounding unit."""
 
     half_up = "half_up"  # 四舍五入: .5 goes away from zero
@@ -40,13 +40,9 @@ def round_units(value: Fraction, unit: Fraction, mode: Rounding) -> Fraction:
     q = value / unit
     floor = math.floor(q)
     rest = q - floor
-    if rest == 0:
+    if rest == 0 or mode is Rounding.down:
         n = floor
-    elif mode is Rounding.down:
-        n = floor
-    elif mode is Rounding.up:
-        n = floor + 1
-    elif rest > Fraction(1, 2):
+    elif mode is Rounding.up or rest > Fraction(1, 2):
         n = floor + 1
     elif rest < Fraction(1, 2):
         n = floor

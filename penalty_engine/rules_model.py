@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -49,13 +49,15 @@ Ratio = Annotated[
     Fraction,
     BeforeValidator(_ratio),
     PlainSerializer(frac_str, return_type=str),
-    WithJsonSchema({"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+)?\s*$"}]}),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+)?\s*$"}]}
+    ),
 ]
 """An exact ratio written as a number (``0.2``) or a fraction (``"1/3"``)."""
 
 
 def _amount(value: Any) -> Decimal:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError("expected an amount written as an integer, a decimal or a string")
     try:
         d = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
@@ -140,7 +142,7 @@ def cn_number(n: int) -> str:
     return str(n)
 
 
-class FactType(str, Enum):
+class FactType(StrEnum):
     bool = "bool"
     int = "int"
     money = "money"
@@ -230,7 +232,7 @@ class MultipleFine(Frozen):
         return self
 
 
-class PartialCount(str, Enum):
+class PartialCount(StrEnum):
     """How a part of a unit counts in a per-unit formula."""
 
     up = "up"  # a started unit counts as a whole unit
@@ -260,12 +262,14 @@ def _fine_kind(value: Any) -> str:
 
 
 FineSpec = Annotated[
-    Annotated[RangeFine, Tag("range")] | Annotated[MultipleFine, Tag("multiple")] | Annotated[PerUnitFine, Tag("per_unit")],
+    Annotated[RangeFine, Tag("range")]
+    | Annotated[MultipleFine, Tag("multiple")]
+    | Annotated[PerUnitFine, Tag("per_unit")],
     Discriminator(_fine_kind),
 ]
 
 
-class PenaltyKind(str, Enum):
+class PenaltyKind(StrEnum):
     """Kinds of penalty of 行政处罚法 Art. 9."""
 
     warning = "warning"

@@ -48,17 +48,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "裁量档次 '{tier}'（第一个条件成立的档次）；裁量区间为法定幅度的 {lower}–{upper}。",
     },
     "band": {
-        "en": "Band {band_min}–{band_max}: edges = {range_min} + {lower} / {upper} × ({range_max} − {range_min}), "
-        "inner edges rounded {mode} to {unit}.",
-        "zh": "裁量区间 {band_min}–{band_max}：边界 = {range_min} + {lower} / {upper} × ({range_max} − {range_min})，"
-        "内部边界按 {mode} 取整至 {unit}。",
+        "en": "Band {band_min}–{band_max}: lower edge = {range_min} + {lower} × {width} = {lower_raw}, "
+        "upper edge = {range_min} + {upper} × {width} = {upper_raw}; edges inside the range rounded {mode} to {unit}.",
+        "zh": "裁量区间 {band_min}–{band_max}：下限 = {range_min} + {lower} × {width} = {lower_raw}，"
+        "上限 = {range_min} + {upper} × {width} = {upper_raw}；幅度内部的边界按 {mode} 取整至 {unit}。",
     },
     "factor": {
         "en": "Factor '{factor}' ({effect}, weight {weight}): {result_text}.",
         "zh": "裁量因素 '{factor}'（{effect}，权重 {weight}）：{result_text}。",
     },
     "position": {
-        "en": "Position in band = start {start} + aggravating {plus} − mitigating {minus} = {raw}; kept in [0, 1]: {position}.",
+        "en": "Position in band = start {start} + aggravating {plus} − mitigating {minus} = {raw}; "
+        "kept in [0, 1]: {position}.",
         "zh": "区间内位置 = 起点 {start} + 从重 {plus} − 从轻 {minus} = {raw}；限定在 [0, 1]：{position}。",
     },
     "amount": {
@@ -66,7 +67,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "金额 = {band_min} + {position} × ({band_max} − {band_min}) = {raw}。",
     },
     "round": {
-        "en": "Rounded {mode} to a multiple of {unit}: {raw} → {rounded}; kept inside band and range: {result} {currency}.",
+        "en": "Rounded {mode} to a multiple of {unit}: {raw} → {rounded}; "
+        "kept inside band and range: {result} {currency}.",
         "zh": "按 {mode} 取整至 {unit} 的倍数：{raw} → {rounded}；限定在区间和法定幅度内：{result} 元。",
     },
     "penalty": {
@@ -80,6 +82,34 @@ CATALOG: dict[str, dict[str, str]] = {
 }
 
 
+#: Values shown in Chinese messages in place of the engine's English words.
+ZH_VALUES = {
+    "applies": "成立",
+    "does not apply": "不成立",
+    "aggravating": "从重",
+    "mitigating": "从轻",
+    "lighter": "从轻",
+    "standard": "一般",
+    "heavier": "从重",
+    "half_up": "四舍五入",
+    "half_even": "四舍六入五成双",
+    "down": "舍去",
+    "up": "进一",
+    "exact": "按比例",
+    "none": "无",
+    "fine": "罚款",
+    "warning": "警告",
+    "confiscation": "没收违法所得",
+    "revocation": "吊销许可证件",
+    "suspension": "暂扣许可证件/责令停产停业",
+    "order_correction": "责令改正",
+    "education": "对当事人进行教育",
+    "hearing_notice": "告知听证权利",
+    "legal_review": "法制审核",
+    "collective_discussion": "集体讨论",
+}
+
+
 class _Safe(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "—"
@@ -87,8 +117,10 @@ class _Safe(dict[str, Any]):
 
 def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "en") -> str:
     """The message of a trail step in ``lang`` (``en`` or ``zh``)."""
-    template = CATALOG[code]["zh" if lang == "zh" else "en"]
-    return template.format_map(_Safe(inputs, result=result))
+    if lang == "zh":
+        inputs = {k: ZH_VALUES.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()}
+        return CATALOG[code]["zh"].format_map(_Safe(inputs, result=result))
+    return CATALOG[code]["en"].format_map(_Safe(inputs, result=result))
 
 
 class Trail:

@@ -1,0 +1,150 @@
+"""Describing loaded rules: listings, one rule in full, and the JSON Schemas of the file formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from rich.console import Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text as RichText
+
+from .case_model import Case
+from .compiled import CompiledRule
+from .engine import Engine
+from .rules_model import AllOf, AnyOf, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
+
+
+def _fact_row(name: str, spec: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {"name": name, **spec.model_dump(mode="json", exclude_none=True)}
+    row["required"] = spec.required
+    return row
+
+
+def list_rules(engine: Engine, search: str | None = None) -> list[dict[str, Any]]:
+    """Every rule with its pack, id, title, versions and fact schema (``rules list --format json``)."""
+    out = []
+    word = (search or "").lower()
+    for r in engine.rules():
+        hay = f"{r.id} {r.rule.title.zh} {r.rule.title.en}".lower()
+        if word and word not in hay:
+            continue
+        out.append(
+            {
+                "id": r.id,
+                "pack": r.pack.id,
+                "rule": r.rule.id,
+                "title": r.rule.title.model_dump(),
+                "versions": [
+                    {
+                        "effective_from": v.version.effective_from.isoformat(),
+                        "effective_to": v.version.effective_to.isoformat() if v.version.effective_to else None,
+                    }
+                    for v in r.versions
+                ],
+                "facts": {n: _fact_row(n, s) for n, s in r.rule.facts.items()},
+                "common_facts": sorted(r.pack.common_facts),
+            }
+        )
+    return out
+
+
+def describe_rule(rule: CompiledRule) -> dict[str, Any]:
+    """The full rule as JSON (``rules show --format json``)."""
+    return {
+        "id": rule.id,
+        "pack": rule.pack.id,
+        "source": rule.source.path,
+        **rule.rule.model_dump(mode="json"),
+    }
+
+
+def condition_text(cond: Condition | None) -> str:
+    if cond is None:
+        return "always"
+    if isinstance(cond, str):
+        return cond
+    if isinstance(cond, AllOf):
+        return " AND ".join(f"({condition_text(c)})" for c in cond.all)
+    assert isinstance(cond, AnyOf)
+    return " OR ".join(f"({condition_text(c)})" for c in cond.any)
+
+
+def fine_text(fine: Any) -> str:
+    if fine is None:
+        return "—"
+    if isinstance(fine, RangeFine):
+        return f"{fine.min}–{fine.max}"
+    if isinstance(fine, MultipleFine):
+        return f"{fine.times} × {fine.min}–{fine.max}"
+    assert isinstance(fine, PerUnitFine)
+    partial = fine.partial.setting if hasattr(fine.partial, "setting") else fine.partial.value
+    cap = f", cap {fine.cap}" if fine.cap is not None else ""
+    return f"{fine.rate} per {fine.unit} of {fine.per} (parts: {partial}){cap}"
+
+
+def rich_rule(rule: CompiledRule, lang: str) -> Group:
+    """One rule for the terminal, in ``zh`` or ``en``."""
+    r = rule.rule
+    parts: list[Any] = [RichText(f"{rule.id} — {r.title.get(lang)}", style="bold")]
+    facts = Table(title="facts" if lang == "en" else "事实", show_lines=False)
+    for col in ("name", "label", "type", "unit", "bounds / values", "default", "direction"):
+        facts.add_column(col)
+    for name, s in rule.facts.items():
+        bounds = (
+            ", ".join(s.values)
+            if s.values
+            else f"{s.min if s.min is not None else ''}..{s.max if s.max is not None else ''}"
+        )
+        facts.add_row(
+            name,
+            s.label.get(lang),
+            s.type.value,
+            s.unit or "",
+            bounds,
+            "required" if s.required else str(s.default),
+            s.direction or "",
+        )
+    parts.append(facts)
+    for cv in rule.versions:
+        v = cv.version
+        lines = [f"[bold]{v.effective_from} – {v.effective_to or '…'}[/bold]"]
+        for b in v.basis:
+            lines.append(f"{escape(b.cite())}: {escape(b.text)}")
+        frame = Table(title="frame" if lang == "en" else "法定情形")
+        for col in ("branch", "when", "fine", "other"):
+            frame.add_column(col)
+        for br in v.frame:
+            other = ", ".join([f"confiscate {c}" for c in br.confiscate] + [o.kind.value for o in br.also])
+            frame.add_row(br.id, condition_text(br.when), fine_text(br.fine), other)
+        tiers = Table(title="tiers" if lang == "en" else "裁量档次")
+        for col in ("tier", "when", "band"):
+            tiers.add_column(col)
+        for t in v.tiers:
+            band = t.band or rule.pack.tier_scheme.band(t.tier)
+            tiers.add_row(t.tier, condition_text(t.when), f"{band.lower}–{band.upper}")
+        factors = Table(title="factors" if lang == "en" else "裁量因素")
+        for col in ("factor", "effect", "weight", "when", "label"):
+            factors.add_column(col)
+        for f in v.factors:
+            factors.add_row(f.id, f.effect, str(f.weight), condition_text(f.when), f.label.get(lang))
+        body: list[Any] = [RichText.from_markup("\n".join(lines)), frame]
+        if v.tiers:
+            body.append(tiers)
+        if v.factors:
+            body.append(factors)
+        if v.assumptions:
+            body.append(RichText("assumptions:\n" + "\n".join(f"- {a}" for a in v.assumptions)))
+        parts.append(Panel(Group(*body)))
+    return Group(*parts)
+
+
+def json_schema(kind: str) -> dict[str, Any]:
+    """JSON Schema of a rule file (``rule``), ``pack.yaml`` (``pack``) or a case (``case``)."""
+    models: dict[str, type[BaseModel]] = {"rule": Rule, "pack": Pack, "case": Case}
+    schema: dict[str, Any] = models[kind].model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://penalty-engine.invalid/schema/{kind}.json"
+    return schema

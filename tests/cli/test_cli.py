@@ -1,0 +1,165 @@
+"""The real `penalty` command, end to end: output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MINI_RULE, ROOT
+
+SAMPLE = ROOT / "cases" / "cn-transport" / "sample.yaml"
+PENALTY = shutil.which("penalty", path=str(Path(sys.executable).parent)) or "penalty"
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [PENALTY, *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=cwd or ROOT,
+        timeout=120,
+        check=False,
+    )
+    assert "Traceback" not in proc.stderr + proc.stdout
+    return proc
+
+
+def test_evaluate_json_is_one_contract_object() -> None:
+    proc = run("evaluate", str(SAMPLE), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["schema"] == "penalty-engine/decision@1"
+    assert data["recommended_fine"] == "52000"
+    assert all(isinstance(p.get("amount"), (str, type(None))) for p in data["penalties"])
+
+
+def test_yaml_and_json_with_other_key_order_give_same_output(tmp_path: Path) -> None:
+    first = json.loads(run("evaluate", str(SAMPLE), "--format", "json", "--as-of", "2026-04-10").stdout)
+    import yaml
+
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    data = dict(reversed(list(data.items())))
+    data["facts"] = dict(reversed(list(data["facts"].items())))
+    as_json = tmp_path / "case.json"
+    as_json.write_text(json.dumps(data, default=str, ensure_ascii=False), encoding="utf-8")
+    second = json.loads(run("evaluate", str(as_json), "--format", "json", "--as-of", "2026-04-10").stdout)
+    assert first == second
+
+
+def test_text_and_markdown_in_both_languages() -> None:
+    zh = run("evaluate", str(SAMPLE), "--lang", "zh")
+    assert zh.returncode == 0 and "建议罚款: 52000 CNY" in zh.stdout and "裁量过程" in zh.stdout
+    en = run("evaluate", str(SAMPLE), "--format", "markdown", "--lang", "en")
+    assert en.returncode == 0 and en.stdout.startswith("# Penalty recommendation")
+    assert "**52000 CNY**" in en.stdout and "How the result was reached" in en.stdout
+
+
+def test_stdin_and_as_of_recorded_in_trail() -> None:
+    case = "case_id: S1\nviolation: unqualified-driver\noccurred_on: 2026-01-05\nparty: {kind: individual}\n"
+    proc = run("evaluate", "-", "--format", "json", "--as-of", "2026-02-01", stdin=case)
+    data = json.loads(proc.stdout)
+    assert data["dates"]["decided_on"] == "2026-02-01"
+    assert data["trail"][0]["inputs"]["decided_source"] == "--as-of"
+    today = json.loads(run("evaluate", "-", "--format", "json", stdin=case).stdout)
+    assert today["trail"][0]["inputs"]["decided_source"] == "today"
+
+
+@pytest.mark.parametrize(
+    ("facts", "code", "field"),
+    [
+        ("illegal_gain: lots", "PE-C004", "facts.illegal_gain"),
+        ("ilegal_gain: 1", "PE-C003", "facts.ilegal_gain"),
+        ("prior_12m: 101", "PE-C005", "facts.prior_12m"),
+    ],
+)
+def test_bad_case_exit_1_names_field(tmp_path: Path, facts: str, code: str, field: str) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text(
+        f"case_id: B1\nviolation: unlicensed-freight\noccurred_on: 2026-03-02\nparty: {{kind: individual}}\n"
+        f"facts:\n  {facts}\n",
+        encoding="utf-8",
+    )
+    proc = run("evaluate", str(f), "--as-of", "2026-04-10")
+    assert proc.returncode == 1
+    assert code in proc.stderr and field in proc.stderr and "B1" in proc.stderr
+    assert f"{f}:6" in proc.stderr
+
+
+def test_missing_field_and_unknown_violation(tmp_path: Path) -> None:
+    f = tmp_path / "bad.yaml"
+    f.write_text("case_id: B2\nviolation: nope\nparty: {kind: individual}\n", encoding="utf-8")
+    proc = run("evaluate", str(f))
+    assert proc.returncode == 1 and "PE-C002" in proc.stderr and "occurred_on" in proc.stderr
+    f.write_text("case_id: B2\nviolation: nope\noccurred_on: 2026-01-01\nparty: {kind: individual}\n")
+    proc = run("evaluate", str(f))
+    assert proc.returncode == 1 and "PE-C006" in proc.stderr
+    proc = run("evaluate", str(tmp_path / "absent.yaml"))
+    assert proc.returncode == 1 and "PE-C001" in proc.stderr
+
+
+def test_several_cases_one_bad_still_prints_the_good(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("case_id: [\n", encoding="utf-8")
+    proc = run("evaluate", str(SAMPLE), str(bad), str(SAMPLE), "--format", "json")
+    assert proc.returncode == 1 and "PE-C001" in proc.stderr
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(lines) == 2 and lines[0] == lines[1]
+
+
+def test_usage_error_exit_2() -> None:
+    assert run("evaluate", str(SAMPLE), "--format", "pdf").returncode == 2
+    assert run("nonsense").returncode == 2
+
+
+def test_rules_list_json_has_every_rule_with_facts() -> None:
+    proc = run("rules", "list", "--format", "json")
+    rules = {r["id"]: r for r in json.loads(proc.stdout)["rules"]}
+    assert "cn-transport/unlicensed-freight" in rules
+    fact = rules["cn-transport/unlicensed-freight"]["facts"]["illegal_gain"]
+    assert fact["type"] == "money" and fact["label"]["zh"] == "违法所得"
+    found = json.loads(run("rules", "list", "--format", "json", "--search", "超限").stdout)["rules"]
+    assert [r["id"] for r in found] == ["cn-transport/overload-gross-mass"]
+
+
+def test_rules_show_and_schema() -> None:
+    show = run("rules", "show", "unlicensed-freight", "--lang", "en")
+    assert show.returncode == 0 and "illegal_gain" in show.stdout and "gain-over-10000" in show.stdout
+    schema = json.loads(run("rules", "schema").stdout)
+    assert "versions" in schema["properties"]
+    case_schema = json.loads(run("rules", "schema", "--case").stdout)
+    assert "case_id" in case_schema["required"]
+
+
+def test_rules_validate_reports_file_and_line(write_pack: object, tmp_path: Path) -> None:
+    assert run("rules", "validate", "cn-transport").returncode == 0
+    root = write_pack(MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"))  # type: ignore[operator]
+    proc = run("rules", "validate", str(root))
+    assert proc.returncode == 1 and "PE-R006" in proc.stderr and "r1.yaml:13" in proc.stderr
+    root = write_pack(MINI_RULE.replace("id: r1", "id: !!python/object/apply:os.system [ls]"))  # type: ignore[operator]
+    proc = run("rules", "validate", str(root), "--format", "json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and data["errors"][0]["code"] == "PE-R003"
+
+
+def test_rules_test_passes_and_fails(tmp_path: Path) -> None:
+    ok = run("rules", "test", "cn-transport")
+    assert ok.returncode == 0 and ok.stdout.strip().splitlines()[-1].endswith("passed, 0 failed")
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "cn-transport", pack)
+    shutil.copytree(ROOT / "cases" / "cn-transport", pack / "cases")
+    sample = pack / "cases" / "sample.yaml"
+    sample.write_text(sample.read_text(encoding="utf-8").replace('"52000"', '"52100"'), encoding="utf-8")
+    bad = run("rules", "test", str(pack))
+    assert bad.returncode == 1
+    assert "FAIL" in bad.stdout and "sample.yaml" in bad.stdout and bad.stdout.strip().endswith("1 failed")
+
+
+def test_works_from_any_folder(tmp_path: Path) -> None:
+    proc = run("rules", "list", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0 and json.loads(proc.stdout)["rules"]

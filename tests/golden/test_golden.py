@@ -1,0 +1,48 @@
+"""Every shipped golden case is one test item; a failure names the file, the case and the difference."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import penalty_engine as pe
+from penalty_engine.golden import cases_dir, compare, golden_files, run_file
+
+FILES = golden_files(cases_dir("cn-transport"))
+
+
+def test_every_rule_has_at_least_four_golden_cases(engine: pe.Engine) -> None:
+    for rule in engine.rules():
+        folder = cases_dir(rule.pack.id) / rule.rule.id
+        assert len(golden_files(folder)) >= 4, f"{rule.id}: fewer than 4 golden cases in {folder}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(cases_dir("cn-transport"))) for p in FILES])
+def test_golden_case(engine: pe.Engine, path: Path) -> None:
+    result = run_file(engine, path)
+    assert result.passed, f"{path} [{result.case_id}]:\n  " + "\n  ".join(result.differences)
+
+
+def test_compare_reports_each_difference() -> None:
+    got = {
+        "outcome": "penalty", "tier": "standard", "recommended_fine": "36000",
+        "statutory_range": {"min": "12000", "max": "60000"}, "band": {"min": "28000", "max": "44000"},
+        "penalties": [{"kind": "fine", "amount": "36000"}], "duties": [{"kind": "order_correction"}],
+        "options": [], "factors": [],
+    }  # fmt: skip
+    assert compare({"recommended_fine": "36000.00", "band": {"min": 28000, "max": "44000"}}, got) == []
+    diffs = compare({"recommended_fine": "36100", "tier": "heavier", "duties": [], "colour": "red"}, got)
+    assert len(diffs) == 4
+    assert any(d.startswith("recommended_fine: expected '36100'") for d in diffs)
+    assert any("colour" in d for d in diffs)
+
+
+def test_altered_golden_amount_fails(engine: pe.Engine, tmp_path: Path) -> None:
+    src = cases_dir("cn-transport") / "sample.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert 'recommended_fine: "52000"' in text
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace('recommended_fine: "52000"', 'recommended_fine: "52100"'), encoding="utf-8")
+    result = run_file(engine, bad)
+    assert not result.passed and "recommended_fine" in result.differences[0]

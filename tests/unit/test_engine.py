@@ -1,0 +1,179 @@
+"""Evaluation: branch, range, tier band, factors, rounding, penalties; errors name the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+import penalty_engine as pe
+from tests.conftest import AS_OF, case
+
+UF = "cn-transport/unlicensed-freight"
+
+
+def test_contract_example_amounts(engine: pe.Engine) -> None:
+    # 12000 × 1–5 = 12000–60000; standard band thirds: 28000–44000; midpoint 36000
+    d = engine.evaluate(case(UF, {"illegal_gain": "12000", "prior_12m": 1}), as_of=AS_OF)
+    assert d.outcome == "penalty" and d.tier == "standard"
+    assert (d.statutory_range.min, d.statutory_range.max) == (Decimal(12000), Decimal(60000))  # type: ignore[union-attr]
+    assert (d.band.min, d.band.max) == (Decimal(28000), Decimal(44000))  # type: ignore[union-attr]
+    assert d.recommended_fine == Decimal(36000)
+    assert [(p.kind, p.amount) for p in d.penalties] == [
+        ("fine", Decimal(36000)),
+        ("confiscation", Decimal(12000)),
+    ]
+    assert [x.kind for x in d.duties] == ["order_correction"]
+    assert d.violation.version == "2023-07-20"
+
+
+def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
+    data = engine.evaluate(case(UF, {"illegal_gain": "12000"}), as_of=AS_OF).model_dump(mode="json")
+    assert list(data) == [
+        "schema", "case_id", "violation", "dates", "outcome", "tier", "statutory_range", "band",
+        "recommended_fine", "currency", "penalties", "factors", "duties", "options", "assumptions", "trail",
+        "fingerprint", "engine",
+    ]  # fmt: skip
+    assert data["schema"] == "penalty-engine/decision@1"
+    assert data["recommended_fine"] == "20000" and isinstance(data["recommended_fine"], str)
+    assert set(data["trail"][0]) == {"step", "code", "message", "basis", "inputs", "result"}
+    assert data["fingerprint"].startswith("sha256:") and len(data["fingerprint"]) == 71
+    assert data["engine"] == f"penalty-engine {pe.__version__}"
+
+
+def test_exactly_10000_takes_the_lighter_branch_as_assumed(engine: pe.Engine) -> None:
+    d = engine.evaluate(case(UF, {"illegal_gain": "10000"}), as_of=AS_OF)
+    assert d.statutory_range is not None and d.statutory_range.max == Decimal(10000)
+    assert any("exactly 10,000" in a for a in d.assumptions)
+    assert d.trail[3].result == "base"
+
+
+def test_serious_branch_and_aggravation_clamps(engine: pe.Engine) -> None:
+    facts = {"serious": True, "prior_12m": 3, "several_vehicles": True, "harm": "serious"}
+    d = engine.evaluate(case(UF, facts), as_of=AS_OF)
+    # 10000–50000, heavier band 36700–50000 (10000 + 2/3 × 40000 = 36666.67 → 36700); 1/2+1/4+1/4 = 1 → 50000
+    assert d.tier == "heavier" and d.band is not None and d.band.min == Decimal(36700)
+    assert d.recommended_fine == Decimal(50000)
+    assert [f.id for f in d.factors] == ["several-vehicles", "serious-harm"]
+
+
+def test_old_version_applies_to_old_facts(engine: pe.Engine) -> None:
+    d = engine.evaluate(case(UF, {"illegal_gain": "25000"}, occurred_on="2022-06-01"), as_of=AS_OF)
+    assert d.violation.version == "2019-03-02"
+    assert d.statutory_range is not None and d.statutory_range.min == Decimal(50000)
+
+
+def test_overload_warning_and_fixed_formula(engine: pe.Engine) -> None:
+    warn = engine.evaluate(case("overload-gross-mass", {"excess_mass_kg": 1000}), as_of=AS_OF)
+    assert warn.tier is None and warn.recommended_fine is None and warn.statutory_range is None
+    assert [p.kind for p in warn.penalties] == ["warning"]
+    fixed = engine.evaluate(case("overload-gross-mass", {"excess_mass_kg": 2999}), as_of=AS_OF)
+    # setting overload_part_tonne = down: 2 whole 1000 kg → 1000 yuan
+    assert fixed.tier == "fixed" and fixed.recommended_fine == Decimal(1000)
+    assert fixed.band == fixed.statutory_range
+    assert any("part of 1000 kg" in a for a in fixed.assumptions)
+    capped = engine.evaluate(case("overload-gross-mass", {"excess_mass_kg": 70000}), as_of=AS_OF)
+    assert capped.recommended_fine == Decimal(30000)
+
+
+def test_same_case_same_fingerprint_and_key_order(engine: pe.Engine) -> None:
+    a = case(UF, {"illegal_gain": "12000", "prior_12m": 1})
+    b = dict(reversed(list(a.items())))
+    b["facts"] = {"prior_12m": 1, "illegal_gain": 12000}
+    da, db = engine.evaluate(a, as_of=AS_OF), engine.evaluate(b, as_of=AS_OF)
+    assert da.fingerprint == db.fingerprint and da == db
+    other = engine.evaluate(case(UF, {"illegal_gain": "12000", "prior_12m": 2}), as_of=AS_OF)
+    assert other.fingerprint != da.fingerprint
+
+
+def test_decided_on_wins_over_as_of_and_is_required(engine: pe.Engine) -> None:
+    d = engine.evaluate(case(UF, decided_on="2026-05-01"), as_of=AS_OF)
+    assert d.dates.decided_on == dt.date(2026, 5, 1)
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(case(UF))
+    assert info.value.code == "PE-C009"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "field"),
+    [
+        (lambda c: c["facts"].update(illegal_gain="abc"), "PE-C004", "facts.illegal_gain"),
+        (lambda c: c["facts"].update(illegal_gain="12.345"), "PE-C004", "facts.illegal_gain"),
+        (lambda c: c["facts"].update(illegal_gain="-5"), "PE-C005", "facts.illegal_gain"),
+        (lambda c: c["facts"].update(prior_12m=1.5), "PE-C004", "facts.prior_12m"),
+        (lambda c: c["facts"].update(serious="maybe"), "PE-C004", "facts.serious"),
+        (lambda c: c["facts"].update(harm="huge"), "PE-C004", "facts.harm"),
+        (lambda c: c["facts"].update(ilegal_gain="1"), "PE-C003", "facts.ilegal_gain"),
+        (lambda c: c.pop("occurred_on"), "PE-C002", "occurred_on"),
+        (lambda c: c.update(occured_on="2026-01-01"), "PE-C003", "occured_on"),
+        (lambda c: c.update(violation="unlicensed-frieght"), "PE-C006", "violation"),
+        (lambda c: c.update(party={"kind": "robot"}), "PE-C004", "party.kind"),
+        (lambda c: c.update(occurred_on="2010-01-01"), "PE-C008", "occurred_on"),
+    ],
+)
+def test_bad_cases_name_the_field(engine: pe.Engine, mutate: Any, code: str, field: str) -> None:
+    c = case(UF, {"illegal_gain": "12000"}, case_id="BAD-1")
+    mutate(c)
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(c, as_of=AS_OF)
+    assert info.value.code == code
+    assert field in str(info.value)
+    assert "BAD-1" in str(info.value)
+
+
+def test_unknown_fact_suggests_nearest(engine: pe.Engine) -> None:
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(case(UF, {"ilegal_gain": "1"}), as_of=AS_OF)
+    assert "did you mean 'illegal_gain'" in info.value.message
+
+
+def test_required_fact_missing(engine: pe.Engine) -> None:
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(case("overload-gross-mass", {}), as_of=AS_OF)
+    assert info.value.code == "PE-C002" and "excess_mass_kg" in info.value.message
+
+
+def test_ambiguous_bare_id(write_pack: Any, tmp_path: Any) -> None:
+    first = write_pack()
+    second = tmp_path / "mini2"
+    second.mkdir()
+    (second / "pack.yaml").write_text((first / "pack.yaml").read_text().replace("id: mini", "id: mini2"))
+    (second / "r1.yaml").write_text((first / "r1.yaml").read_text())
+    engine = pe.Engine.load(first, second)
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(case("r1"), as_of=AS_OF)
+    assert info.value.code == "PE-C007" and "mini/r1" in info.value.message
+    assert engine.evaluate(case("mini2/r1"), as_of=AS_OF).violation.pack == "mini2"
+
+
+def test_gap_in_frame_is_an_evaluation_error(write_pack: Any) -> None:
+    from tests.conftest import MINI_RULE
+
+    rule = MINI_RULE.replace("      - id: base\n", "      - id: base\n        when: n > 5\n")
+    engine = pe.Engine.load(write_pack(rule))
+    with pytest.raises(pe.EvaluationError) as info:
+        engine.evaluate(case("mini/r1", {"n": 1}), as_of=AS_OF)
+    assert info.value.code == "PE-E001"
+
+
+def test_exclusive_upper_bound_reading(write_pack: Any) -> None:
+    from tests.conftest import MINI_PACK, MINI_RULE
+
+    pack = MINI_PACK + "boundaries: {above: inclusive, below: exclusive}\n"
+    rule = MINI_RULE.replace("      - {tier: standard}", "      - {tier: standard}\n    start: 1")
+    engine = pe.Engine.load(write_pack(rule, pack=pack))
+    d = engine.evaluate(case("mini/r1", {"n": 5}), as_of=AS_OF)
+    # heavier band 3000–4000 at position 1 = 4000, but 以下 is exclusive: 3900
+    assert d.recommended_fine == Decimal(3900)
+
+
+def test_engine_is_shareable_between_threads(engine: pe.Engine) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = [case(UF, {"illegal_gain": str(10000 + i * 37), "prior_12m": i % 3}, case_id=f"T{i}") for i in range(200)]
+    serial = [engine.evaluate(c, as_of=AS_OF).fingerprint for c in cases]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda c: engine.evaluate(c, as_of=AS_OF).fingerprint, cases))
+    assert threaded == serial
