@@ -17,7 +17,7 @@ from typing import Any
 from .case_io import read_case_file
 from .engine import Engine
 from .errors import PenaltyEngineError
-from .loader import bundled_packs_dir, resolve_pack
+from .loader import resolve_pack
 
 EXPECT_KEYS = {
     "outcome", "tier", "recommended_fine", "statutory_range", "band", "penalties", "duties", "options", "factors",
@@ -42,9 +42,11 @@ def cases_dir(pack: str | Path) -> Path:
     own = root / "cases"
     if own.is_dir():
         return own
-    shipped = bundled_packs_dir().parent / "cases" / root.name
-    if not shipped.is_dir():
-        shipped = bundled_packs_dir() / "cases" / root.name  # installed wheel layout
+    package = Path(__file__).resolve().parent
+    for base in (package / "cases", package.parent / "cases"):  # installed wheel, then source tree
+        if (base / root.name).is_dir():
+            return base / root.name
+    shipped = package.parent / "cases" / root.name
     return shipped
 
 
