@@ -11,9 +11,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .conditions import RESERVED, ClauseTable, CompiledCondition
+from .conditions import RESERVED, ClauseTable, CompiledCondition, cel_value
 from .errors import RuleError, RuleErrors, suggest
-from .facts import FactProblem, coerce
+from .facts import FactProblem, coerce, to_json
 from .loader import LoadedPack, LoadedRule
 from .rules_model import (
     Branch,
@@ -57,6 +57,10 @@ class CompiledRule:
     facts: dict[str, FactSpec]  # the pack's common facts, then the rule's own
     versions: tuple[CompiledVersion, ...]
     source: Located
+    defaults: dict[str, Any]  # typed default of every fact that has one
+    defaults_json: dict[str, Any]  # the same as canonical JSON values
+    defaults_cel: dict[str, Any]  # the same as CEL sees them
+    required: tuple[str, ...]  # facts without a default
 
     @property
     def title(self) -> str:
@@ -177,6 +181,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 content_hash=hashlib.sha256(canonical_json(content).encode()).hexdigest(),
             )
         )
+    defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
     return CompiledRule(
         id=f"{pack.id}/{rule.id}",
         pack=pack,
@@ -184,6 +189,10 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         facts=facts,
         versions=tuple(versions),
         source=src,
+        defaults=defaults,
+        defaults_json={n: to_json(facts[n], v) for n, v in defaults.items()},
+        defaults_cel={n: cel_value(facts[n], v) for n, v in defaults.items()},
+        required=tuple(n for n, s in facts.items() if s.required),
     )
 
 

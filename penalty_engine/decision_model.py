@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -60,7 +61,14 @@ class Option(_Out):
     reason: str
 
 
-class TrailStep(_Out):
+@dataclass(slots=True)
+class TrailStep:
+    """One step of the explanation trail.
+
+    A plain dataclass rather than a model: a decision carries a dozen or more steps and pydantic
+    accepts dataclass instances as they are, which keeps ``evaluate`` fast. Treat it as read-only.
+    """
+
     step: int
     code: str
     message: str

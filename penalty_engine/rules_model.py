@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -25,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .money import Rounding, frac_str
+from .money import Rounding, frac_str, is_terminating
 
 
 class Frozen(BaseModel):
@@ -99,6 +100,11 @@ class LawRef(Frozen):
     text: str = Field(description="the quoted text, verbatim")
 
     def cite(self) -> str:
+        return self.citation
+
+    @cached_property
+    def citation(self) -> str:
+        """The citation, e.g. ``道路运输条例 第六十三条第（一）项`` (computed once)."""
         out = f"{self.law} 第{cn_number(self.article)}条"
         if self.paragraph:
             out += f"第{cn_number(self.paragraph)}款"
@@ -113,6 +119,10 @@ class Benchmark(Frozen):
     benchmark: str = Field(description="what the authority decided and, where known, its source")
 
     def cite(self) -> str:
+        return self.citation
+
+    @cached_property
+    def citation(self) -> str:
         return f"裁量基准: {self.benchmark}"
 
 
@@ -229,6 +239,8 @@ class MultipleFine(Frozen):
     def _ordered(self) -> MultipleFine:
         if self.min > self.max or self.min < 0:
             raise ValueError("need 0 <= 'min' <= 'max'")
+        if not (is_terminating(self.min) and is_terminating(self.max)):
+            raise ValueError("multiples are decimal numbers such as 1, 2 or 0.5 (a statutory range must be exact)")
         return self
 
 

@@ -8,6 +8,7 @@ auditor can redo every number from ``inputs`` alone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .decision_model import TrailStep
@@ -120,7 +121,10 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
     if lang == "zh":
         inputs = {k: ZH_VALUES.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()}
         return CATALOG[code]["zh"].format_map(_Safe(inputs, result=result))
-    return CATALOG[code]["en"].format_map(_Safe(inputs, result=result))
+    try:
+        return CATALOG[code]["en"].format(result=result, **inputs)
+    except KeyError:  # a value the step does not have: shown as a dash
+        return CATALOG[code]["en"].format_map(_Safe(inputs, result=result))
 
 
 class Trail:
@@ -131,17 +135,10 @@ class Trail:
 
     def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
         self.steps.append(
-            TrailStep.model_construct(
-                step=len(self.steps) + 1,
-                code=code,
-                message=render_message(code, inputs, result),
-                basis=basis or [],
-                inputs=inputs,
-                result=result,
-            )
+            TrailStep(len(self.steps) + 1, code, render_message(code, inputs, result), basis or [], inputs, result)
         )
 
 
 def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
     """The same steps with messages in ``lang``."""
-    return [s.model_copy(update={"message": render_message(s.code, s.inputs, s.result, lang)}) for s in steps]
+    return [replace(s, message=render_message(s.code, s.inputs, s.result, lang)) for s in steps]
