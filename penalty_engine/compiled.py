@@ -24,6 +24,7 @@ from .rules_model import (
     Pack,
     PartialCount,
     PerUnitFine,
+    Provision,
     Rule,
     RuleVersion,
     SettingRef,
@@ -44,6 +45,7 @@ class CompiledVersion:
     branches: tuple[tuple[Branch, CompiledCondition | None], ...]
     tiers: tuple[tuple[Tier, CompiledCondition | None], ...]
     factors: tuple[tuple[Factor, CompiledCondition], ...]
+    provisions: tuple[tuple[Provision, CompiledCondition], ...]
     content_hash: str
 
 
@@ -133,6 +135,15 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
             raise RuleError("PE-R011", f"fact '{name}' is already a common fact of pack '{pack.id}'", where)
         _check_fact(name, spec, where)
         facts[name] = spec
+    known = {p.id for p in pack.general.provisions} | {"limitation"}
+    for j, sp in enumerate(rule.special_provisions):
+        if sp.sets_aside not in known:
+            raise RuleError(
+                "PE-R010",
+                f"special_provisions: '{sp.sets_aside}' is not a general provision of pack '{pack.id}'"
+                f"{suggest(sp.sets_aside, known)}",
+                _where(src, ("special_provisions", j, "sets_aside")),
+            )
     pack_hash = hashlib.sha256(canonical_json(pack.model_dump(mode="json")).encode()).hexdigest()
     versions: list[CompiledVersion] = []
     ordered = sorted(enumerate(rule.versions), key=lambda iv: iv[1].effective_from)
@@ -163,6 +174,10 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         factors = []
         for j, f in enumerate(v.factors):
             factors.append((f, table.add(f.when, _where(src, (*vloc, "factors", j, "when")))))
+        provisions = []
+        for j, prov in enumerate(pack.general.provisions):
+            ploc = ("general", "provisions", j, "when")
+            provisions.append((prov, table.add(prov.when, loaded_pack.source.where(ploc))))
         table.seal()
         content = {
             "pack": pack_hash,
@@ -178,6 +193,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 branches=tuple(branches),
                 tiers=tuple(tiers),
                 factors=tuple(factors),
+                provisions=tuple(provisions),
                 content_hash=hashlib.sha256(canonical_json(content).encode()).hexdigest(),
             )
         )

@@ -1,9 +1,13 @@
 """One evaluation of one case against one compiled rule: the stages and their trail steps.
 
-Pure: no file, clock, environment or randomness. Stages in order::
+Pure: no file, clock, environment or randomness. The order is fixed::
 
-    dates → rule version in force on occurred_on → facts → statutory branch → statutory range
-          → tier and band → factors → position → amount → rounding → penalties → duties
+    dates → facts → limitation (Art. 36) → for the version in force on occurred_on (and, when
+    another is in force on decided_on, for that one too, Art. 37):
+        general provisions → mandatory no penalty → statutory branch → range → tier and band
+        → mandatory mitigation caps the tier → factors → position → amount → rounding
+        → penalties → duties
+    → the lighter of the two versions (Art. 37) → decision
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -21,9 +25,10 @@ from .case_io import case_where
 from .case_model import Case
 from .compiled import CompiledRule, CompiledVersion, canonical_json
 from .conditions import PARTY, CompiledCondition, cel_value
-from .decision_model import Decision
+from .decision_model import Decision, TrailStep
 from .errors import CaseError, EvaluationError, suggest
 from .facts import FactProblem, coerce, to_json
+from .general import HEARING_KINDS, Fired, classify, hearing_threshold, limitation, reaches, severity
 from .money import (
     CTX,
     FEN,
@@ -37,7 +42,7 @@ from .money import (
     show,
     show_sum,
 )
-from .rules_model import Basis, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
+from .rules_model import Basis, Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
 from .trail import Trail
 from .yamlio import Located
 
@@ -91,8 +96,38 @@ def round_inside(
     raise ValueError(f"no amount inside {lo}–{hi}")
 
 
+@dataclass
+class Result:
+    """What one rule version gives for the case, before it becomes a ``Decision``."""
+
+    version: CompiledVersion
+    outcome: str = "penalty"
+    tier: str | None = None
+    statutory: dict[str, Decimal] | None = None
+    band: dict[str, Decimal] | None = None
+    fine: Decimal | None = None
+    penalties: list[dict[str, Any]] = field(default_factory=list)
+    factors: list[dict[str, Any]] = field(default_factory=list)
+    duties: list[dict[str, Any]] = field(default_factory=list)
+    options: list[dict[str, Any]] = field(default_factory=list)
+    assumptions: list[str] = field(default_factory=list)
+    trail: Trail = field(default_factory=Trail)
+
+    def severity(self) -> tuple[int, Decimal, Decimal]:
+        return severity(self.outcome, self.statutory["max"] if self.statutory else None, self.fine)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "version": self.version.version.key,
+            "outcome": self.outcome,
+            "tier": self.tier,
+            "statutory_max": dec_str(self.statutory["max"]) if self.statutory else None,
+            "recommended_fine": dec_str(self.fine) if self.fine is not None else None,
+        }
+
+
 class Evaluation:
-    """Evaluates one case; holds the trail and the assumptions while the stages run."""
+    """Evaluates one case: common stages here, each rule version in a ``VersionRun``."""
 
     def __init__(self, rule: CompiledRule, case: Case, decided_on: dt.date, decided_source: str,
                  source: Located | None) -> None:  # fmt: skip
@@ -106,16 +141,11 @@ class Evaluation:
         self.assumptions: list[str] = []
         self.facts: dict[str, Any] = {}
         self.facts_json: dict[str, Any] = {}
+        self.activation: dict[str, Any] = {}
         self.party = _party(case)
 
     def where(self, *loc: str | int) -> str:
         return case_where(self.source, self.case.case_id, tuple(loc))
-
-    def assume(self, text: str | None) -> None:
-        if text and text not in self.assumptions:
-            self.assumptions.append(text)
-
-    # ------------------------------------------------------------------ stages
 
     def run(self) -> Decision:
         c, rule = self.case, self.rule
@@ -132,21 +162,42 @@ class Evaluation:
                 f"occurred_on: no version of {rule.id} is in force on {c.occurred_on} (versions: {spans})",
                 self.where("occurred_on"),
             )
-        v = cv.version
+        self._facts()
+        expired = self._limitation(cv)
+        if expired is not None:
+            return self._decision(expired, [cv])
+        first = VersionRun(self, cv).run()
+        later = rule.version_on(self.decided_on)
+        if later is None or later is cv:
+            if later is None:
+                self._repealed_note(cv)
+            return self._decision(first, [cv])
+        second = VersionRun(self, later).run()
+        chosen = second if second.severity() < first.severity() else first
+        other = first if chosen is second else second
         self.trail.add(
-            "rule",
-            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh,
-             "on": c.occurred_on.isoformat(), "version": v.key},
-            basis=cites(v.basis),
+            "lenient_law",
+            {"occurred_version": cv.version.key, "decided_version": later.version.key,
+             "occurred_result": first.summary(), "decided_result": second.summary(),
+             "applied": chosen.version.version.key,
+             "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
+                          "lighter (no penalty, then the lower statutory maximum, then the lower fine)",
+             "other_trail": [asdict(s) for s in other.trail.steps]},
+            result=chosen.version.version.key,
+            basis=cites(self.pack.general.lenient_law_basis),
         )  # fmt: skip
-        for a in v.assumptions:
-            self.assume(a)
-        activation = self._facts()
-        results = cv.table.run(activation, self.where())
-        return self._decide(cv, results)
+        return self._decision(chosen, [cv, later])
 
-    def _facts(self) -> dict[str, Any]:
-        """Typed facts (given, else the declared default); returns the CEL activation."""
+    def _repealed_note(self, cv: CompiledVersion) -> None:
+        """No version in force at the decision date (a gap in the pack's data): the act's version applies."""
+        self.trail.add(
+            "lenient_law.none",
+            {"occurred_version": cv.version.key, "decided_on": self.decided_on.isoformat()},
+            basis=cites(self.pack.general.lenient_law_basis),
+        )
+
+    def _facts(self) -> None:
+        """Typed facts (given, else the declared default) and the CEL activation."""
         rule, given = self.rule, self.case.facts
         facts, facts_json, cel = dict(rule.defaults), dict(rule.defaults_json), dict(rule.defaults_cel)
         given_json: dict[str, Any] = {}
@@ -177,113 +228,80 @@ class Evaluation:
                     self.where("facts"),
                 )
         defaults = {k: v for k, v in rule.defaults_json.items() if k not in given_json}
+        party_note = "individual of unknown age taken as an adult" if self.party.get("age_given") is False else ""
         self.trail.add(
             "facts",
-            {"given": given_json, "defaults": defaults, "defaults_text": ", ".join(defaults) or "none"},
-        )
+            {"given": given_json, "defaults": defaults, "defaults_text": ", ".join(defaults) or "none",
+             "party": self.party, "party_note": party_note},
+        )  # fmt: skip
         self.facts, self.facts_json = facts, facts_json
         cel[PARTY] = self.party
-        return cel
+        self.activation = cel
 
-    def _clauses(
-        self, cv: CompiledVersion, cond: CompiledCondition | None, results: list[bool]
-    ) -> list[dict[str, Any]]:
-        """Each clause of a condition with its result and the fact values it read."""
-        if cond is None:
-            return []
-        out = []
-        fj = self.facts_json
-        for i in cond.clause_indices():
-            reads = {name: (self.party if name == PARTY else fj[name]) for name in cv.table.reads[i]}
-            out.append({"expr": cv.table.sources[i], "result": results[i], "reads": reads})
-        return out
+    def _limitation(self, cv: CompiledVersion) -> Result | None:
+        """Art. 36: a no-penalty result when the act was discovered after the period ended."""
+        general = self.pack.general
+        harmful = self.facts.get("harm", "none") != "none"
+        check = limitation(general, self.rule.rule, self.case.occurred_on, self.case.discovered_on, self.decided_on,
+                           harmful)  # fmt: skip
+        if check is None:
+            return None
+        assert general.limitation is not None
+        if general.limitation.assumption and general.limitation.assumption not in self.assumptions:
+            self.assumptions.append(general.limitation.assumption)
+        self.trail.add(
+            "limitation",
+            {"years": check.years, "occurred_on": self.case.occurred_on.isoformat(),
+             "deadline": check.deadline.isoformat(), "discovered": check.discovered.isoformat(),
+             "discovered_source": check.discovered_source, "extended": check.years == general.limitation.extended_years,
+             "result_text": "expired: not punished" if check.expired else "within the period"},
+            result=check.expired,
+            basis=cites(general.limitation.basis),
+        )  # fmt: skip
+        if not check.expired:
+            return None
+        run = VersionRun(self, cv)
+        run.start()
+        run.out.outcome, run.out.tier = "no_penalty", "none"
+        return run.out
 
-    def _decide(self, cv: CompiledVersion, results: list[bool]) -> Decision:
-        rule, pack, v = self.rule, self.pack, cv.version
-        branch = None
-        tried: list[dict[str, Any]] = []
-        for b, cond in cv.branches:
-            holds = cond is None or cond.holds(results)
-            tried.append({"branch": b.id, "holds": holds, "clauses": self._clauses(cv, cond, results)})
-            if holds:
-                branch = b
-                break
-        if branch is None:
-            raise EvaluationError(
-                "PE-E001",
-                f"no statutory branch of {rule.id} (version {v.key}) matches these facts",
-                self.where("facts"),
-            )
-        branch_basis = cites(branch.basis) or cites(v.basis)
-        self.trail.add("branch", {"branch": branch.id, "tried": tried}, result=branch.id, basis=branch_basis)
-
-        penalties: list[dict[str, Any]] = []
-        tier: str | None = None
-        statutory: dict[str, Decimal] | None = None
-        band_out: dict[str, Decimal] | None = None
-        fine: Decimal | None = None
-        matched: list[dict[str, Any]] = []
-        if isinstance(branch.fine, PerUnitFine):
-            tier = "fixed"
-            fine = self._per_unit(branch.fine, branch_basis)
-            statutory = band_out = {"min": fine, "max": fine}
-        elif branch.fine is not None:
-            rng = self._range(branch.fine, branch_basis)
-            statutory = {"min": rng.lo, "max": rng.hi}
-            tier, band = self._tier(cv, results, rng)
-            band_out = {"min": band.lo, "max": band.hi}
-            position, matched = self._position(cv, results)
-            fine = self._amount(band, position, rng)
-        if fine is not None:
-            penalties.append({"kind": "fine", "amount": fine})
-        for name in branch.confiscate:
-            amount = self.facts[name]
-            if amount == 0:
-                continue  # nothing to confiscate; the facts step shows the zero
-            penalties.append({"kind": "confiscation", "amount": amount})
-            text = dec_str(amount)
-            self.trail.add(
-                "penalty",
-                {"kind": "confiscation", "fact": name, "amount_text": f" {text} ({name})"},
-                result=text,
-                basis=[*branch_basis, ART28],
-            )
-        for other in branch.also:
-            penalties.append({"kind": other.kind.value, "amount": None})
-            self.trail.add(
-                "penalty", {"kind": other.kind.value, "amount_text": ""}, result=other.kind.value, basis=branch_basis
-            )
-        duties = [{"kind": "order_correction", "basis": [ART28]}]
-        self.trail.add("duty", {"kind": "order_correction"}, result="order_correction", basis=[ART28])
-        c = self.case
+    def _decision(self, result: Result, versions: list[CompiledVersion]) -> Decision:
+        rule, pack, c = self.rule, self.pack, self.case
+        steps: list[TrailStep] = []
+        pre = [s for s in self.trail.steps if s.code in ("dates", "facts", "limitation")]
+        post = [s for s in self.trail.steps if s.code not in ("dates", "facts", "limitation")]
+        for s in [*pre, *result.trail.steps, *post]:
+            steps.append(TrailStep(len(steps) + 1, s.code, s.message, s.basis, s.inputs, s.result))
+        assumptions = list(self.assumptions)
+        for a in result.assumptions:
+            if a not in assumptions:
+                assumptions.append(a)
         return Decision.model_validate(
             {
                 "case_id": c.case_id,
-                "violation": {"id": rule.id, "title": rule.rule.title.zh, "pack": pack.id, "version": v.key},
-                "dates": {
-                    "occurred_on": c.occurred_on,
-                    "discovered_on": c.discovered_on,
-                    "decided_on": self.decided_on,
-                },
-                "outcome": "penalty",
-                "tier": tier,
-                "statutory_range": statutory,
-                "band": band_out,
-                "recommended_fine": fine,
+                "violation": {"id": rule.id, "title": rule.rule.title.zh, "pack": pack.id,
+                              "version": result.version.version.key},
+                "dates": {"occurred_on": c.occurred_on, "discovered_on": c.discovered_on,
+                          "decided_on": self.decided_on},
+                "outcome": result.outcome,
+                "tier": result.tier,
+                "statutory_range": result.statutory,
+                "band": result.band,
+                "recommended_fine": result.fine,
                 "currency": pack.currency,
-                "penalties": penalties,
-                "factors": matched,
-                "duties": duties,
-                "options": [],
-                "assumptions": self.assumptions,
-                "trail": self.trail.steps,
-                "fingerprint": self._fingerprint(cv),
+                "penalties": result.penalties,
+                "factors": result.factors,
+                "duties": result.duties,
+                "options": result.options,
+                "assumptions": assumptions,
+                "trail": steps,
+                "fingerprint": self._fingerprint(versions),
                 "engine": ENGINE,
             }
-        )
+        )  # fmt: skip
 
-    def _fingerprint(self, cv: CompiledVersion) -> str:
-        """sha256 over the rule version's content, the normalised case and the engine version."""
+    def _fingerprint(self, versions: list[CompiledVersion]) -> str:
+        """sha256 over the rule versions' content, the normalised case and the engine version."""
         c = self.case
         normalised = {
             "case_id": c.case_id,
@@ -294,8 +312,194 @@ class Evaluation:
             "party": {"kind": c.party.kind, "age": c.party.age, "name": c.party.name},
             "facts": self.facts_json,
         }
-        text = canonical_json({"rule_version": cv.content_hash, "case": normalised, "engine": ENGINE})
+        hashes = [v.content_hash for v in versions]
+        text = canonical_json({"rule_versions": hashes, "case": normalised, "engine": ENGINE})
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+class VersionRun:
+    """The stages that depend on the rule version, with their own trail and assumptions."""
+
+    def __init__(self, ev: Evaluation, cv: CompiledVersion) -> None:
+        self.ev = ev
+        self.rule = ev.rule
+        self.pack = ev.pack
+        self.cv = cv
+        self.out = Result(version=cv)
+        self.trail = self.out.trail
+        self.results: list[bool] = []
+
+    def assume(self, text: str | None) -> None:
+        if text and text not in self.out.assumptions:
+            self.out.assumptions.append(text)
+
+    def _clauses(self, cond: CompiledCondition | None) -> list[dict[str, Any]]:
+        """Each clause of a condition with its result and the fact values it read."""
+        if cond is None:
+            return []
+        table, results, fj, party = self.cv.table, self.results, self.ev.facts_json, self.ev.party
+        return [
+            {"expr": table.sources[i], "result": results[i],
+             "reads": {n: (party if n == PARTY else fj[n]) for n in table.reads[i]}}
+            for i in cond.clause_indices()
+        ]  # fmt: skip
+
+    def start(self) -> None:
+        """The rule step: which version, on which date, on which basis."""
+        rule, v = self.rule, self.cv.version
+        on = self.ev.case.occurred_on if v.in_force(self.ev.case.occurred_on) else self.ev.decided_on
+        self.trail.add(
+            "rule",
+            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh,
+             "on": on.isoformat(), "version": v.key},
+            basis=cites(v.basis),
+        )  # fmt: skip
+        for a in v.assumptions:
+            self.assume(a)
+
+    def run(self) -> Result:
+        v, out = self.cv.version, self.out
+        self.start()
+        self.results = self.cv.table.run(self.ev.activation, self.ev.where())
+        fired = self._provisions()
+        if fired.no_penalty:
+            return self._no_penalty(fired.no_penalty, mandatory=True)
+        recommend = [p for p in fired.may_no_penalty if p.recommend_for and self._listed(p.recommend_for)]
+        if recommend:
+            return self._no_penalty(recommend, mandatory=False)
+        for p in fired.may_no_penalty:
+            self._option("no_penalty", p.basis, f"{p.label.en} ({p.label.zh}): the law allows no penalty")
+        branch = self._branch()
+        branch_basis = cites(branch.basis) or cites(v.basis)
+        if isinstance(branch.fine, PerUnitFine):
+            fine = self._per_unit(branch.fine, branch_basis)
+            out.tier = "fixed"
+            out.statutory = out.band = {"min": fine, "max": fine}
+            out.fine = fine
+            if fired.mitigate:
+                self._below_minimum_fixed(fine, fired)
+        elif branch.fine is not None:
+            rng = self._range(branch.fine, branch_basis)
+            out.statutory = {"min": rng.lo, "max": rng.hi}
+            band = self._tier(rng, fired)
+            out.band = {"min": band.lo, "max": band.hi}
+            position = self._position()
+            out.fine = self._amount(band, position, rng)
+            self._mitigation_options(rng, fired)
+        elif fired.mitigate:
+            self.trail.add("mitigation.no_fine", {"provisions": [p.id for p in fired.mitigate]},
+                           basis=[b.cite() for p in fired.mitigate for b in p.basis])  # fmt: skip
+        if out.fine is not None:
+            out.penalties.append({"kind": "fine", "amount": out.fine})
+        self._other_penalties(branch, branch_basis)
+        self._duties()
+        return out
+
+    # ---------------------------------------------------------------- general part
+
+    def _provisions(self) -> Fired:
+        holding = []
+        for p, cond in self.cv.provisions:
+            if cond.holds(self.results):
+                holding.append(p)
+                self.trail.add(
+                    "provision",
+                    {"provision": p.id, "effect": p.effect.value, "label": p.label.en, "label_zh": p.label.zh,
+                     "clauses": self._clauses(cond)},
+                    result=True,
+                    basis=cites(p.basis),
+                )  # fmt: skip
+        fired = classify(holding, self.rule.rule)
+        for p in fired.set_aside:
+            sp = next(s for s in self.rule.rule.special_provisions if s.sets_aside == p.id)
+            self.trail.add("provision.set_aside", {"provision": p.id}, basis=cites(sp.basis))
+        return fired
+
+    def _listed(self, list_name: str) -> bool:
+        listing = self.pack.general.lists[list_name]
+        self.assume(listing.assumption)
+        return self.rule.rule.id in listing.rules or self.rule.id in listing.rules
+
+    def _no_penalty(self, provisions: list[Any], mandatory: bool) -> Result:
+        out = self.out
+        out.outcome, out.tier = "no_penalty", "none"
+        self.trail.add(
+            "no_penalty",
+            {"provisions": [p.id for p in provisions], "mandatory": mandatory,
+             "how": "the law requires it" if mandatory else "the pack's list recommends using the law's option"},
+            result="no_penalty",
+            basis=[b.cite() for p in provisions for b in p.basis],
+        )  # fmt: skip
+        if any(p.education for p in provisions):
+            self._duty("education", cites(self.pack.general.education_basis))
+        return out
+
+    def _option(self, kind: str, basis: Iterable[Basis], reason: str) -> None:
+        cited = cites(basis)
+        if any(o["kind"] == kind for o in self.out.options):
+            return
+        self.out.options.append({"kind": kind, "basis": cited, "reason": reason})
+        self.trail.add("option", {"kind": kind, "reason": reason}, result=kind, basis=cited)
+
+    def _mitigation_options(self, rng: Interval, fired: Fired) -> None:
+        """Mandatory mitigation offers below-minimum; optional mitigation offers lighter and below-minimum."""
+        below = self.pack.general.below_minimum
+        for p in [*fired.mitigate, *fired.may_mitigate]:
+            if p in fired.may_mitigate and self.out.tier not in ("lighter", None):
+                self._option("lighter", p.basis, f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty")
+            if below is not None and rng.lo > 0:
+                lo, hi = scale(rng.lo, below.lower), scale(rng.lo, below.upper)
+                self.assume(below.assumption)
+                self._option(
+                    "below_minimum",
+                    [*p.basis, *below.basis],
+                    f"{p.label.en} ({p.label.zh}): a fine below the statutory minimum {dec_str(rng.lo)}, "
+                    f"{dec_str(lo)} up to (not including) {dec_str(hi)}, with collective discussion",
+                )
+
+    def _below_minimum_fixed(self, fixed: Decimal, fired: Fired) -> None:
+        """A formula fixes the fine, so mandatory mitigation can only be met below it (减轻)."""
+        below, out = self.pack.general.below_minimum, self.out
+        basis = [b.cite() for p in fired.mitigate for b in p.basis]
+        if below is None or fixed <= 0:
+            self.trail.add("mitigation.no_rule", {"provisions": [p.id for p in fired.mitigate]}, basis=basis)
+            return
+        self.assume(below.assumption)
+        band = Interval(scale(fixed, below.lower), scale(fixed, below.upper), True, False)
+        start = self.pack.factor_start
+        raw = CTX.add(band.lo, scale(CTX.subtract(band.hi, band.lo), start))
+        unit, mode = self.pack.rounding.unit, self.pack.rounding.mode
+        rounded, result, used = round_inside(raw, unit, mode, [band])
+        out.tier = "below_minimum"
+        out.band = {"min": band.lo, "max": band.hi}
+        out.fine = result
+        self.trail.add(
+            "below_minimum",
+            {"fixed": dec_str(fixed), "lower": frac_str(below.lower), "upper": frac_str(below.upper),
+             "band_min": dec_str(band.lo), "band_max": dec_str(band.hi), "start": frac_str(start),
+             "raw": show_sum(band.lo, CTX.subtract(band.hi, band.lo), start), "unit": dec_str(used),
+             "mode": mode.value, "rounded": dec_str(rounded), "provisions": [p.id for p in fired.mitigate]},
+            result=dec_str(result),
+            basis=basis + cites(below.basis),
+        )  # fmt: skip
+
+    # ---------------------------------------------------------------- frame and amounts
+
+    def _branch(self) -> Branch:
+        v = self.cv.version
+        tried: list[dict[str, Any]] = []
+        for b, cond in self.cv.branches:
+            holds = cond is None or cond.holds(self.results)
+            tried.append({"branch": b.id, "holds": holds, "clauses": self._clauses(cond)})
+            if holds:
+                self.trail.add("branch", {"branch": b.id, "tried": tried}, result=b.id,
+                               basis=cites(b.basis) or cites(v.basis))  # fmt: skip
+                return b
+        raise EvaluationError(
+            "PE-E001",
+            f"no statutory branch of {self.rule.id} (version {v.key}) matches these facts",
+            self.ev.where("facts"),
+        )
 
     def _setting(self, value: Any) -> Any:
         if isinstance(value, SettingRef):
@@ -307,7 +511,7 @@ class Evaluation:
     def _per_unit(self, spec: PerUnitFine, basis: list[str]) -> Decimal:
         pack = self.pack
         unit = pack.rounding.unit
-        value = Decimal(self.facts[spec.per])
+        value = Decimal(self.ev.facts[spec.per])
         partial = PartialCount(self._setting(spec.partial))
         quotient = CTX.divide(value, spec.unit)
         units = quotient if partial is PartialCount.exact else round_units(quotient, Decimal(1), _PARTIAL[partial])
@@ -339,14 +543,10 @@ class Evaluation:
         if isinstance(spec, RangeFine):
             lo, hi = spec.min, spec.max
             lo_s, hi_s = dec_str(lo), dec_str(hi)
-            self.trail.add(
-                "range.range",
-                {"min": lo_s, "max": hi_s, "currency": pack.currency},
-                result={"min": lo_s, "max": hi_s},
-                basis=basis,
-            )
+            self.trail.add("range.range", {"min": lo_s, "max": hi_s, "currency": pack.currency},
+                           result={"min": lo_s, "max": hi_s}, basis=basis)  # fmt: skip
         else:
-            value: Decimal = self.facts[spec.times]
+            value: Decimal = self.ev.facts[spec.times]
             lo, hi = scale(value, spec.min), scale(value, spec.max)  # multiples are finite decimals: exact
             lo_s, hi_s = dec_str(lo), dec_str(hi)
             self.trail.add(
@@ -358,13 +558,13 @@ class Evaluation:
             )  # fmt: skip
         return Interval(lo, hi, lo_incl, hi_incl)
 
-    def _tier(self, cv: CompiledVersion, results: list[bool], rng: Interval) -> tuple[str, Interval]:
+    def _tier(self, rng: Interval, fired: Fired) -> Interval:
         pack = self.pack
         chosen = None
         tried = []
-        for t, cond in cv.tiers:
-            holds = cond is None or cond.holds(results)
-            tried.append({"tier": t.tier, "holds": holds, "clauses": self._clauses(cv, cond, results)})
+        for t, cond in self.cv.tiers:
+            holds = cond is None or cond.holds(self.results)
+            tried.append({"tier": t.tier, "holds": holds, "clauses": self._clauses(cond)})
             if holds:
                 chosen = t
                 break
@@ -373,9 +573,20 @@ class Evaluation:
         basis = cites(chosen.basis) if chosen and chosen.basis else cites(pack.tier_scheme.basis)
         if not (chosen and chosen.band):
             self.assume(pack.tier_scheme.assumption)
-        lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
-        self.trail.add("tier", {"tier": name, "tried": tried, "lower": lower_s, "upper": upper_s}, result=name,
-                       basis=basis)  # fmt: skip
+        self.trail.add("tier", {"tier": name, "tried": tried, "lower": frac_str(band_spec.lower),
+                                "upper": frac_str(band_spec.upper)}, result=name, basis=basis)  # fmt: skip
+        if fired.mitigate and name != "lighter":
+            lighter = next((t for t, _ in self.cv.tiers if t.tier == "lighter" and t.band), None)
+            band_spec = lighter.band if lighter and lighter.band else pack.tier_scheme.band("lighter")
+            self.trail.add(
+                "tier.capped",
+                {"from": name, "to": "lighter", "provisions": [p.id for p in fired.mitigate],
+                 "lower": frac_str(band_spec.lower), "upper": frac_str(band_spec.upper)},
+                result="lighter",
+                basis=[b.cite() for p in fired.mitigate for b in p.basis],
+            )  # fmt: skip
+            name = "lighter"
+        self.out.tier = name
         unit, mode = pack.rounding.unit, pack.rounding.mode
         width = CTX.subtract(rng.hi, rng.lo)
 
@@ -392,36 +603,34 @@ class Evaluation:
         lo_s, hi_s = dec_str(lo), dec_str(hi)
         self.trail.add(
             "band",
-            {"range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi), "lower": lower_s, "upper": upper_s,
-             "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
+            {"range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi), "lower": frac_str(band_spec.lower),
+             "upper": frac_str(band_spec.upper), "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
              "lower_raw": show_sum(rng.lo, width, band_spec.lower),
-             "upper_raw": show_sum(rng.lo, width, band_spec.upper),
-             "band_min": lo_s, "band_max": hi_s},
+             "upper_raw": show_sum(rng.lo, width, band_spec.upper), "band_min": lo_s, "band_max": hi_s},
             result={"min": lo_s, "max": hi_s},
         )  # fmt: skip
-        return name, Interval(lo, hi, True, True)
+        return Interval(lo, hi, True, True)
 
-    def _position(self, cv: CompiledVersion, results: list[bool]) -> tuple[Fraction, list[dict[str, Any]]]:
-        pack, v = self.pack, cv.version
+    def _position(self) -> Fraction:
+        pack, v = self.pack, self.cv.version
         start = v.start if v.start is not None else pack.factor_start
         if v.start is None:
             self.assume(pack.factor_start_assumption)
         plus = minus = ZERO_F
-        matched: list[dict[str, Any]] = []
         applied: list[dict[str, str]] = []
-        for f, cond in cv.factors:
-            holds = cond.holds(results)
+        for f, cond in self.cv.factors:
+            holds = cond.holds(self.results)
             weight = frac_str(f.weight)
             basis = cites(f.basis)
             self.trail.add(
                 "factor",
-                {"factor": f.id, "effect": f.effect, "weight": weight, "clauses": self._clauses(cv, cond, results),
+                {"factor": f.id, "effect": f.effect, "weight": weight, "clauses": self._clauses(cond),
                  "result_text": "applies" if holds else "does not apply"},
                 result=holds,
                 basis=basis,
             )  # fmt: skip
             if holds:
-                matched.append({"id": f.id, "effect": f.effect, "basis": basis})
+                self.out.factors.append({"id": f.id, "effect": f.effect, "basis": basis})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
                 if f.effect == "aggravating":
                     plus += f.weight
@@ -436,7 +645,7 @@ class Evaluation:
              "raw": frac_str(raw), "position": pos_s},
             result=pos_s,
         )  # fmt: skip
-        return position, matched
+        return position
 
     def _amount(self, band: Interval, position: Fraction, rng: Interval) -> Decimal:
         pack = self.pack
@@ -451,15 +660,59 @@ class Evaluation:
         )
         unit, mode = pack.rounding.unit, pack.rounding.mode
         rounded, result, used = round_inside(raw, unit, mode, [rng, band])
-        result_s = dec_str(result)
         self.trail.add(
             "round",
             {"raw": raw_s, "unit": dec_str(used), "mode": mode.value, "rounded": dec_str(rounded),
              "band_min": band_lo, "band_max": band_hi, "range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi),
              "range_min_inclusive": rng.lo_incl, "range_max_inclusive": rng.hi_incl, "currency": pack.currency},
-            result=result_s,
+            result=dec_str(result),
         )  # fmt: skip
         return result
+
+    # ---------------------------------------------------------------- penalties and duties
+
+    def _other_penalties(self, branch: Branch, branch_basis: list[str]) -> None:
+        out = self.out
+        for name in branch.confiscate:
+            amount = self.ev.facts[name]
+            if amount == 0:
+                continue  # nothing to confiscate; the facts step shows the zero
+            out.penalties.append({"kind": "confiscation", "amount": amount})
+            text = dec_str(amount)
+            self.trail.add("penalty", {"kind": "confiscation", "fact": name, "amount_text": f" {text} ({name})"},
+                           result=text, basis=[*branch_basis, ART28])  # fmt: skip
+        for other in branch.also:
+            out.penalties.append({"kind": other.kind.value, "amount": None})
+            self.trail.add("penalty", {"kind": other.kind.value, "amount_text": ""}, result=other.kind.value,
+                           basis=branch_basis)  # fmt: skip
+
+    def _duty(self, kind: str, basis: list[str], why: str = "") -> None:
+        if any(d["kind"] == kind for d in self.out.duties):
+            return
+        self.out.duties.append({"kind": kind, "basis": basis})
+        self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
+
+    def _duties(self) -> None:
+        out, general = self.out, self.pack.general
+        self._duty("order_correction", [ART28], "with every penalty")
+        hearing = cites(general.hearing_basis)
+        threshold = hearing_threshold(general, self.ev.case.party.kind, self.ev.decided_on)
+        if threshold is not None:
+            for p in out.penalties:
+                if p["kind"] in ("fine", "confiscation") and reaches(threshold, p["amount"]):
+                    self.assume(threshold.assumption)
+                    sign = ">=" if threshold.inclusive else ">"
+                    self._duty("hearing_notice", hearing,
+                               f"{p['kind']} {dec_str(p['amount'])} {sign} {dec_str(threshold.amount)}")  # fmt: skip
+        for p in out.penalties:
+            if p["kind"] in HEARING_KINDS:
+                self._duty("hearing_notice", hearing, p["kind"])
+        if out.tier == "below_minimum":
+            self._duty("collective_discussion", cites(general.collective_discussion_basis), "below the minimum")
+        review = general.legal_review_with_hearing
+        if review is not None and review.value is True and any(d["kind"] == "hearing_notice" for d in out.duties):
+            self.assume(review.assumption)
+            self._duty("legal_review", cites(general.legal_review_basis), "with the hearing notice")
 
 
 def _party(case: Case) -> dict[str, Any]:

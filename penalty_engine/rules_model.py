@@ -392,6 +392,13 @@ class RuleVersion(Frozen):
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
+class SpecialProvision(Frozen):
+    """A law that sets a general-part provision aside for this violation (法律另有规定的除外)."""
+
+    sets_aside: str = Field(description="id of the general provision, or 'limitation'")
+    basis: tuple[LawRef, ...] = Field(min_length=1)
+
+
 class Rule(Frozen):
     """One violation type: its fact schema and its versions over time."""
 
@@ -399,6 +406,12 @@ class Rule(Frozen):
     title: Text
     facts: dict[str, FactSpec] = Field(default_factory=dict)
     versions: tuple[RuleVersion, ...] = Field(min_length=1)
+    life_health_or_financial_safety: bool = Field(
+        default=False,
+        description="the violation touches life-and-health or financial security (行政处罚法 Art. 36: five years "
+        "of limitation when it had harmful consequences)",
+    )
+    special_provisions: tuple[SpecialProvision, ...] = ()
     notes: Text | None = None
 
 
@@ -438,6 +451,98 @@ class Setting(Frozen):
     assumption: str = Field(description="one line: what is assumed and why")
 
 
+class Effect(StrEnum):
+    """The closed set of legal effects a general provision can have."""
+
+    no_penalty = "no_penalty"  # 不予行政处罚 (mandatory)
+    may_no_penalty = "may_no_penalty"  # 可以不予行政处罚 (an option; recommended for listed rules)
+    mitigate = "mitigate"  # 应当从轻或者减轻 (tier at most lighter; below the minimum offered)
+    may_mitigate = "may_mitigate"  # 可以从轻或者减轻 (offered as options)
+
+
+class Provision(Frozen):
+    """A principle of the general part (行政处罚法) bound to one effect."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    effect: Effect
+    when: Condition
+    label: Text
+    basis: tuple[LawRef, ...] = Field(min_length=1)
+    education: bool = Field(default=False, description="a no-penalty under this provision adds the education duty")
+    recommend_for: str | None = Field(
+        default=None, description="may_no_penalty only: name of a pack list; rules on it get no_penalty recommended"
+    )
+
+
+class RuleList(Frozen):
+    """A list of rule ids, e.g. a 首违不罚 list, with where it comes from."""
+
+    rules: tuple[str, ...] = ()
+    basis: tuple[Basis, ...] = ()
+    assumption: str | None = None
+
+
+class BelowMinimum(Frozen):
+    """How a fine below the statutory minimum (减轻) is set."""
+
+    lower: Ratio = Field(ge=0, le=1, description="band lower edge as a fraction of the statutory minimum")
+    upper: Ratio = Field(ge=0, le=1, description="band upper edge as a fraction of the minimum (exclusive)")
+    basis: tuple[Basis, ...] = ()
+    assumption: str | None = None
+
+
+class HearingThreshold(Frozen):
+    """较大数额: a fine or confiscation at or over this amount brings the hearing notice (Art. 63)."""
+
+    party: Literal["individual", "organization"]
+    amount: Amount
+    inclusive: bool = Field(default=True, description="true: 以上 (the amount itself counts)")
+    effective_from: dt.date
+    effective_to: dt.date | None = None
+    assumption: str | None = None
+
+
+class Limitation(Frozen):
+    """行政处罚法 Art. 36: periods, in years, counted from the day after the act."""
+
+    years: int = Field(default=2, ge=1)
+    extended_years: int = Field(default=5, ge=1)
+    basis: tuple[LawRef, ...] = Field(min_length=1)
+    assumption: str | None = None
+
+
+class General(Frozen):
+    """The general part: principles of 行政处罚法 that apply to every rule of the pack."""
+
+    provisions: tuple[Provision, ...] = ()
+    lists: dict[str, RuleList] = Field(default_factory=dict)
+    below_minimum: BelowMinimum | None = None
+    limitation: Limitation | None = None
+    hearing: tuple[HearingThreshold, ...] = ()
+    hearing_basis: tuple[LawRef, ...] = ()
+    collective_discussion_basis: tuple[LawRef, ...] = ()
+    education_basis: tuple[LawRef, ...] = ()
+    legal_review_with_hearing: Setting | None = Field(
+        default=None, description="value true: every decision that brings a hearing notice also brings legal review"
+    )
+    legal_review_basis: tuple[LawRef, ...] = ()
+    lenient_law_basis: tuple[LawRef, ...] = ()
+
+    @model_validator(mode="after")
+    def _references(self) -> General:
+        ids = [p.id for p in self.provisions]
+        if len(set(ids)) != len(ids):
+            raise ValueError("provision ids must be unique")
+        for p in self.provisions:
+            if p.recommend_for is not None and p.recommend_for not in self.lists:
+                raise ValueError(f"provision '{p.id}': recommend_for names '{p.recommend_for}', not in 'lists'")
+            if p.recommend_for is not None and p.effect is not Effect.may_no_penalty:
+                raise ValueError(f"provision '{p.id}': recommend_for is only for may_no_penalty")
+        if self.below_minimum is not None and self.below_minimum.lower >= self.below_minimum.upper:
+            raise ValueError("below_minimum: 'lower' must be below 'upper'")
+        return self
+
+
 class Pack(Frozen):
     """``pack.yaml``: what applies to every rule of the pack."""
 
@@ -454,4 +559,5 @@ class Pack(Frozen):
     factor_start_assumption: str | None = None
     common_facts: dict[str, FactSpec] = Field(default_factory=dict)
     settings: dict[str, Setting] = Field(default_factory=dict)
+    general: General = General()
     assumptions: tuple[str, ...] = ()

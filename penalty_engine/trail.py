@@ -77,8 +77,62 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "处罚种类：{kind}{amount_text}。",
     },
     "duty": {
-        "en": "Procedural duty: {kind}.",
-        "zh": "程序义务：{kind}。",
+        "en": "Procedural duty: {kind} ({why}).",
+        "zh": "程序义务：{kind}（{why}）。",
+    },
+    "limitation": {
+        "en": "Limitation: {years} years from {occurred_on} end on {deadline}; discovered {discovered} "
+        "(from {discovered_source}): {result_text}.",
+        "zh": "追责时效：自 {occurred_on} 起 {years} 年，至 {deadline} 届满；发现日 {discovered}（来源：{discovered_source}）："
+        "{result_text}。",
+    },
+    "provision": {
+        "en": "General provision '{provision}' ({label}) applies: effect {effect}.",
+        "zh": "总则规定 '{provision}'（{label_zh}）适用：效果 {effect}。",
+    },
+    "provision.set_aside": {
+        "en": "General provision '{provision}' is set aside for this violation by a special provision of law.",
+        "zh": "总则规定 '{provision}' 因法律另有规定不适用于本违法行为。",
+    },
+    "no_penalty": {
+        "en": "No penalty under {provisions}: {how}.",
+        "zh": "依 {provisions} 不予行政处罚：{how}。",
+    },
+    "option": {
+        "en": "Option for the officer: {kind} — {reason}.",
+        "zh": "可选择的处理：{kind} — {reason}。",
+    },
+    "tier.capped": {
+        "en": "The law requires a lighter or below-minimum penalty ({provisions}): tier '{from}' is capped to "
+        "'lighter', band fractions {lower}–{upper}; the law wins over the benchmark tier.",
+        "zh": "法律规定应当从轻或者减轻（{provisions}）：档次由 '{from}' 降为 '从轻'，区间为幅度的 {lower}–{upper}；"
+        "法律优先于裁量基准。",
+    },
+    "below_minimum": {
+        "en": "The fine is fixed by a formula at {fixed}, so the mandatory mitigation ({provisions}) is met below it: "
+        "band {lower}–{upper} of {fixed} = {band_min} up to {band_max} (exclusive); {band_min} + {start} × width = "
+        "{raw}; rounded {mode} to {unit}: {rounded}, kept inside: {result}.",
+        "zh": "罚款由公式确定为 {fixed}，应当从轻或者减轻（{provisions}）只能低于该数额：区间为 {fixed} 的 {lower}–{upper}，"
+        "即 {band_min} 至 {band_max}（不含）；{band_min} + {start} × 区间宽度 = {raw}；按 {mode} 取整至 {unit}：{rounded}，"
+        "限定在区间内：{result}。",
+    },
+    "mitigation.no_fine": {
+        "en": "Mandatory mitigation ({provisions}) applies, but the branch imposes no fine to lighten.",
+        "zh": "应当从轻或者减轻（{provisions}），但该情形没有可减轻的罚款。",
+    },
+    "mitigation.no_rule": {
+        "en": "Mandatory mitigation ({provisions}) applies, but the pack sets no below-minimum rule: fine unchanged.",
+        "zh": "应当从轻或者减轻（{provisions}），但本基准未规定减轻处罚的计算方法：罚款不变。",
+    },
+    "lenient_law": {
+        "en": "Art. 37: the version of {occurred_version} (act) gives {occurred_result}; the version of "
+        "{decided_version} (decision) gives {decided_result}; applied: {applied} ({rule_text}).",
+        "zh": "第三十七条：行为时版本 {occurred_version} 的结果为 {occurred_result}；决定时版本 {decided_version} 的结果为 "
+        "{decided_result}；适用 {applied}（从旧兼从轻）。",
+    },
+    "lenient_law.none": {
+        "en": "No version of the rule is in force on {decided_on}; the version of the act ({occurred_version}) applies.",
+        "zh": "{decided_on} 没有有效的规则版本；适用行为时版本（{occurred_version}）。",
     },
 }
 
@@ -108,6 +162,13 @@ ZH_VALUES = {
     "hearing_notice": "告知听证权利",
     "legal_review": "法制审核",
     "collective_discussion": "集体讨论",
+    "no_penalty": "不予处罚",
+    "below_minimum": "减轻处罚",
+    "mitigate": "应当从轻或者减轻",
+    "may_mitigate": "可以从轻或者减轻",
+    "may_no_penalty": "可以不予处罚",
+    "expired: not punished": "已过时效，不再处罚",
+    "within the period": "在时效内",
 }
 
 

@@ -47,7 +47,7 @@ def test_exactly_10000_takes_the_lighter_branch_as_assumed(engine: pe.Engine) ->
     d = engine.evaluate(case(UF, {"illegal_gain": "10000"}), as_of=AS_OF)
     assert d.statutory_range is not None and d.statutory_range.max == Decimal(10000)
     assert any("exactly 10,000" in a for a in d.assumptions)
-    assert d.trail[3].result == "base"
+    assert next(s for s in d.trail if s.code == "branch").result == "base"
 
 
 def test_serious_branch_and_aggravation_clamps(engine: pe.Engine) -> None:
@@ -60,9 +60,23 @@ def test_serious_branch_and_aggravation_clamps(engine: pe.Engine) -> None:
 
 
 def test_old_version_applies_to_old_facts(engine: pe.Engine) -> None:
-    d = engine.evaluate(case(UF, {"illegal_gain": "25000"}, occurred_on="2022-06-01"), as_of=AS_OF)
+    d = engine.evaluate(case(UF, {"illegal_gain": "25000"}, occurred_on="2022-06-01", decided_on="2022-08-01"))
     assert d.violation.version == "2019-03-02"
     assert d.statutory_range is not None and d.statutory_range.min == Decimal(50000)
+    assert not any(s.code == "lenient_law" for s in d.trail)
+
+
+def test_lenient_new_law_applies_when_lighter(engine: pe.Engine) -> None:
+    # act in 2022 (2019 text: 2–10 × 25000 = 50000–250000), decision in 2026 (2023 text: 1–5 × = 25000–125000)
+    c = case(UF, {"illegal_gain": "25000"}, occurred_on="2022-06-01", discovered_on="2023-01-10")
+    d = engine.evaluate(c, as_of=AS_OF)
+    assert d.violation.version == "2023-07-20"
+    assert d.statutory_range is not None and d.statutory_range.max == Decimal(125000)
+    step = next(s for s in d.trail if s.code == "lenient_law")
+    assert step.inputs["occurred_result"]["statutory_max"] == "250000"
+    assert step.inputs["decided_result"]["statutory_max"] == "125000"
+    assert step.inputs["other_trail"], "the trail keeps the evaluation under the other version"
+    assert "行政处罚法 第三十七条" in step.basis
 
 
 def test_overload_warning_and_fixed_formula(engine: pe.Engine) -> None:

@@ -1,0 +1,97 @@
+"""The general part of 行政处罚法 as pure functions: limitation, provisions, hearing, lenient law.
+
+These read the pack's ``general:`` data; the evaluation calls them in the fixed precedence
+documented in docs/rule-authoring.md ("The general part")::
+
+    limitation → mandatory no penalty → statutory frame → benchmark tier → mandatory mitigation
+    caps the tier → factor weights → clamp → round
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .rules_model import Effect, General, HearingThreshold, Provision, Rule
+
+#: Penalty kinds that always bring the hearing notice (行政处罚法 Art. 63 items 3 and 4).
+HEARING_KINDS = ("qualification_downgrade", "revocation", "suspension", "closure", "practice_restriction")
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February."""
+    year = day.year + years
+    last = calendar.monthrange(year, day.month)[1]
+    return day.replace(year=year, day=min(day.day, last))
+
+
+@dataclass(frozen=True)
+class LimitationCheck:
+    years: int
+    deadline: dt.date  # last day on which discovery still counts
+    discovered: dt.date
+    discovered_source: str
+    expired: bool
+
+
+def limitation(general: General, rule: Rule, occurred_on: dt.date, discovered_on: dt.date | None,
+               decided_on: dt.date, harmful: bool) -> LimitationCheck | None:  # fmt: skip
+    """Art. 36: is the act past the limitation period? ``None`` when the pack has no limitation."""
+    if general.limitation is None or any(sp.sets_aside == "limitation" for sp in rule.special_provisions):
+        return None
+    extended = rule.life_health_or_financial_safety and harmful
+    years = general.limitation.extended_years if extended else general.limitation.years
+    deadline = add_years(occurred_on, years)
+    discovered, source = (discovered_on, "discovered_on") if discovered_on else (decided_on, "decided_on")
+    return LimitationCheck(years, deadline, discovered, source, discovered > deadline)
+
+
+@dataclass(frozen=True)
+class Fired:
+    """The provisions whose condition holds, by effect, after special provisions set some aside."""
+
+    no_penalty: list[Provision]
+    may_no_penalty: list[Provision]
+    mitigate: list[Provision]
+    may_mitigate: list[Provision]
+    set_aside: list[Provision]
+
+
+def classify(holding: list[Provision], rule: Rule) -> Fired:
+    aside = {sp.sets_aside for sp in rule.special_provisions}
+    active = [p for p in holding if p.id not in aside]
+
+    def of(effect: Effect) -> list[Provision]:
+        return [p for p in active if p.effect is effect]
+
+    return Fired(
+        no_penalty=of(Effect.no_penalty),
+        may_no_penalty=of(Effect.may_no_penalty),
+        mitigate=of(Effect.mitigate),
+        may_mitigate=of(Effect.may_mitigate),
+        set_aside=[p for p in holding if p.id in aside],
+    )
+
+
+def hearing_threshold(general: General, party_kind: str, on: dt.date) -> HearingThreshold | None:
+    """The 较大数额 threshold for the party kind in force on ``on``."""
+    for t in general.hearing:
+        if t.party == party_kind and t.effective_from <= on and (t.effective_to is None or on <= t.effective_to):
+            return t
+    return None
+
+
+def reaches(threshold: HearingThreshold, amount: Decimal) -> bool:
+    return amount >= threshold.amount if threshold.inclusive else amount > threshold.amount
+
+
+def severity(outcome: str, statutory_max: Decimal | None, fine: Decimal | None) -> tuple[int, Decimal, Decimal]:
+    """Order of results for Art. 37: no penalty, then the lower statutory maximum, then the lower fine.
+
+    A penalty without a fine (a warning) counts as a maximum and a fine of zero.
+    """
+    if outcome == "no_penalty":
+        return (0, Decimal(0), Decimal(0))
+    return (1, statutory_max if statutory_max is not None else Decimal(0), fine if fine is not None else Decimal(0))
