@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from .case_model import Case
 from .errors import CaseError, suggest
-from .loader import allowed_fields
+from .loader import allowed_fields, shown_input
 from .yamlio import Loc, Located, YamlProblem, parse_json, parse_yaml, read_text
 
 _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
@@ -45,9 +45,14 @@ def to_case(data: Any, located: Located | None = None) -> Case:
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc: Loc = tuple(err["loc"])
-        raise case_field_error(err, loc, case_id, located) from None
+        errors = sorted(
+            exc.errors(), key=lambda e: e["type"] != "extra_forbidden"
+        )  # a misspelling explains a "missing"
+        first = case_field_error(errors[0], tuple(errors[0]["loc"]), case_id, located)
+        if len(errors) > 1:
+            more = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors[1:4])
+            first.message += f" (also: {more})"
+        raise first from None
 
 
 def case_where(located: Located | None, case_id: Any, loc: Loc = ()) -> str:
@@ -69,7 +74,5 @@ def case_field_error(err: Any, loc: Loc, case_id: Any, located: Located | None) 
         name = str(loc[-1])
         allowed = allowed_fields(Case, loc[:-1])
         return CaseError("PE-C003", f"{field}: unknown field{suggest(name, allowed)}", where)
-    got = err.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
     code = "PE-C005" if kind in _BOUND_ERRORS else "PE-C004"
-    return CaseError(code, f"{field}: {err['msg']}{shown}", where)
+    return CaseError(code, f"{field}: {err['msg']}{shown_input(err)}", where)

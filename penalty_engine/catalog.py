@@ -52,13 +52,9 @@ def list_rules(engine: Engine, search: str | None = None) -> list[dict[str, Any]
 
 
 def describe_rule(rule: CompiledRule) -> dict[str, Any]:
-    """The full rule as JSON (``rules show --format json``)."""
-    return {
-        "id": rule.id,
-        "pack": rule.pack.id,
-        "source": rule.source.path,
-        **rule.rule.model_dump(mode="json"),
-    }
+    """The full rule as JSON (``rules show --format json``); ``id`` is ``pack/rule``."""
+    data = rule.rule.model_dump(mode="json")
+    return {**data, "id": rule.id, "rule": rule.rule.id, "pack": rule.pack.id, "source": rule.source.path}
 
 
 def condition_text(cond: Condition | None) -> str:

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import catalog
+from .__about__ import __version__
 from .case_io import read_case_file
 from .engine import Engine
 from .errors import PenaltyEngineError, RuleErrors
@@ -90,7 +91,10 @@ def evaluate(
     cases: Annotated[list[str], typer.Argument(help="Case files (YAML or JSON); '-' reads standard input.")],
     pack: PackOpt = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.text,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the explanation.")] = Lang.zh,
+    lang: Annotated[
+        Lang | None,
+        typer.Option("--lang", help="Language of the explanation (default: zh for text and markdown, en for json)."),
+    ] = None,
     as_of: Annotated[
         dt.datetime | None,
         typer.Option(
@@ -105,6 +109,7 @@ def evaluate(
     One case in JSON prints one object; several print one object per line (JSON Lines).
     """
     engine = _engine(pack)
+    language = (lang or (Lang.en if fmt is Fmt.json else Lang.zh)).value
     day = as_of.date() if as_of else dt.date.today()
     source = "--as-of" if as_of else "today"
     failed = 0
@@ -117,12 +122,12 @@ def evaluate(
             failed += 1
             continue
         if fmt is Fmt.json:
-            out = render_decision(decision, "json", lang.value)
+            out = render_decision(decision, "json", language)
             _print(out if len(cases) == 1 else json.dumps(json.loads(out), ensure_ascii=False))
         else:
             if i:
                 _print("\n" + ("-" * 72 if fmt is Fmt.text else "---") + "\n")
-            _print(render_decision(decision, fmt.value, lang.value))
+            _print(render_decision(decision, fmt.value, language))
     if failed:
         raise typer.Exit(1)
 
@@ -143,8 +148,9 @@ def rules_list(
         _print(json.dumps({"schema": "penalty-engine/rules@1", "rules": rows}, ensure_ascii=False, indent=2))
         return
     table = Table(title=None, show_lines=False)
-    for col in ("rule", "title", "versions", "facts"):
-        table.add_column(col)
+    table.add_column("rule", no_wrap=True)
+    for col in ("title", "versions", "facts"):
+        table.add_column(col, overflow="fold")
     for r in rows:
         table.add_row(
             r["id"],
@@ -152,7 +158,7 @@ def rules_list(
             ", ".join(v["effective_from"] for v in r["versions"]),
             ", ".join(r["facts"]),
         )
-    Console(highlight=False).print(table)
+    Console(highlight=False, width=max(160, Console().width)).print(table)
 
 
 @rules_app.command("show")
@@ -257,6 +263,21 @@ def rules_schema(
             indent=2,
         )
     )
+
+
+def _version(value: bool) -> None:
+    if value:
+        _print(f"penalty-engine {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Quantified administrative-penalty discretion: evaluate cases against published rule packs."""
 
 
 def main(argv: list[str] | None = None) -> Any:

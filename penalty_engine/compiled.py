@@ -46,6 +46,7 @@ class CompiledVersion:
     tiers: tuple[tuple[Tier, CompiledCondition | None], ...]
     factors: tuple[tuple[Factor, CompiledCondition], ...]
     provisions: tuple[tuple[Provision, CompiledCondition], ...]
+    assumptions: tuple[tuple[str, CompiledCondition | None], ...]
     content_hash: str
 
 
@@ -174,6 +175,12 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         factors = []
         for j, f in enumerate(v.factors):
             factors.append((f, table.add(f.when, _where(src, (*vloc, "factors", j, "when")))))
+        assumptions: list[tuple[str, CompiledCondition | None]] = []
+        for j, a in enumerate(v.assumptions):
+            if isinstance(a, str):
+                assumptions.append((a, None))
+            else:
+                assumptions.append((a.text, table.add(a.when, _where(src, (*vloc, "assumptions", j, "when")))))
         provisions = []
         for j, prov in enumerate(pack.general.provisions):
             ploc = ("general", "provisions", j, "when")
@@ -194,6 +201,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 tiers=tuple(tiers),
                 factors=tuple(factors),
                 provisions=tuple(provisions),
+                assumptions=tuple(assumptions),
                 content_hash=hashlib.sha256(canonical_json(content).encode()).hexdigest(),
             )
         )

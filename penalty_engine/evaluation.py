@@ -80,9 +80,8 @@ def round_inside(
     """
     lo = max(i.lo for i in limits)
     hi = min(i.hi for i in limits)
-    rounded = round_units(raw, unit, mode)
     for u in (unit, FEN):
-        result = round_units(raw, u, mode)
+        rounded = result = round_units(raw, u, mode)
         if result <= lo:
             result = ceil_units(lo, u)
             if not all(i.contains(result) for i in limits):
@@ -354,13 +353,14 @@ class VersionRun:
              "on": on.isoformat(), "version": v.key},
             basis=cites(v.basis),
         )  # fmt: skip
-        for a in v.assumptions:
-            self.assume(a)
+        self.results = self.cv.table.run(self.ev.activation, self.ev.where())
+        for text, cond in self.cv.assumptions:
+            if cond is None or cond.holds(self.results):
+                self.assume(text)
 
     def run(self) -> Result:
         v, out = self.cv.version, self.out
         self.start()
-        self.results = self.cv.table.run(self.ev.activation, self.ev.where())
         fired = self._provisions()
         if fired.no_penalty:
             return self._no_penalty(fired.no_penalty, mandatory=True)
@@ -391,6 +391,8 @@ class VersionRun:
                            basis=[b.cite() for p in fired.mitigate for b in p.basis])  # fmt: skip
         if out.fine is not None:
             out.penalties.append({"kind": "fine", "amount": out.fine})
+            text = dec_str(out.fine)
+            self.trail.add("penalty", {"kind": "fine", "amount_text": f" {text}"}, result=text, basis=branch_basis)
         self._other_penalties(branch, branch_basis)
         self._duties()
         return out
@@ -517,10 +519,9 @@ class VersionRun:
         units = quotient if partial is PartialCount.exact else round_units(quotient, Decimal(1), _PARTIAL[partial])
         amount = CTX.multiply(units, spec.rate)
         capped = min(amount, spec.cap) if spec.cap is not None else amount
-        self.assume(pack.rounding.assumption)
-        result = round_units(capped, unit, pack.rounding.mode)
-        if spec.cap is not None and result > spec.cap:
-            result = floor_units(spec.cap, unit)
+        # the formula fixes the amount: it is never rounded away from it, only cut to whole fen when pro rata
+        result = capped if CTX.remainder(capped, FEN) == 0 else floor_units(capped, FEN)
+        used = unit if CTX.remainder(result, unit) == 0 else FEN
         exact_q = Fraction(value) / Fraction(spec.unit)
         exact_units = exact_q if partial is PartialCount.exact else Fraction(units)
         self.trail.add(
@@ -528,7 +529,7 @@ class VersionRun:
             {"fact": spec.per, "value": dec_str(value), "unit": dec_str(spec.unit), "quotient": show(exact_q),
              "units": show(exact_units), "partial": partial.value, "rate": dec_str(spec.rate),
              "amount": show(exact_units * Fraction(spec.rate)),
-             "cap": dec_str(spec.cap) if spec.cap is not None else "none", "round_unit": dec_str(unit),
+             "cap": dec_str(spec.cap) if spec.cap is not None else "none", "round_unit": dec_str(used),
              "mode": pack.rounding.mode.value, "currency": pack.currency},
             result=dec_str(result),
             basis=basis,

@@ -23,10 +23,12 @@ _FALSE = {"false", "no", "否", "0"}
 def _expected(spec: FactSpec) -> str:
     unit = f" ({spec.unit})" if spec.unit else ""
     bounds = ""
-    if spec.min is not None or spec.max is not None:
-        lo = "" if spec.min is None else format(spec.min, "f")
-        hi = "" if spec.max is None else format(spec.max, "f")
-        bounds = f" in [{lo}, {hi}]"
+    if spec.min is not None and spec.max is not None:
+        bounds = f" from {format(spec.min, 'f')} to {format(spec.max, 'f')}"
+    elif spec.min is not None:
+        bounds = f" of at least {format(spec.min, 'f')}"
+    elif spec.max is not None:
+        bounds = f" of at most {format(spec.max, 'f')}"
     if spec.type is FactType.enum:
         assert spec.values
         return "one of " + ", ".join(repr(v) for v in spec.values)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +82,15 @@ def validate_model(model: type[BaseModel], located: Located) -> Any:
     try:
         return model.model_validate(located.data)
     except ValidationError as exc:
-        errors = [schema_error(model, located, err) for err in exc.errors()]
-        raise RuleErrors(errors) from None
+        raw = exc.errors()
+        locs = [tuple(e["loc"]) for e in raw]
+        # a list whose item failed is also reported as "too short": keep only the item's error
+        kept = [
+            e
+            for e, loc in zip(raw, locs, strict=True)
+            if not (e["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs))
+        ]
+        raise RuleErrors([schema_error(model, located, err) for err in kept]) from None
 
 
 def schema_error(model: type[BaseModel], located: Located, err: Any) -> RuleError:
@@ -94,10 +104,18 @@ def schema_error(model: type[BaseModel], located: Located, err: Any) -> RuleErro
     elif err["type"] == "missing":
         message = f"{field}: required field missing"
     else:
-        got = err.get("input")
-        shown = "" if isinstance(got, (dict, list)) else f" (got {got!r})"
-        message = f"{field}: {err['msg']}{shown}"
+        message = f"{field}: {err['msg']}{shown_input(err)}"
     return RuleError("PE-R004", message, located.where(loc))
+
+
+def shown_input(err: Any) -> str:
+    """``" (got 1.2)"`` for the value a validation error was about, unless the message has it already."""
+    got = err.get("input")
+    if isinstance(got, (dict, list, tuple)) or got is None:
+        return ""
+    text = str(got) if isinstance(got, (Decimal, Fraction, int, float, str, dt.date)) else repr(got)
+    text = repr(text) if isinstance(got, str) else text
+    return "" if text in str(err.get("msg", "")) else f" (got {text})"
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -166,7 +184,7 @@ def load_pack_files(ref: str | Path) -> LoadedPack:
     except RuleErrors as exc:
         errors.extend(exc.errors)
     rules: list[LoadedRule] = []
-    for path in sorted(root.rglob("*.yaml")):
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
         rel = path.relative_to(root)
         if path.name == PACK_FILE or any(part in SKIP_DIRS for part in rel.parts[:-1]):
             continue

@@ -360,13 +360,22 @@ class Factor(Frozen):
     basis: tuple[Basis, ...] = Field(min_length=1)
 
 
+class Assumption(Frozen):
+    """An assumption that matters only for some cases: listed in a decision when ``when`` holds."""
+
+    text: str
+    when: Condition
+
+
 class RuleVersion(Frozen):
     """The rule as in force between two dates (both inclusive; ``effective_to`` open when absent)."""
 
     effective_from: dt.date
     effective_to: dt.date | None = None
     basis: tuple[LawRef, ...] = Field(min_length=1)
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[str | Assumption, ...] = Field(
+        default=(), description="what the sources do not settle; a plain text applies to every case of the version"
+    )
     frame: tuple[Branch, ...] = Field(min_length=1)
     tiers: tuple[Tier, ...] = ()
     factors: tuple[Factor, ...] = ()
@@ -424,7 +433,7 @@ class BoundaryReading(Frozen):
 
 
 class RoundingSpec(Frozen):
-    unit: Amount = Field(description="fines are multiples of this unit")
+    unit: Amount = Field(gt=0, description="fines are multiples of this unit")
     mode: Rounding = Rounding.half_up
     assumption: str | None = None
 

@@ -40,9 +40,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "range.per_unit": {
         "en": "Fixed fine: {fact} {value} ÷ {unit} = {quotient}, counted as {units} unit(s) ({partial}); "
-        "{units} × {rate} = {amount}; cap {cap}; rounded to {round_unit}: {result} {currency}.",
+        "{units} × {rate} = {amount}; cap {cap}: {result} {currency} (a multiple of {round_unit}; never rounded up).",
         "zh": "固定罚款：{fact} {value} ÷ {unit} = {quotient}，计为 {units} 个单位（{partial}）；"
-        "{units} × {rate} = {amount}；上限 {cap}；按 {round_unit} 取整：{result} 元。",
+        "{units} × {rate} = {amount}；上限 {cap}：{result} 元（{round_unit} 的倍数，不向上取整）。",
     },
     "tier": {
         "en": "Tier '{tier}' (first tier whose condition holds); band = fractions {lower}–{upper} of the range.",
