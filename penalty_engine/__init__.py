@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .__about__ import __version__
 from .case_model import Case, Party
-from .decision_model import Decision
+from .decision_model import Decision, Decisions
 from .engine import Engine
 from .errors import CaseError, EvaluationError, PenaltyEngineError, RuleError
 
@@ -19,6 +19,7 @@ __all__ = [
     "Case",
     "CaseError",
     "Decision",
+    "Decisions",
     "Engine",
     "EvaluationError",
     "Party",

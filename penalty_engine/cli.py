@@ -25,7 +25,7 @@ from .case_io import read_case_file
 from .engine import Engine
 from .errors import PenaltyEngineError, RuleErrors
 from .golden import run_pack
-from .render import render_decision
+from .render import render_any
 
 app = typer.Typer(
     name="penalty",
@@ -116,18 +116,18 @@ def evaluate(
     for i, path in enumerate(cases):
         try:
             located = read_case_file(path)
-            decision = engine.evaluate(located.data, as_of=day, source=located, as_of_label=source)
+            decision = engine.evaluate_any(located.data, as_of=day, source=located, as_of_label=source)
         except PenaltyEngineError as exc:
             _fail(exc)
             failed += 1
             continue
         if fmt is Fmt.json:
-            out = render_decision(decision, "json", language)
+            out = render_any(decision, "json", language)
             _print(out if len(cases) == 1 else json.dumps(json.loads(out), ensure_ascii=False))
         else:
             if i:
                 _print("\n" + ("-" * 72 if fmt is Fmt.text else "---") + "\n")
-            _print(render_decision(decision, fmt.value, language))
+            _print(render_any(decision, fmt.value, language))
     if failed:
         raise typer.Exit(1)
 

@@ -106,3 +106,31 @@ class Decision(_Out):
     model_config = ConfigDict(
         frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
     )
+
+
+class CombinedFine(_Out):
+    violation: str
+    amount: Money
+
+
+class Combined(_Out):
+    """How the fines of several violations stand together (行政处罚法 Art. 29)."""
+
+    fines: list[CombinedFine]
+    applied: str | None
+    basis: list[str]
+    reason: str
+
+
+class Decisions(_Out):
+    """The decisions of a case with several violations, and how their fines combine."""
+
+    schema_: Literal["penalty-engine/decisions@1"] = Field("penalty-engine/decisions@1", alias="schema")
+    case_id: str
+    same_act: bool
+    decisions: list[Decision]
+    combined: Combined
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )

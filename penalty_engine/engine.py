@@ -14,11 +14,13 @@ from typing import Any
 from .case_io import case_where, to_case
 from .case_model import Case
 from .compiled import CompiledRule, compile_pack
-from .decision_model import Decision
+from .decision_model import Combined, CombinedFine, Decision, Decisions
 from .errors import CaseError, RuleError, RuleErrors, suggest
 from .evaluation import Evaluation
 from .loader import bundled_pack_paths, load_pack_files
 from .yamlio import Located
+
+ART29 = "行政处罚法 第二十九条"
 
 
 class Engine:
@@ -112,13 +114,69 @@ class Engine:
         if c.violations is not None:
             raise CaseError(
                 "PE-C003",
-                "violations: cases with several violations are not supported yet",
+                "violations: a case with several violations gives several decisions; use evaluate_any()",
                 case_where(source, c.case_id),
             )
         where = case_where(source, c.case_id)
         decided_on, decided_source = _decision_date(c, as_of, as_of_label, where)
         rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
         return Evaluation(rule, c, decided_on, decided_source, source).run()
+
+    def evaluate_any(
+        self,
+        case: Case | Mapping[str, Any],
+        as_of: dt.date | None = None,
+        *,
+        source: Located | None = None,
+        as_of_label: str = "as_of",
+    ) -> Decision | Decisions:
+        """Evaluate a case with one violation (a ``Decision``) or several (``Decisions``).
+
+        With ``same_act: true`` only one fine stands (行政处罚法 Art. 29): the one under the
+        provision whose statutory maximum is higher, then whose minimum is higher, then the
+        first listed; other penalty kinds combine. Separate acts keep every fine.
+        """
+        c = to_case(case, source)
+        if c.violations is None:
+            return self.evaluate(c, as_of, source=source, as_of_label=as_of_label)
+        decisions = []
+        for i, item in enumerate(c.violations, start=1):
+            sub = c.model_copy(
+                update={"case_id": f"{c.case_id}#{i}", "violation": item.violation, "facts": item.facts,
+                        "violations": None, "same_act": None}
+            )  # fmt: skip
+            decisions.append(self.evaluate(sub, as_of, source=source, as_of_label=as_of_label))
+        return Decisions(
+            case_id=c.case_id, same_act=bool(c.same_act), decisions=decisions, combined=combine(decisions, c.same_act)
+        )
+
+
+def combine(decisions: list[Decision], same_act: bool | None) -> Combined:
+    """Art. 29: one fine per act, under the provision with the higher fine."""
+    fined = [d for d in decisions if d.recommended_fine is not None and d.statutory_range is not None]
+    if not same_act or len(fined) < 2:
+        reason = "separate acts: each fine stands" if not same_act else "at most one violation carries a fine"
+        return Combined(
+            fines=[
+                CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in fined if d.recommended_fine
+            ],
+            applied=fined[0].violation.id if same_act and fined else None,
+            basis=[ART29] if same_act else [],
+            reason=reason,
+        )
+    best = fined[0]
+    for d in fined[1:]:
+        assert d.statutory_range is not None and best.statutory_range is not None
+        if (d.statutory_range.max, d.statutory_range.min) > (best.statutory_range.max, best.statutory_range.min):
+            best = d
+    assert best.recommended_fine is not None
+    return Combined(
+        fines=[CombinedFine(violation=best.violation.id, amount=best.recommended_fine)],
+        applied=best.violation.id,
+        basis=[ART29],
+        reason="one act breaking several provisions: only the fine of the provision with the higher statutory "
+        "maximum (then minimum) stands; other penalty kinds combine",
+    )
 
 
 def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .case_io import read_case_file
+from .decision_model import Decisions
 from .engine import Engine
 from .errors import PenaltyEngineError
 from .loader import resolve_pack
@@ -124,12 +125,33 @@ def run_file(engine: Engine, path: Path, as_of: dt.date | None = None) -> Golden
     if not isinstance(expect, dict) or not expect:
         return GoldenResult(str(path), case_id, ["no 'expect:' block: a golden case must say what it expects"])
     try:
-        decision = engine.evaluate(data, as_of=as_of, source=located)
+        result = engine.evaluate_any(data, as_of=as_of, source=located)
     except PenaltyEngineError as exc:
         if expect.get("error") and str(exc).startswith(str(expect["error"])):
             return GoldenResult(str(path), case_id)
         return GoldenResult(str(path), case_id, [f"error: {exc}"])
-    return GoldenResult(str(path), case_id, compare(expect, decision.model_dump(mode="json")))
+    if isinstance(result, Decisions):
+        return GoldenResult(str(path), case_id, compare_many(expect, result.model_dump(mode="json")))
+    return GoldenResult(str(path), case_id, compare(expect, result.model_dump(mode="json")))
+
+
+def compare_many(expect: dict[str, Any], got: dict[str, Any]) -> list[str]:
+    """``expect`` of a several-violation case: ``decisions`` (one expect each) and ``combined``."""
+    diffs = [f"expect.{k}: a several-violation case expects 'decisions' and 'combined'"
+             for k in sorted(set(expect) - {"decisions", "combined"})]  # fmt: skip
+    for i, (want, have) in enumerate(zip(expect.get("decisions", []), got["decisions"], strict=False), start=1):
+        diffs += [f"decisions[{i}].{d}" for d in compare(want, have)]
+    if len(expect.get("decisions", got["decisions"])) != len(got["decisions"]):
+        diffs.append(f"decisions: expected {len(expect['decisions'])}, got {len(got['decisions'])}")
+    combined = expect.get("combined", {})
+    if "applied" in combined and combined["applied"] != got["combined"]["applied"]:
+        diffs.append(f"combined.applied: expected {combined['applied']!r}, got {got['combined']['applied']!r}")
+    if "fines" in combined:
+        want_f = sorted((f["violation"], _amount(f["amount"])) for f in combined["fines"])
+        have_f = sorted((f["violation"], _amount(f["amount"])) for f in got["combined"]["fines"])
+        if want_f != have_f:
+            diffs.append(f"combined.fines: expected {want_f}, got {have_f}")
+    return diffs
 
 
 def run_pack(engine: Engine, pack: str | Path) -> list[GoldenResult]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from .decision_model import Decision
+from .decision_model import Decision, Decisions
 from .trail import localized
 
 LABELS: dict[str, dict[str, str]] = {
@@ -63,6 +63,10 @@ LABELS: dict[str, dict[str, str]] = {
         "hearing_notice": "notice of the right to a hearing",
         "legal_review": "legal review",
         "collective_discussion": "collective discussion",
+        "combined": "Fines of the case together",
+        "same_act": "one act (Art. 29: one fine)",
+        "separate_acts": "separate acts",
+        "fines_standing": "Fines that stand",
     },
     "zh": {
         "title": "行政处罚裁量建议",
@@ -111,6 +115,10 @@ LABELS: dict[str, dict[str, str]] = {
         "hearing_notice": "告知听证权利",
         "legal_review": "法制审核",
         "collective_discussion": "集体讨论",
+        "combined": "本案罚款合并",
+        "same_act": "同一违法行为（第二十九条：不得给予两次以上罚款）",
+        "separate_acts": "数个违法行为",
+        "fines_standing": "执行的罚款",
     },
 }
 
@@ -140,3 +148,17 @@ def render_decision(decision: Decision, fmt: str = "text", lang: str = "en") -> 
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     template = _env.get_template(f"decision.{'md' if fmt == 'markdown' else 'txt'}.j2")
     return template.render(d=decision, trail=steps, t=_label(lang), lang=lang)
+
+
+def render_any(result: Decision | Decisions, fmt: str = "text", lang: str = "en") -> str:
+    """Render a decision, or the decisions of a case with several violations and how their fines combine."""
+    if isinstance(result, Decision):
+        return render_decision(result, fmt, lang)
+    if fmt == "json":
+        data = result.model_dump(mode="json")
+        data["decisions"] = [json.loads(render_decision(d, "json", lang)) for d in result.decisions]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    parts = [render_decision(d, fmt, lang) for d in result.decisions]
+    template = _env.get_template(f"combined.{'md' if fmt == 'markdown' else 'txt'}.j2")
+    parts.append(template.render(r=result, t=_label(lang)))
+    return ("\n" + ("---" if fmt == "markdown" else "-" * 72) + "\n\n").join(parts)

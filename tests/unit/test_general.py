@@ -198,3 +198,29 @@ def test_unknown_special_provision_is_a_rule_error(write_pack: Any) -> None:
             write_pack(TWO_VERSIONS.replace("sets_aside: no-fault", "sets_aside: no-falt"), pack=GENERAL_PACK)
         )
     assert info.value.code == "PE-R010" and "did you mean 'no-fault'" in info.value.message
+
+
+def test_one_act_two_provisions_one_fine(engine: pe.Engine) -> None:
+    c = {
+        "case_id": "A29", "occurred_on": "2026-03-02", "party": {"kind": "organization"}, "same_act": True,
+        "violations": [
+            {"violation": "unqualified-driver", "facts": {"prior_12m": 3}},
+            {"violation": "overload-gross-mass", "facts": {"excess_mass_kg": 500}},
+            {"violation": "unlicensed-freight", "facts": {"illegal_gain": "2000"}},
+        ],
+    }  # fmt: skip
+    r = engine.evaluate_any(c, as_of=AS_OF)
+    assert isinstance(r, pe.Decisions) and [d.case_id for d in r.decisions] == ["A29#1", "A29#2", "A29#3"]
+    assert r.combined.applied == "cn-transport/unlicensed-freight"  # max 10000 beats 2000; a warning has no fine
+    assert [f.violation for f in r.combined.fines] == ["cn-transport/unlicensed-freight"]
+    assert "行政处罚法 第二十九条" in r.combined.basis
+    separate = engine.evaluate_any({**c, "same_act": False}, as_of=AS_OF)
+    assert isinstance(separate, pe.Decisions) and len(separate.combined.fines) == 2
+    assert separate.combined.applied is None
+    with pytest.raises(pe.CaseError) as info:
+        engine.evaluate(c, as_of=AS_OF)
+    assert "evaluate_any" in info.value.message
+
+
+def test_single_case_through_evaluate_any_is_a_decision(engine: pe.Engine) -> None:
+    assert isinstance(engine.evaluate_any(case(UD), as_of=AS_OF), pe.Decision)
