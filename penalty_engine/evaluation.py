@@ -266,11 +266,11 @@ class Evaluation:
 
     def _decision(self, result: Result, versions: list[CompiledVersion]) -> Decision:
         rule, pack, c = self.rule, self.pack, self.case
-        steps: list[TrailStep] = []
         pre = [s for s in self.trail.steps if s.code in ("dates", "facts", "limitation")]
         post = [s for s in self.trail.steps if s.code not in ("dates", "facts", "limitation")]
-        for s in [*pre, *result.trail.steps, *post]:
-            steps.append(TrailStep(len(steps) + 1, s.code, s.message, s.basis, s.inputs, s.result))
+        steps: list[TrailStep] = [*pre, *result.trail.steps, *post]
+        for number, step in enumerate(steps, start=1):
+            step.step = number  # the steps were made for this decision alone: number them in place
         assumptions = list(self.assumptions)
         for a in result.assumptions:
             if a not in assumptions:

@@ -108,8 +108,8 @@ def frac_str(value: Fraction) -> str:
     """Exact text of a ratio: ``"0.25"`` when it terminates, else ``"1/3"``."""
     if value.denominator == 1:
         return str(value.numerator)
-    if is_terminating(value):
-        return dec_str(to_decimal(value))
+    if _terminating_denominator(value.denominator):
+        return dec_str(CTX.divide(Decimal(value.numerator), Decimal(value.denominator)))
     return f"{value.numerator}/{value.denominator}"
 
 
