@@ -12,7 +12,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
-Money = Annotated[Decimal, PlainSerializer(lambda d: format(d, "f"), return_type=str, when_used="json")]
+from .money import dec_str
+
+Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="json")]
+"""An amount; in JSON a canonical decimal string ("20000", "10000.01"), however it was written."""
 
 SCHEMA = "penalty-engine/decision@1"
 

@@ -1,0 +1,578 @@
+"""Property tests of the invariants in DESIGN.md ("Invariants"), over every loaded rule.
+
+Cases come from ``strategies.py``, which builds them from each rule's fact schema. The strategies
+only produce cases inside the schema, so any ``PenaltyEngineError`` is a failure here.
+
+The arithmetic of the trail (property 6) is recomputed with code written independently of
+``penalty_engine.money``: rounding by ``math.floor`` / ``math.ceil`` / ``round`` on exact
+fractions, and "toward the inside" as a clamp to the first and last multiple inside the limits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import yaml
+from hypothesis import given, note, reject
+from hypothesis import strategies as st
+
+import penalty_engine as pe
+from penalty_engine.case_io import parse_case_text
+from penalty_engine.compiled import CompiledRule, CompiledVersion
+from penalty_engine.decision_model import Decision
+from penalty_engine.rules_model import FactSpec, FactType
+
+from .strategies import (
+    Example,
+    MonotoneSet,
+    engine,
+    examples,
+    money_text,
+    monotone_sets,
+)
+
+FEN = Fraction(1, 100)
+RANGE_TIERS = {"lighter", "standard", "heavier"}
+DATE_KEYS = {"occurred_on", "decided_on", "discovered_on"}
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def evaluate(ex: Example, case: Any = None, source: Any = None) -> Decision:
+    """Evaluate; a generated case is always inside the schema, so an error is a failure."""
+    try:
+        return engine().evaluate(ex.case if case is None else case, as_of=ex.as_of, source=source)
+    except pe.PenaltyEngineError as exc:
+        raise AssertionError(f"the engine rejected a case generated from the schema: {exc}") from exc
+
+
+def as_json(decision: Decision) -> dict[str, Any]:
+    out: dict[str, Any] = decision.model_dump(mode="json")
+    return out
+
+
+def frac(value: Any) -> Fraction:
+    """Exact value of an amount or ratio: Decimal, "1/3", "0.25", or a trail's "16000/3 (≈5333.33)"."""
+    if isinstance(value, Decimal):
+        return Fraction(value)
+    if isinstance(value, str):
+        return Fraction(value.split(" ")[0])
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    raise AssertionError(f"not an exact amount or ratio: {value!r}")
+
+
+def to_multiple(x: Fraction, unit: Fraction, mode: str) -> Fraction:
+    """``x`` (>= 0) rounded to a multiple of ``unit`` by the pack's mode name."""
+    q = x / unit
+    if mode == "down":
+        n = math.floor(q)
+    elif mode == "up":
+        n = math.ceil(q)
+    elif mode == "half_up":
+        n = math.floor(q + Fraction(1, 2))
+    elif mode == "half_even":
+        n = round(q)  # exact banker's rounding on a Fraction
+    else:
+        raise AssertionError(f"unknown rounding mode {mode!r}")
+    return n * unit
+
+
+@dataclass(frozen=True)
+class Limits:
+    """An interval; the intersection of the statutory range and the band."""
+
+    lo: Fraction
+    hi: Fraction
+    lo_incl: bool = True
+    hi_incl: bool = True
+
+    def contains(self, x: Fraction) -> bool:
+        above = x > self.lo or (self.lo_incl and x == self.lo)
+        below = x < self.hi or (self.hi_incl and x == self.hi)
+        return above and below
+
+    def __and__(self, other: Limits) -> Limits:
+        if self.lo > other.lo:
+            lo, lo_incl = self.lo, self.lo_incl
+        elif other.lo > self.lo:
+            lo, lo_incl = other.lo, other.lo_incl
+        else:
+            lo, lo_incl = self.lo, self.lo_incl and other.lo_incl
+        if self.hi < other.hi:
+            hi, hi_incl = self.hi, self.hi_incl
+        elif other.hi < self.hi:
+            hi, hi_incl = other.hi, other.hi_incl
+        else:
+            hi, hi_incl = self.hi, self.hi_incl and other.hi_incl
+        return Limits(lo, hi, lo_incl, hi_incl)
+
+    def multiples(self, unit: Fraction) -> tuple[Fraction, Fraction] | None:
+        """First and last multiple of ``unit`` inside, or None."""
+        first = math.ceil(self.lo / unit) * unit
+        if first == self.lo and not self.lo_incl:
+            first += unit
+        last = math.floor(self.hi / unit) * unit
+        if last == self.hi and not self.hi_incl:
+            last -= unit
+        return (first, last) if first <= last else None
+
+
+def range_limits(rule: CompiledRule, decision: Decision) -> Limits:
+    """The statutory range with the pack's reading of 以上/以下."""
+    assert decision.statutory_range is not None
+    b = rule.pack.boundaries
+    return Limits(
+        frac(decision.statutory_range.min),
+        frac(decision.statutory_range.max),
+        b.above == "inclusive",
+        b.below == "inclusive",
+    )
+
+
+def band_limits(decision: Decision) -> Limits:
+    assert decision.band is not None
+    return Limits(frac(decision.band.min), frac(decision.band.max))
+
+
+def fine_limits(rule: CompiledRule, decision: Decision) -> Limits:
+    """Where the recommended fine must lie, by tier."""
+    if decision.tier == "fixed":
+        return band_limits(decision)  # range = band = the amount
+    if decision.tier == "below_minimum":
+        return band_limits(decision)
+    return range_limits(rule, decision) & band_limits(decision)
+
+
+Step = dict[str, Any]
+"""A trail step as the decision JSON has it: step, code, message, basis, inputs, result."""
+
+
+def steps(dj: dict[str, Any], code: str) -> list[Step]:
+    found: list[Step] = [s for s in dj["trail"] if s["code"] == code]
+    return found
+
+
+def one(dj: dict[str, Any], code: str) -> Step:
+    found = steps(dj, code)
+    assert len(found) == 1, f"expected exactly one trail step '{code}', found {len(found)}"
+    return found[0]
+
+
+def fact_in_trail(dj: dict[str, Any], name: str) -> Any:
+    facts = one(dj, "facts")["inputs"]
+    if name in facts["given"]:
+        return facts["given"][name]
+    assert name in facts["defaults"], f"fact {name} is neither given nor defaulted in the trail"
+    return facts["defaults"][name]
+
+
+def shuffled(value: Any, rnd: random.Random) -> Any:
+    """The same data with the keys of every mapping in a random order."""
+    if isinstance(value, dict):
+        keys = list(value)
+        rnd.shuffle(keys)
+        return {k: shuffled(value[k], rnd) for k in keys}
+    if isinstance(value, list):
+        return [shuffled(v, rnd) for v in value]
+    return value
+
+
+def with_dates(case: dict[str, Any]) -> dict[str, Any]:
+    """Dates as date objects, so YAML writes them unquoted as an officer would."""
+    return {k: dt.date.fromisoformat(v) if k in DATE_KEYS and isinstance(v, str) else v for k, v in case.items()}
+
+
+class _NumberDumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
+    text = format(value, "f")
+    tag = "tag:yaml.org,2002:int" if "." not in text else "tag:yaml.org,2002:float"
+    return dumper.represent_scalar(tag, text)
+
+
+_NumberDumper.add_representer(Decimal, _represent_decimal)
+
+
+def severity(decision: Decision) -> tuple[int, Fraction]:
+    """Order of heaviness: no penalty < warning only < any fine (by amount)."""
+    if decision.outcome == "no_penalty":
+        return (0, Fraction(0))
+    if decision.recommended_fine is not None:
+        return (2, frac(decision.recommended_fine))
+    kinds = {p.kind for p in decision.penalties} - {"confiscation"}
+    if kinds <= {"warning"}:
+        return (1, Fraction(0))
+    reject()  # e.g. revocation without a fine: not ordered against a fine by this property
+    raise AssertionError("unreachable")
+
+
+# ------------------------------------------------------------- 1 Deterministic
+
+
+@given(ex=examples(), rnd=st.randoms(use_true_random=False), indent=st.sampled_from([None, 2]))
+def test_deterministic(ex: Example, rnd: random.Random, indent: int | None) -> None:
+    first = evaluate(ex)
+    again = evaluate(ex)
+    assert again == first
+    assert again.fingerprint == first.fingerprint
+    expected = as_json(first)
+    assert as_json(again) == expected
+
+    reordered = shuffled(ex.case, rnd)
+    d = evaluate(ex, reordered)
+    assert d.fingerprint == first.fingerprint, "key order changed the fingerprint"
+    assert as_json(d) == expected, "key order changed the decision"
+
+    yaml_text = yaml.safe_dump(with_dates(reordered), allow_unicode=True, sort_keys=False)
+    json_text = json.dumps(shuffled(ex.case, rnd), ensure_ascii=False, indent=indent)
+    for text, path in ((yaml_text, "case.yaml"), (json_text, "case.json")):
+        note(f"{path}:\n{text}")
+        try:
+            located = parse_case_text(text, path)
+        except pe.PenaltyEngineError as exc:
+            raise AssertionError(f"{path} of a generated case does not parse: {exc}") from exc
+        d = evaluate(ex, located.data, source=located)
+        assert d.fingerprint == first.fingerprint, f"{path}: the file format changed the fingerprint"
+        assert as_json(d) == expected, f"{path}: the file format changed the decision"
+
+
+def respell(spec: FactSpec, value: Any, style: str) -> Any:
+    """``value`` of a fact written another way that means the same (as spreadsheets and YAML do)."""
+    if spec.type in (FactType.money, FactType.number):
+        amount = Decimal(value)
+        if style == "short":
+            return money_text(amount, 0)  # 39062.5, 10000
+        if style == "fen":
+            return money_text(amount, 1)  # 39062.50, 10000.00
+        if style == "grouped":
+            return f"{amount:,.2f}"  # 39,062.50
+        return Decimal(money_text(amount, 1))  # a plain YAML number: 39062.50
+    if spec.type is FactType.int:
+        return {"short": str(value), "fen": str(value), "grouped": f"{int(value):,}"}.get(style, int(value))
+    if spec.type is FactType.bool:
+        return {"short": "true" if value else "false", "grouped": "是" if value else "否"}.get(style, value)
+    return value
+
+
+@given(ex=examples())
+def test_deterministic_fact_spelling(ex: Example) -> None:
+    """Equivalent spellings of the same fact values give the same fingerprint and the same decision:
+    "39062.5" / "39062.50" / "39,062.50" / a YAML number, 5 / "5", true / "true" / "是"."""
+    first = evaluate(ex)
+    expected = as_json(first)
+    for style in ("short", "fen", "grouped", "yaml"):
+        facts = {name: respell(ex.rule.facts[name], value, style) for name, value in ex.case["facts"].items()}
+        if style == "yaml":
+            text = yaml.dump(with_dates({**ex.case, "facts": facts}), Dumper=_NumberDumper, allow_unicode=True)
+            located = parse_case_text(text, "case.yaml")
+            d = evaluate(ex, located.data, source=located)
+        else:
+            d = evaluate(ex, {**ex.case, "facts": facts})
+        note(f"{style}: {facts}")
+        assert d.fingerprint == first.fingerprint, f"facts spelled {style!r} changed the fingerprint"
+        assert as_json(d) == expected, f"facts spelled {style!r} changed the decision"
+
+
+# ------------------------------------------------------------------ 2 Bounded
+
+
+@given(ex=examples())
+def test_bounded(ex: Example) -> None:
+    d = evaluate(ex)
+    note(f"tier={d.tier} range={d.statutory_range} band={d.band} fine={d.recommended_fine}")
+    # the shape of the outcome table in DESIGN.md "Decision output"
+    if d.outcome == "no_penalty":
+        assert d.tier == "none"
+        assert d.statutory_range is None and d.band is None and d.recommended_fine is None
+        return
+    if d.recommended_fine is None:
+        assert d.tier is None and d.statutory_range is None and d.band is None
+        assert d.penalties, "a penalty outcome without any penalty"
+        assert all(p.kind != "fine" for p in d.penalties)
+        return
+    assert d.tier in RANGE_TIERS | {"fixed", "below_minimum"}
+    assert d.statutory_range is not None and d.band is not None
+    fines = [p.amount for p in d.penalties if p.kind == "fine"]
+    assert fines == [d.recommended_fine], "the fine penalty differs from recommended_fine"
+    fine = frac(d.recommended_fine)
+    assert fine >= 0
+    if d.tier == "fixed":
+        assert d.statutory_range.min == d.statutory_range.max == d.band.min == d.band.max == d.recommended_fine
+    elif d.tier == "below_minimum":
+        duties = {duty.kind: duty for duty in d.duties}
+        assert "collective_discussion" in duties, "below_minimum without collective_discussion"
+        assert duties["collective_discussion"].basis, "below_minimum without a cited basis"
+        assert fine < frac(d.statutory_range.min)
+        assert band_limits(d).hi <= frac(d.statutory_range.min), "a below_minimum band reaches into the range"
+    else:
+        assert range_limits(ex.rule, d).contains(fine), "recommended fine outside the statutory range"
+        assert d.statutory_range.min <= d.band.min <= d.band.max <= d.statutory_range.max, "band outside the range"
+
+
+# ----------------------------------------------------------------- 3 Monotone
+
+
+@given(ms=monotone_sets())
+def test_monotone(ms: MonotoneSet) -> None:
+    """Raising one fact with a direction, all else equal, moves the penalty only that way."""
+    for r in ms.raises:
+        lower, higher = ms.pair(r)
+        low, high = evaluate(lower), evaluate(higher)
+        what = (
+            f"{r.fact} ({r.direction}) {r.low!r} → {r.high!r}: fine {low.recommended_fine} "
+            f"(tier {low.tier}) → {high.recommended_fine} (tier {high.tier})"
+        )
+        if r.direction == "aggravating":
+            assert severity(high) >= severity(low), f"raising an aggravating fact lowered the penalty: {what}"
+        else:
+            assert severity(high) <= severity(low), f"raising a mitigating fact raised the penalty: {what}"
+
+
+# ------------------------------------------------------------------ 5 Rounded
+
+
+@given(ex=examples())
+def test_rounded(ex: Example) -> None:
+    d = evaluate(ex)
+    if d.recommended_fine is None:
+        return
+    fine = frac(d.recommended_fine)
+    unit = frac(ex.rule.pack.rounding.unit)
+    limits = fine_limits(ex.rule, d)
+    note(f"fine={fine} unit={unit} limits={limits}")
+    assert limits.contains(fine), "recommended fine outside its band and range"
+    if d.tier in RANGE_TIERS | {"below_minimum"}:
+        assert band_limits(d).contains(fine), "recommended fine outside the band"
+    if (fine / unit).denominator != 1:
+        assert limits.multiples(unit) is None, f"fine {fine} is not a multiple of {unit} though the band has one"
+        assert (fine / FEN).denominator == 1, f"fine {fine} is not even a multiple of 0.01"
+
+
+# ---------------------------------------------------------------- 6 Explained
+
+
+def applied_version(ex: Example, dj: dict[str, Any]) -> CompiledVersion:
+    """The rule version the decision applied (Art. 37 may pick the one in force at the decision)."""
+    key = dj["violation"]["version"]
+    found = [v for v in ex.rule.versions if v.version.key == key]
+    assert len(found) == 1, f"the decision names version {key!r}, which {ex.rule.id} does not have"
+    return found[0]
+
+
+def inside_rounding(raw: Fraction, unit: Fraction, mode: str, limits: Limits) -> tuple[Fraction, Fraction]:
+    """(unit used, result): ``raw`` rounded by ``mode`` and clamped to the first/last multiple inside
+    ``limits``; one fen when no multiple of ``unit`` is inside."""
+    used = unit if limits.multiples(unit) is not None else FEN
+    inside = limits.multiples(used)
+    assert inside is not None, f"no amount inside {limits}"
+    return used, min(max(to_multiple(raw, used, mode), inside[0]), inside[1])
+
+
+def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
+    found = steps(dj, "range.range") + steps(dj, "range.multiple")
+    assert len(found) == 1, "expected exactly one range step"
+    s = found[0]
+    i = s["inputs"]
+    if s["code"] == "range.range":
+        lo, hi = frac(i["min"]), frac(i["max"])
+    else:
+        value = frac(i["value"])
+        assert value == frac(fact_in_trail(dj, i["fact"])), "the range multiplies another value than the fact"
+        lo, hi = value * frac(i["min_times"]), value * frac(i["max_times"])
+        assert (frac(i["min"]), frac(i["max"])) == (lo, hi), "the multiple range does not recompute"
+    assert (frac(s["result"]["min"]), frac(s["result"]["max"])) == (lo, hi)
+    return lo, hi
+
+
+def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
+    pack = ex.rule.pack
+    rng_lo, rng_hi = _recompute_range(dj)
+    assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (rng_lo, rng_hi)
+
+    # band edges: fractions of the range, inner edges rounded to the unit, kept in the range
+    band = one(dj, "band")["inputs"]
+    tier = one(dj, "tier")
+    fractions_from = tier
+    capped = steps(dj, "tier.capped")  # the law caps the benchmark tier (mandatory mitigation)
+    if capped:
+        assert len(capped) == 1
+        assert capped[0]["inputs"]["from"] == tier["result"], "tier.capped starts from another tier"
+        fractions_from = capped[0]
+    assert fractions_from["result"] == dj["tier"], "the trail ends on another tier than the decision"
+    chosen = fractions_from["inputs"]
+    assert (frac(band["lower"]), frac(band["upper"])) == (frac(chosen["lower"]), frac(chosen["upper"]))
+    assert (frac(band["range_min"]), frac(band["range_max"])) == (rng_lo, rng_hi)
+    unit, mode = frac(band["unit"]), band["mode"]
+    assert unit == frac(pack.rounding.unit) and mode == pack.rounding.mode.value
+
+    def edge(f: Fraction) -> Fraction:
+        exact = rng_lo + f * (rng_hi - rng_lo)
+        if f in (0, 1):
+            return exact
+        return min(max(to_multiple(exact, unit, mode), rng_lo), rng_hi)
+
+    band_lo, band_hi = edge(frac(band["lower"])), edge(frac(band["upper"]))
+    assert (frac(band["band_min"]), frac(band["band_max"])) == (band_lo, band_hi), "band edges do not recompute"
+    decision_band = (frac(dj["band"]["min"]), frac(dj["band"]["max"]))
+    assert decision_band == (band_lo, band_hi), "the decision's band differs from the trail"
+
+    # position: start + aggravating weights − mitigating weights, kept in [0, 1]
+    pos_step = one(dj, "position")
+    pos = pos_step["inputs"]
+    version = applied_version(ex, dj)
+    start = version.version.start if version.version.start is not None else pack.factor_start
+    assert frac(pos["start"]) == start, "the position starts elsewhere than the rule or pack says"
+    weights = {f.id: (f.effect, f.weight) for f in version.version.factors}
+    plus = minus = Fraction(0)
+    for a in pos["applied"]:
+        assert weights[a["id"]] == (a["effect"], frac(a["weight"])), f"factor {a['id']} applied with another weight"
+        if a["effect"] == "aggravating":
+            plus += frac(a["weight"])
+        else:
+            minus += frac(a["weight"])
+    assert (frac(pos["plus"]), frac(pos["minus"])) == (plus, minus)
+    raw_pos = start + plus - minus
+    assert frac(pos["raw"]) == raw_pos
+    position = min(max(raw_pos, Fraction(0)), Fraction(1))
+    assert frac(pos["position"]) == position == frac(pos_step["result"])
+    applied_ids = [a["id"] for a in pos["applied"]]
+    assert applied_ids == [f["id"] for f in dj["factors"]], "applied factors differ from the decision's factors"
+    assert applied_ids == [s["inputs"]["factor"] for s in steps(dj, "factor") if s["result"] is True]
+
+    # amount: band_min + position × (band_max − band_min)
+    amount = one(dj, "amount")
+    assert (frac(amount["inputs"]["band_min"]), frac(amount["inputs"]["band_max"])) == (band_lo, band_hi)
+    assert frac(amount["inputs"]["position"]) == position
+    raw = band_lo + position * (band_hi - band_lo)
+    assert frac(amount["inputs"]["raw"]) == raw and frac(amount["result"]) == raw, "the amount does not recompute"
+
+    # rounding to the unit, toward the inside of range and band (0.01 when no multiple fits)
+    rnd = one(dj, "round")
+    r = rnd["inputs"]
+    assert frac(r["raw"]) == raw and r["mode"] == mode
+    assert (frac(r["band_min"]), frac(r["band_max"])) == (band_lo, band_hi)
+    assert (frac(r["range_min"]), frac(r["range_max"])) == (rng_lo, rng_hi)
+    assert (r["range_min_inclusive"], r["range_max_inclusive"]) == (
+        pack.boundaries.above == "inclusive",
+        pack.boundaries.below == "inclusive",
+    )
+    rounded = to_multiple(raw, unit, mode)
+    assert frac(r["rounded"]) == rounded, "the rounded amount does not recompute"
+    limits = Limits(rng_lo, rng_hi, r["range_min_inclusive"], r["range_max_inclusive"]) & Limits(band_lo, band_hi)
+    used, result = inside_rounding(raw, unit, mode, limits)
+    assert frac(r["unit"]) == used, "the trail names another rounding unit than the one that applies"
+    assert frac(rnd["result"]) == result, f"the rounded result recomputes to {result}, the trail says {rnd['result']}"
+    assert frac(dj["recommended_fine"]) == result, "recommended_fine differs from the trail"
+
+
+def _per_unit_amount(ex: Example, dj: dict[str, Any]) -> Fraction:
+    """The fine a per-unit formula fixes, recomputed from its trail step."""
+    s = one(dj, "range.per_unit")
+    i = s["inputs"]
+    value = frac(i["value"])
+    assert value == frac(fact_in_trail(dj, i["fact"])), "the formula counts another value than the fact"
+    quotient = value / frac(i["unit"])
+    assert frac(i["quotient"]) == quotient
+    partial = i["partial"]
+    if partial == "exact":
+        units = quotient
+    elif partial == "up":
+        units = Fraction(math.ceil(quotient))
+    elif partial == "down":
+        units = Fraction(math.floor(quotient))
+    elif partial == "half_up":
+        units = Fraction(math.floor(quotient + Fraction(1, 2)))
+    else:
+        raise AssertionError(f"unknown partial counting {partial!r}")
+    assert frac(i["units"]) == units
+    amount = units * frac(i["rate"])
+    assert frac(i["amount"]) == amount
+    capped = amount if i["cap"] == "none" else min(amount, frac(i["cap"]))
+    unit = frac(i["round_unit"])
+    assert unit == frac(ex.rule.pack.rounding.unit)
+    result = to_multiple(capped, unit, i["mode"])
+    if i["cap"] != "none" and result > frac(i["cap"]):
+        result = math.floor(frac(i["cap"]) / unit) * unit  # never over the cap
+    assert frac(s["result"]) == result, f"the per-unit fine recomputes to {result}, the trail says {s['result']}"
+    return result
+
+
+def _check_fixed_fine(ex: Example, dj: dict[str, Any]) -> None:
+    fixed = _per_unit_amount(ex, dj)
+    assert frac(dj["recommended_fine"]) == fixed
+    assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (fixed, fixed)
+    assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (fixed, fixed)
+
+
+def _check_below_minimum(ex: Example, dj: dict[str, Any]) -> None:
+    """减轻 below a formula's fixed fine: band = [lower, upper) × the fixed fine, start position, rounding."""
+    pack = ex.rule.pack
+    step = one(dj, "below_minimum")
+    i = step["inputs"]
+    assert "fixed" in i, "below_minimum without the amount it goes below: the trail does not explain it"
+    fixed = _per_unit_amount(ex, dj)
+    assert frac(i["fixed"]) == fixed
+    assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (fixed, fixed)
+    rule_spec = pack.general.below_minimum if pack.general is not None else None
+    assert rule_spec is not None, "below_minimum although the pack states no rule for it"
+    lower, upper = frac(i["lower"]), frac(i["upper"])
+    assert (lower, upper) == (rule_spec.lower, rule_spec.upper), "below_minimum fractions differ from the pack"
+    band_lo, band_hi = fixed * lower, fixed * upper
+    assert (frac(i["band_min"]), frac(i["band_max"])) == (band_lo, band_hi)
+    assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (band_lo, band_hi)
+    start = frac(i["start"])
+    version_start = applied_version(ex, dj).version.start
+    assert start in {pack.factor_start, version_start}, "below_minimum starts elsewhere than the pack or rule says"
+    raw = band_lo + start * (band_hi - band_lo)
+    assert frac(i["raw"]) == raw, "the below_minimum amount does not recompute"
+    unit, mode = frac(pack.rounding.unit), i["mode"]
+    assert mode == pack.rounding.mode.value
+    assert frac(i["rounded"]) == to_multiple(raw, unit, mode)
+    used, result = inside_rounding(raw, unit, mode, Limits(band_lo, band_hi, True, False))
+    assert frac(i["unit"]) == used, "the trail names another rounding unit than the one that applies"
+    assert frac(step["result"]) == result, f"below_minimum recomputes to {result}, the trail says {step['result']}"
+    assert frac(dj["recommended_fine"]) == result
+
+
+@given(ex=examples())
+def test_explained(ex: Example) -> None:
+    """From the decision JSON's trail alone, every number of the fine recomputes exactly."""
+    dj = as_json(evaluate(ex))
+    assert [s["step"] for s in dj["trail"]] == list(range(1, len(dj["trail"]) + 1)), "trail steps are not 1..n"
+    if dj["recommended_fine"] is None:
+        return
+    note(json.dumps(dj["trail"], ensure_ascii=False, indent=1))
+    if dj["tier"] == "fixed":
+        _check_fixed_fine(ex, dj)
+    elif dj["tier"] == "below_minimum" and steps(dj, "range.per_unit"):
+        _check_below_minimum(ex, dj)
+    else:
+        _check_range_fine(ex, dj)
+
+
+# --------------------------------------------------------------- 8 Round trip
+
+
+@given(ex=examples())
+def test_round_trip(ex: Example) -> None:
+    d = evaluate(ex)
+    dumped = d.model_dump(mode="json")
+    back = Decision.model_validate(dumped)
+    assert back == d, "a decision parsed back from its JSON differs"
+    assert back.model_dump(mode="json") == dumped
+    assert json.dumps(back.model_dump(mode="json"), ensure_ascii=False) == json.dumps(dumped, ensure_ascii=False)
+    # and through JSON text, as another system would read it
+    again = Decision.model_validate_json(json.dumps(dumped, ensure_ascii=False))
+    assert again == d
+    assert again.model_dump(mode="json") == dumped
