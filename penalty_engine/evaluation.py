@@ -594,7 +594,7 @@ class VersionRun:
         def edge(f: Fraction) -> Decimal:
             if f == ZERO_F:
                 return rng.lo
-            if f == ONE_F:
+            if f >= ONE_F:  # never outside the statutory range, whatever the band says
                 return rng.hi
             cut = round_units(CTX.add(rng.lo, scale(width, f)), unit, mode)
             return min(max(cut, rng.lo), rng.hi)

@@ -327,10 +327,14 @@ TierName = Literal["lighter", "standard", "heavier"]
 
 
 class Band(Frozen):
-    """Fractions of the statutory range that bound a tier, lower and upper."""
+    """Fractions of the statutory range that bound a tier, lower and upper.
 
-    lower: Ratio = Field(ge=0, le=1)
-    upper: Ratio = Field(ge=0, le=1)
+    Fractions above 1 load (evaluation keeps every band inside the range) but ``rules check``
+    reports them as ``band_outside_range``.
+    """
+
+    lower: Ratio = Field(ge=0)
+    upper: Ratio = Field(ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Band:

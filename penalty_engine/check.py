@@ -1,0 +1,396 @@
+"""``penalty rules check``: find the defects of a pack before it is published.
+
+Two passes:
+
+* **load findings**: what stops a pack from loading (CEL type errors, undeclared facts,
+  overlapping versions) becomes a finding with its file:line instead of an exception;
+* **static analysis** of every rule version on *witness cases*: for every fact a condition
+  reads, the values at and around each constant it is compared with (so 以上/以下 boundaries are
+  hit exactly), both booleans, every enum value, both party kinds and the ages around 14 and 18.
+  When their product is small every combination is tried, otherwise a seeded sample. Each
+  witness runs through the rule's compiled conditions, which finds gaps, overlaps, unreachable
+  branches, tiers and factors, weights that never matter or get clamped. Band geometry, unused
+  facts and version gaps are checked from the rule data.
+
+Property search over the engine's invariants lives in ``penalty_engine.invariants``.
+Findings follow the check contract (DESIGN.md "Check output").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Literal
+
+from .compiled import CompiledRule, CompiledVersion, compile_rule
+from .conditions import PARTY, cel_value
+from .errors import RuleError, RuleErrors
+from .facts import to_json
+from .loader import LoadedPack, load_pack_files
+from .rules_model import FactSpec, FactType, MultipleFine, PerUnitFine
+
+Severity = Literal["error", "warning"]
+
+KINDS: dict[str, Severity] = {
+    "gap": "error",
+    "overlap": "warning",
+    "unreachable": "warning",
+    "band_outside_range": "error",
+    "band_overlap": "error",
+    "band_hole": "warning",
+    "inert_weight": "warning",
+    "always_clamped": "warning",
+    "undeclared_fact": "error",
+    "unused_fact": "warning",
+    "version_overlap": "error",
+    "version_gap": "warning",
+    "type_error": "error",
+    "invariant": "error",
+}
+
+_LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008": "version_overlap",
+               "PE-R005": "type_error"}  # fmt: skip
+
+MAX_WITNESSES = 4096
+_CMP = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)")
+_CMP_REV = re.compile(r"(-?\d+(?:\.\d+)?)\s*(==|!=|>=|<=|>|<)\s*([A-Za-z_][A-Za-z0-9_]*)\b")
+_AGE = re.compile(r"party\.age\s*(?:==|!=|>=|<=|>|<)\s*(\d+)")
+
+
+@dataclass
+class Finding:
+    kind: str
+    rule: str | None
+    file: str | None
+    line: int | None
+    message: str
+    witness: dict[str, Any] | None = None
+    severity: Severity = "warning"
+
+    def __post_init__(self) -> None:
+        self.severity = KINDS[self.kind]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "severity": self.severity, "rule": self.rule, "file": self.file,
+                "line": self.line, "message": self.message, "witness": self.witness}  # fmt: skip
+
+
+@dataclass
+class Report:
+    pack: str
+    findings: list[Finding] = field(default_factory=list)
+    rules: int = 0
+    witnesses: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "schema": "penalty-engine/check@1",
+            "pack": self.pack,
+            "findings": [f.as_json() for f in self.findings],
+            "summary": {"errors": self.errors, "warnings": self.warnings},
+        }
+
+
+def _split_where(where: str) -> tuple[str | None, int | None]:
+    path, _, line = where.rpartition(":")
+    if path and line.isdigit():
+        return path, int(line)
+    return where or None, None
+
+
+def load_findings(exc: RuleError, rule: str | None = None) -> list[Finding]:
+    errors = exc.errors if isinstance(exc, RuleErrors) else [exc]
+    out = []
+    for e in errors:
+        kind = _LOAD_KINDS.get(e.code)
+        if kind is None:
+            raise exc  # not a consistency defect (syntax, schema): the pack must load first
+        path, line = _split_where(e.where)
+        out.append(Finding(kind, rule, path, line, f"{e.code} {e.message}"))
+    return out
+
+
+def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Report:
+    """Run the load and static checks on a pack (invariants: see ``invariants.search``).
+
+    Raises:
+        RuleError: when the pack cannot be read at all (YAML or schema errors): fix those first.
+    """
+    loaded = load_pack_files(ref)
+    if loaded.errors:
+        raise RuleErrors(list(loaded.errors))
+    report = Report(loaded.pack.id)
+    for lr in loaded.rules:
+        rule_id = f"{loaded.pack.id}/{lr.rule.id}"
+        try:
+            compiled = compile_rule(loaded, lr)
+        except RuleError as exc:
+            report.findings.extend(load_findings(exc, rule_id))
+            continue
+        report.rules += 1
+        report.findings.extend(_versions(compiled))
+        report.findings.extend(_bands(loaded, compiled))
+        report.findings.extend(_unused(compiled))
+        for cv in compiled.versions:
+            findings, n = _witness_analysis(compiled, cv, seed)
+            report.witnesses += n
+            report.findings.extend(findings)
+        if progress is not None:
+            progress()
+    return report
+
+
+# ------------------------------------------------------------------ data checks
+
+
+def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:
+    return rule.source.path, rule.source.line_of(loc)
+
+
+def _versions(rule: CompiledRule) -> Iterator[Finding]:
+    ordered = sorted(rule.versions, key=lambda v: v.version.effective_from)
+    for a, b in itertools.pairwise(ordered):
+        end = a.version.effective_to
+        if end is not None and end + dt.timedelta(days=1) < b.version.effective_from:
+            path, line = _where(rule, ("versions", a.index, "effective_to"))
+            yield Finding("version_gap", rule.id, path, line,
+                          f"no version is in force from {end + dt.timedelta(days=1)} to "
+                          f"{b.version.effective_from - dt.timedelta(days=1)}",
+                          {"occurred_on": (end + dt.timedelta(days=1)).isoformat()})  # fmt: skip
+
+
+def _bands(loaded: LoadedPack, rule: CompiledRule) -> Iterator[Finding]:
+    scheme = rule.pack.tier_scheme
+    for cv in rule.versions:
+        bands: dict[str, tuple[Fraction, Fraction, tuple[str, int]]] = {}
+        for name in ("lighter", "standard", "heavier"):
+            b = scheme.band(name)
+            where = (loaded.source.path, loaded.source.line_of(("tier_scheme", name)))
+            bands[name] = (b.lower, b.upper, where)
+        for j, (t, _) in enumerate(cv.tiers):
+            if t.band is not None:
+                bands[t.tier] = (t.band.lower, t.band.upper, _where(rule, ("versions", cv.index, "tiers", j, "band")))
+        for name, (lo, hi, (path, line)) in bands.items():
+            if lo < 0 or hi > 1:
+                yield Finding("band_outside_range", rule.id, path, line,
+                              f"band of '{name}' ({lo}–{hi}) leaves the statutory range (0–1)")  # fmt: skip
+        order = ["lighter", "standard", "heavier"]
+        for low, high in itertools.pairwise(order):
+            (_, a_hi, _), (b_lo, _, (path, line)) = bands[low], bands[high]
+            if a_hi > b_lo:
+                yield Finding("band_overlap", rule.id, path, line,
+                              f"bands of '{low}' (up to {a_hi}) and '{high}' (from {b_lo}) overlap: a heavier "
+                              f"tier could give a lower fine")  # fmt: skip
+            elif a_hi < b_lo:
+                message = f"no tier covers the part {a_hi}–{b_lo} of the range between '{low}' and '{high}'"
+                yield Finding("band_hole", rule.id, path, line, message)
+        if bands["lighter"][0] > 0 or bands["heavier"][1] < 1:
+            path, line = bands["lighter"][2] if bands["lighter"][0] > 0 else bands["heavier"][2]
+            yield Finding("band_hole", rule.id, path, line,
+                          f"the tiers cover only {bands['lighter'][0]}–{bands['heavier'][1]} of the range")  # fmt: skip
+
+
+def _reads(rule: CompiledRule) -> set[str]:
+    names: set[str] = set()
+    for cv in rule.versions:
+        for reads in cv.table.reads:
+            names.update(reads)
+        for b, _ in cv.branches:
+            if isinstance(b.fine, MultipleFine):
+                names.add(b.fine.times)
+            if isinstance(b.fine, PerUnitFine):
+                names.add(b.fine.per)
+            names.update(b.confiscate)
+    return names
+
+
+def _unused(rule: CompiledRule) -> Iterator[Finding]:
+    read = _reads(rule)
+    for name in rule.rule.facts:
+        if name not in read:
+            path, line = _where(rule, ("facts", name))
+            yield Finding("unused_fact", rule.id, path, line,
+                          f"fact '{name}' is declared but no condition, fine or confiscation reads it")  # fmt: skip
+
+
+# ------------------------------------------------------------------ witness analysis
+
+
+def _constants(sources: list[str], name: str) -> set[Decimal]:
+    out: set[Decimal] = set()
+    for src in sources:
+        out.update(Decimal(m.group(3)) for m in _CMP.finditer(src) if m.group(1) == name)
+        out.update(Decimal(m.group(1)) for m in _CMP_REV.finditer(src) if m.group(3) == name)
+    return out
+
+
+def _candidates(spec: FactSpec, constants: set[Decimal]) -> list[Any]:
+    if spec.type is FactType.bool:
+        return [False, True]
+    if spec.type is FactType.enum:
+        assert spec.values
+        return list(spec.values)
+    step = Decimal(1) if spec.type is FactType.int else Decimal("0.01")
+    lo = spec.min if spec.min is not None else Decimal(0)
+    hi = spec.max if spec.max is not None else max([lo, *constants]) * 2 + 1000
+    values = {lo, hi}
+    for c in constants:
+        values.update({c - step, c, c + step})
+        if spec.type is not FactType.int:
+            values.update({c - 1, c + 1})
+    kept = sorted(v for v in values if lo <= v <= hi and (spec.type is not FactType.int or v == v.to_integral_value()))
+    return [int(v) if spec.type is FactType.int else v for v in kept]
+
+
+def _parties(sources: list[str]) -> list[dict[str, Any]]:
+    if not any("party" in s for s in sources):
+        return [{"kind": "organization"}]
+    ages = {30, 18, 17, 14, 13}
+    for s in sources:
+        for m in _AGE.finditer(s):
+            a = int(m.group(1))
+            ages.update({a - 1, a, a + 1})
+    people = [{"kind": "individual", "age": a, "age_given": True} for a in sorted(x for x in ages if 0 <= x <= 150)]
+    return [*people, {"kind": "organization"}]
+
+
+def _frame_clauses(cv: CompiledVersion) -> list[int]:
+    """Clause indices of the frame, tiers and factors (the general part is the pack's, checked apart)."""
+    conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
+    conds += [c for _, c in cv.factors]
+    return sorted({i for c in conds for i in c.clause_indices()})
+
+
+def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(typed facts, party) pairs covering the values the version's conditions care about."""
+    clauses = _frame_clauses(cv)
+    sources = [cv.table.sources[i] for i in clauses]
+    read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY})
+    axes = {n: _candidates(rule.facts[n], _constants(sources, n)) for n in read}
+    parties = _parties(sources)
+    names = list(axes)
+    total = len(parties)
+    for n in names:
+        total *= len(axes[n])
+    if total <= MAX_WITNESSES:
+        for party in parties:
+            for combo in itertools.product(*(axes[n] for n in names)):
+                yield dict(zip(names, combo, strict=True)), party
+        return
+    rng = random.Random(seed)  # a fixed seed: the same pack gives the same report
+    for _ in range(MAX_WITNESSES):
+        yield {n: rng.choice(axes[n]) for n in names}, rng.choice(parties)
+
+
+def _witness_json(rule: CompiledRule, facts: dict[str, Any], party: dict[str, Any]) -> dict[str, Any]:
+    """A witness as the facts and party of a case (facts at their default are left out)."""
+    shown = {n: to_json(rule.facts[n], v) for n, v in facts.items() if v != rule.defaults.get(n, object())}
+    person = {k: v for k, v in party.items() if k != "age_given"}
+    return {"facts": shown, "party": person}
+
+
+def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tuple[list[Finding], int]:
+    v = cv.version
+    base = dict(rule.defaults_cel)
+    branch_first: dict[int, dict[str, Any]] = {}
+    tier_first: dict[int, dict[str, Any]] = {}
+    factor_holds: dict[int, dict[str, Any]] = {}
+    overlaps: dict[tuple[str, int, int], dict[str, Any]] = {}
+    gap: dict[str, Any] | None = None
+    clamped: dict[str, Any] | None = None
+    start = v.start if v.start is not None else rule.pack.factor_start
+    n = 0
+    for facts, party in _witnesses(rule, cv, seed):
+        n += 1
+        activation = {**base, **{k: cel_value(rule.facts[k], x) for k, x in facts.items()}, PARTY: party}
+        try:
+            results = cv.table.run(activation, "check")
+        except Exception:  # a runtime failure on a valid case is a type error in the rule
+            return [Finding("type_error", rule.id, rule.source.path, rule.source.line_of(("versions", cv.index)),
+                            f"a condition of version {v.key} fails on a valid case",
+                            _witness_json(rule, facts, party))], n  # fmt: skip
+        holding = [i for i, (_, c) in enumerate(cv.branches) if c is None or c.holds(results)]
+        if not holding:
+            gap = gap or _witness_json(rule, facts, party)
+            continue
+        branch_first.setdefault(holding[0], _witness_json(rule, facts, party))
+        conditional = [i for i in holding if cv.branches[i][1] is not None]
+        for a, b in itertools.pairwise(conditional[:2]):
+            overlaps.setdefault(("frame", a, b), _witness_json(rule, facts, party))
+        if cv.branches[holding[0]][0].fine is None or isinstance(cv.branches[holding[0]][0].fine, PerUnitFine):
+            continue
+        tiers = [i for i, (_, c) in enumerate(cv.tiers) if c is None or c.holds(results)]
+        if tiers:
+            tier_first.setdefault(tiers[0], _witness_json(rule, facts, party))
+            cond_tiers = [i for i in tiers if cv.tiers[i][1] is not None]
+            for a, b in itertools.pairwise(cond_tiers[:2]):
+                if cv.tiers[a][0].tier != cv.tiers[b][0].tier:
+                    overlaps.setdefault(("tiers", a, b), _witness_json(rule, facts, party))
+        raw = start
+        for j, (f, c) in enumerate(cv.factors):
+            if c.holds(results):
+                factor_holds.setdefault(j, _witness_json(rule, facts, party))
+                raw += f.weight if f.effect == "aggravating" else -f.weight
+        if (raw > 1 or raw < 0) and clamped is None:
+            clamped = {**_witness_json(rule, facts, party), "position": str(raw)}
+    return _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped), n
+
+
+def _witness_findings(rule: CompiledRule, cv: CompiledVersion, branch_first: dict[int, Any],
+                      tier_first: dict[int, Any], factor_holds: dict[int, Any],
+                      overlaps: dict[tuple[str, int, int], Any], gap: Any, clamped: Any) -> list[Finding]:  # fmt: skip
+    v, i = cv.version, cv.index
+    out: list[Finding] = []
+    if gap is not None:
+        path, line = _where(rule, ("versions", i, "frame"))
+        out.append(Finding("gap", rule.id, path, line,
+                           f"version {v.key}: no statutory branch matches these facts (add a branch without 'when' "
+                           f"or widen a condition)", gap))  # fmt: skip
+    for (part, a, b), witness in sorted(overlaps.items()):
+        if part == "frame":
+            first_id, second_id = cv.branches[a][0].id, cv.branches[b][0].id
+        else:
+            first_id, second_id = cv.tiers[a][0].tier, cv.tiers[b][0].tier
+        path, line = _where(rule, ("versions", i, part, b, "when"))
+        out.append(Finding("overlap", rule.id, path, line,
+                           f"version {v.key}: {part} entries '{first_id}' and '{second_id}' both match; the order "
+                           f"decides ('{first_id}' wins). Make the conditions exclusive if that is not meant.",
+                           witness))  # fmt: skip
+    for j, (br, _) in enumerate(cv.branches):
+        if j not in branch_first and gap is None:
+            path, line = _where(rule, ("versions", i, "frame", j))
+            message = f"version {v.key}: branch '{br.id}' never applies (earlier branches take every case)"
+            out.append(Finding("unreachable", rule.id, path, line, message))
+    ranged = any(br.fine is not None and not isinstance(br.fine, PerUnitFine) for br, _ in cv.branches)
+    for j, (t, _) in enumerate(cv.tiers):
+        if ranged and j not in tier_first:
+            path, line = _where(rule, ("versions", i, "tiers", j))
+            out.append(Finding("unreachable", rule.id, path, line,
+                               f"version {v.key}: tier '{t.tier}' (entry {j + 1}) is never chosen"))  # fmt: skip
+    for j, (f, _) in enumerate(cv.factors):
+        if j not in factor_holds:
+            path, line = _where(rule, ("versions", i, "factors", j))
+            out.append(Finding("inert_weight", rule.id, path, line,
+                               f"version {v.key}: factor '{f.id}' never applies, so its weight {f.weight} never "
+                               f"matters"))  # fmt: skip
+    if clamped is not None:
+        path, line = _where(rule, ("versions", i, "factors"))
+        out.append(Finding("always_clamped", rule.id, path, line,
+                           f"version {v.key}: the factors can move the position past the band's edge "
+                           f"({clamped['position']}), so part of their weight is lost", clamped))  # fmt: skip
+    return out

@@ -1,0 +1,93 @@
+"""The defect zoo: small packs with one known defect each; `rules check` must find it, with its kind
+and location, and must find nothing in the shipped packs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from penalty_engine.check import KINDS, check_pack
+from tests.conftest import MINI_PACK, MINI_RULE
+
+
+def only(root: Path, kind: str) -> list[Any]:
+    report = check_pack(root)
+    found = [f for f in report.findings if f.kind == kind]
+    others = [f for f in report.findings if f.kind != kind]
+    assert found, f"no '{kind}' finding; got {[f.kind for f in report.findings]}"
+    assert not others, f"unexpected findings besides '{kind}': {[(f.kind, f.message) for f in others]}"
+    return found
+
+
+FRAME = MINI_RULE.split("    frame:\n")[0] + "    frame:\n"
+
+
+def rule_with_frame(
+    frame: str, rest: str = "    tiers:\n      - {tier: heavier, when: n >= 2}\n      - {tier: standard}\n"
+) -> str:
+    return FRAME + frame + rest
+
+
+ZOO: list[tuple[str, str, str, int]] = [
+    # (kind, rule text, pack text, line of the finding in the rule file (0: pack.yaml line checked apart))
+    ("gap", rule_with_frame("      - id: low\n        when: n < 3\n        fine: {min: 1000, max: 4000}\n"
+                            "      - id: high\n        when: n > 3\n        fine: {min: 2000, max: 8000}\n"),
+     MINI_PACK, 9),
+    ("overlap", rule_with_frame("      - id: low\n        when: n <= 3\n        fine: {min: 1000, max: 4000}\n"
+                                "      - id: high\n        when: n >= 3 && n < 10\n        fine: {min: 2000, max: 8000}\n"
+                                "      - id: rest\n        fine: {min: 1000, max: 4000}\n"),
+     MINI_PACK, 14),
+    ("unreachable", rule_with_frame("      - id: all\n        when: n >= 0\n        fine: {min: 1000, max: 4000}\n"
+                                    "      - id: never\n        fine: {min: 2000, max: 8000}\n"),
+     MINI_PACK, 13),
+    ("band_outside_range", MINI_RULE.replace("      - {tier: heavier, when: n >= 2}",
+                                             "      - {tier: heavier, when: n >= 2, band: {lower: 2/3, upper: 6/5}}"),
+     MINI_PACK, 13),
+    ("band_overlap", MINI_RULE, MINI_PACK.replace("lighter: {lower: 0, upper: 1/3}", "lighter: {lower: 0, upper: 1/2}"), 0),
+    ("band_hole", MINI_RULE, MINI_PACK.replace("standard: {lower: 1/3, upper: 2/3}", "standard: {lower: 2/5, upper: 2/3}"), 0),
+    ("inert_weight", MINI_RULE.replace("n: {type: int, min: 0,", "n: {type: int, min: 0, max: 50,")
+     + "    factors:\n      - {id: huge, effect: aggravating, when: n > 100, weight: 1/5, label: {zh: 多, en: many},"
+       " basis: [{benchmark: test}]}\n", MINI_PACK, 16),
+    ("always_clamped", MINI_RULE
+     + "    factors:\n      - {id: a, effect: aggravating, when: n >= 1, weight: 2/5, label: {zh: 甲, en: a},"
+       " basis: [{benchmark: test}]}\n      - {id: b, effect: aggravating, when: n >= 2, weight: 2/5,"
+       " label: {zh: 乙, en: b}, basis: [{benchmark: test}]}\n", MINI_PACK, 15),
+    ("undeclared_fact", MINI_RULE.replace("when: n >= 2", "when: m >= 2"), MINI_PACK, 13),
+    ("unused_fact", MINI_RULE.replace("facts:\n", "facts:\n  x: {type: bool, default: false, label: {zh: 甲, en: x}}\n"),
+     MINI_PACK, 4),
+    ("version_overlap", MINI_RULE.replace("  - effective_from: 2020-01-01\n",
+                                          "  - effective_from: 2020-01-01\n    effective_to: 2022-06-30\n")
+     + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
+    ("version_gap", MINI_RULE.replace("  - effective_from: 2020-01-01\n",
+                                      "  - effective_from: 2020-01-01\n    effective_to: 2021-06-30\n")
+     + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
+    ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "rule", "pack", "line"), ZOO, ids=[z[0] for z in ZOO])
+def test_defect_zoo(write_pack: Any, kind: str, rule: str, pack: str, line: int) -> None:
+    root = write_pack(rule, pack=pack)
+    found = only(root, kind)
+    assert found[0].severity == KINDS[kind]
+    expected_file = "pack.yaml" if line == 0 else "r1.yaml"
+    assert found[0].file is not None and found[0].file.endswith(expected_file), found[0].file
+    if line:
+        assert found[0].line == line, f"{kind}: line {found[0].line}, expected {line}: {found[0].message}"
+
+
+def test_gap_witness_is_the_boundary(write_pack: Any) -> None:
+    gap = only(write_pack(ZOO[0][1]), "gap")[0]
+    assert gap.witness == {"facts": {"n": 3}, "party": {"kind": "organization"}}
+
+
+def test_zoo_covers_every_static_kind() -> None:
+    assert {z[0] for z in ZOO} == set(KINDS) - {"invariant"}
+
+
+def test_shipped_pack_is_clean() -> None:
+    report = check_pack("cn-transport")
+    assert report.errors == 0 and report.findings == [], [(f.kind, f.rule, f.message) for f in report.findings]
+    assert report.as_json()["schema"] == "penalty-engine/check@1"
