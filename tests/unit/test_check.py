@@ -91,3 +91,45 @@ def test_shipped_pack_is_clean() -> None:
     report = check_pack("cn-transport")
     assert report.errors == 0 and report.findings == [], [(f.kind, f.rule, f.message) for f in report.findings]
     assert report.as_json()["schema"] == "penalty-engine/check@1"
+
+
+def test_invariant_search_finds_a_broken_direction_with_the_smallest_case(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.invariants import search
+
+    rule = MINI_RULE + (
+        "    factors:\n      - {id: odd, effect: mitigating, when: n >= 3, weight: 1/4, label: {zh: 怪, en: odd},"
+        " basis: [{benchmark: test}]}\n"
+    )
+    engine = Engine.load(write_pack(rule))
+    findings = search(engine, engine.rules()[0], max_examples=200, seed=1, names=["monotone"])
+    assert [f.kind for f in findings] == ["invariant"]
+    witness = findings[0].witness
+    assert witness is not None and witness["invariant"] == "monotone"
+    assert witness["case"]["facts"]["n"] == 2, "shrunk to the boundary: raising n from 2 to 3 lowers the fine"
+    assert "n: 2" in witness["case_file"] and len(witness["decisions"]) == 2
+    replay = engine.evaluate(witness["case"])
+    assert replay.recommended_fine is not None
+
+
+def test_invariant_search_finds_minors_treated_more_heavily(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.invariants import search
+
+    rule = MINI_RULE.replace(
+        "      - {tier: heavier, when: n >= 2}",
+        '      - {tier: heavier, when: party.kind == "individual" && party.age < 18}',
+    )
+    engine = Engine.load(write_pack(rule))
+    findings = search(engine, engine.rules()[0], max_examples=200, seed=0, names=["minors"])
+    assert findings and findings[0].witness is not None
+    assert findings[0].witness["case"]["party"]["age"] in (14, 15, 16, 17)
+
+
+def test_shipped_rules_keep_every_invariant() -> None:
+    from penalty_engine import Engine
+    from penalty_engine.invariants import search
+
+    engine = Engine.load("cn-transport")
+    for rule in engine.rules():
+        assert search(engine, rule, max_examples=25, seed=0) == [], rule.id
