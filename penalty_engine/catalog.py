@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
@@ -144,3 +146,37 @@ def json_schema(kind: str) -> dict[str, Any]:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = f"https://penalty-engine.invalid/schema/{kind}.json"
     return schema
+
+
+def rich_findings(report: Any) -> Group:
+    """A ``rules check`` report for the terminal: one line per finding, then the counterexamples."""
+    if not report.findings:
+        return Group(RichText(f"{report.pack}: {report.rules} rules, consistent (0 errors, 0 warnings)", style="green"))
+    lines: list[Any] = []
+    cases: list[Any] = []
+    for f in report.findings:
+        witness = f.witness or {}
+        shown = {k: v for k, v in witness.items() if k not in ("case_file", "decisions", "case")}
+        where = f"{_relative(f.file)}:{f.line}" if f.line else _relative(f.file)
+        style = "red" if f.severity == "error" else "yellow"
+        text = RichText()
+        text.append(f"{f.severity:<7} ", style=style)
+        text.append(f"{f.kind:<18} ", style="bold")
+        text.append(f"{where}  {f.rule or ''}\n        {f.message}")
+        if shown:
+            text.append(f"\n        witness: {json.dumps(shown, ensure_ascii=False)}", style="cyan")
+        lines.append(text)
+        if "case_file" in witness:
+            body = witness["case_file"] + "\n" + json.dumps(witness["decisions"], ensure_ascii=False, indent=1)
+            cases.append(Panel(RichText(body), title=f"counterexample ({f.rule}): save as a case file and run it"))
+    summary = RichText(f"{report.pack}: {report.errors} errors, {report.warnings} warnings", style="bold")
+    return Group(*lines, *cases, summary)
+
+
+def _relative(path: str | None) -> str:
+    if not path:
+        return ""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path

@@ -13,18 +13,21 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import catalog
+from . import catalog, newcase
 from .__about__ import __version__
 from .case_io import read_case_file
+from .check_run import run_check
 from .engine import Engine
 from .errors import PenaltyEngineError, RuleErrors
 from .golden import run_pack
+from .publish import publish
 from .render import render_any
 
 app = typer.Typer(
@@ -57,6 +60,11 @@ class Lang(StrEnum):
     en = "en"
 
 
+class PubFmt(StrEnum):
+    html = "html"
+    markdown = "markdown"
+
+
 PackOpt = Annotated[
     list[str] | None,
     typer.Option("--pack", "-p", help="Pack id or folder (repeatable); default: every bundled pack."),
@@ -84,6 +92,24 @@ def _engine(packs: list[str] | None) -> Engine:
 
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
+]
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` (UTF-8) and say so on stderr."""
+    if output is None:
+        _print(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"cannot write {output}: {exc.strerror}", markup=False)
+        raise typer.Exit(1) from None
+    err.print(f"wrote {output}", markup=False)
 
 
 @app.command()
@@ -248,6 +274,40 @@ def rules_test(
         raise typer.Exit(1)
 
 
+@rules_app.command("check")
+def rules_check(
+    pack: Annotated[str, typer.Argument(help="Pack id or folder.")],
+    fmt: Annotated[ListFmt, typer.Option("--format", "-f")] = ListFmt.text,
+    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
+    max_examples: Annotated[int, typer.Option("--max-examples", min=0, help="Cases per invariant and rule.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the search; the same seed gives the same report.")] = 0,
+) -> None:
+    """Prove a pack consistent: gaps, overlaps, unreachable entries, bands, weights, facts, versions,
+    and a property search of the invariants. Exit 1 on any error finding."""
+    report = guarded(lambda: run_check(pack, max_examples=max_examples, seed=seed, progress=sys.stderr.isatty()))
+    if as_json or fmt is ListFmt.json:
+        _print(json.dumps(report.as_json(), ensure_ascii=False, indent=2, default=str))
+    else:
+        Console(highlight=False).print(catalog.rich_findings(report))
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@rules_app.command("publish")
+def rules_publish(
+    pack: Annotated[str, typer.Argument(help="Pack id or folder.")],
+    fmt: Annotated[PubFmt, typer.Option("--format", "-f", help="Output format.")] = PubFmt.html,
+    output: OutputOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the document.")] = Lang.zh,
+) -> None:
+    """Write the public benchmark document (行政处罚法 Art. 34): general part, tiers, every rule and
+    version with its quoted provisions, and a register of every assumption.
+
+    HTML is one self-contained printable file; Markdown has the same content.
+    """
+    _write(guarded(lambda: publish(pack, fmt.value, lang.value)), output)
+
+
 @rules_app.command("schema")
 def rules_schema(
     case: Annotated[
@@ -263,6 +323,53 @@ def rules_schema(
             indent=2,
         )
     )
+
+
+@app.command("new-case")
+def new_case(
+    rule: Annotated[str, typer.Argument(help="Rule id: pack/rule, or a rule id only one pack has.")],
+    output: OutputOpt = None,
+    template: Annotated[
+        bool, typer.Option("--template", help="Write a commented case file to fill in by hand instead of asking.")
+    ] = False,
+    pack: PackOpt = None,
+    lang: Annotated[Lang, typer.Option("--lang", help="Language of the questions and comments.")] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+) -> None:
+    """Write a case file for RULE_ID: answer the questions (case, date, party, each fact), or use --template.
+
+    Questions go to stderr, so without -o the case file alone is printed on stdout.
+    """
+    engine = _engine(pack)
+    compiled = guarded(lambda: engine.rule(rule))
+    if output is not None and output.exists() and not force:
+        err.print(f"{output} exists; use --force to overwrite it", markup=False)
+        raise typer.Exit(1)
+    if template:
+        _write(newcase.template_yaml(compiled, lang.value), output)
+        return
+
+    def ask(prompt: str) -> str:
+        # Not typer.prompt: it writes a space of every prompt on stdout, where the case file may go.
+        sys.stderr.write(f"{prompt}: ")
+        sys.stderr.flush()
+        line = sys.stdin.readline()
+        if not line:
+            raise EOFError
+        answer = line.rstrip("\r\n")
+        if not sys.stdin.isatty():  # piped answers are not echoed by a terminal: show them
+            typer.echo(answer, err=True)
+        return answer
+
+    def say(message: str) -> None:
+        typer.echo(message, err=True)
+
+    try:
+        data = guarded(lambda: newcase.build_case(compiled, ask, say, lang.value))
+    except EOFError:
+        err.print("\ninput ended before the case was complete; nothing written", markup=False)
+        raise typer.Exit(1) from None
+    _write(newcase.case_yaml(compiled, data, lang.value), output)
 
 
 def _version(value: bool) -> None:

@@ -163,3 +163,17 @@ def test_rules_test_passes_and_fails(tmp_path: Path) -> None:
 def test_works_from_any_folder(tmp_path: Path) -> None:
     proc = run("rules", "list", "--format", "json", cwd=tmp_path)
     assert proc.returncode == 0 and json.loads(proc.stdout)["rules"]
+
+
+def test_rules_check_json_and_exit_codes(write_pack: object) -> None:
+    root = write_pack(MINI_RULE.replace("      - id: base\n", "      - id: base\n        when: n < 5\n"))  # type: ignore[operator]
+    proc = run("rules", "check", str(root), "--json", "--max-examples", "10")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and data["schema"] == "penalty-engine/check@1"
+    gap = next(f for f in data["findings"] if f["kind"] == "gap")
+    assert gap["severity"] == "error" and gap["file"].endswith("r1.yaml") and gap["line"] == 9
+    assert gap["witness"]["facts"] == {"n": 5} and data["summary"]["errors"] >= 1
+    text = run("rules", "check", str(root), "--max-examples", "0")
+    assert text.returncode == 1 and "gap" in text.stdout and "r1.yaml:9" in text.stdout
+    clean = run("rules", "check", str(write_pack()), "--max-examples", "10")  # type: ignore[operator]
+    assert clean.returncode == 0 and "consistent" in clean.stdout
