@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -181,7 +181,7 @@ class Evaluation:
              "applied": chosen.version.version.key,
              "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
                           "lighter (no penalty, then the lower statutory maximum, then the lower fine)",
-             "other_trail": [asdict(s) for s in other.trail.steps]},
+             "other_trail": [_step_json(s) for s in other.trail.steps]},
             result=chosen.version.version.key,
             basis=cites(self.pack.general.lenient_law_basis),
         )  # fmt: skip
@@ -714,6 +714,11 @@ class VersionRun:
         if review is not None and review.value is True and any(d["kind"] == "hearing_notice" for d in out.duties):
             self.assume(review.assumption)
             self._duty("legal_review", cites(general.legal_review_basis), "with the hearing notice")
+
+
+def _step_json(s: TrailStep) -> dict[str, Any]:
+    """A trail step as JSON values (shallow: its inputs are never changed after the step is made)."""
+    return {"step": s.step, "code": s.code, "message": s.message, "basis": s.basis, "inputs": s.inputs, "result": s.result}
 
 
 def _party(case: Case) -> dict[str, Any]:
