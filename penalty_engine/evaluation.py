@@ -718,7 +718,14 @@ class VersionRun:
 
 def _step_json(s: TrailStep) -> dict[str, Any]:
     """A trail step as JSON values (shallow: its inputs are never changed after the step is made)."""
-    return {"step": s.step, "code": s.code, "message": s.message, "basis": s.basis, "inputs": s.inputs, "result": s.result}
+    return {
+        "step": s.step,
+        "code": s.code,
+        "message": s.message,
+        "basis": s.basis,
+        "inputs": s.inputs,
+        "result": s.result,
+    }
 
 
 def _party(case: Case) -> dict[str, Any]:
