@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .conditions import RESERVED, ClauseTable, CompiledCondition, cel_value
-from .errors import RuleError, RuleErrors, suggest
+from .errors import RuleError, RuleErrors, collect, suggest
 from .facts import FactProblem, coerce, to_json
 from .loader import LoadedPack, LoadedRule
 from .rules_model import (
@@ -236,12 +236,9 @@ def compile_pack(loaded: LoadedPack) -> list[CompiledRule]:
             )
             continue
         seen[lr.rule.id] = lr.source.path
-        try:
-            out.append(compile_rule(loaded, lr))
-        except RuleErrors as exc:
-            errors.extend(exc.errors)
-        except RuleError as exc:
-            errors.append(exc)
+        compiled = collect(errors, lambda lr=lr: compile_rule(loaded, lr))  # type: ignore[misc]
+        if compiled is not None:
+            out.append(compiled)
     if errors:
         raise RuleErrors(errors)
     return out

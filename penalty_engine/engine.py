@@ -15,7 +15,7 @@ from .case_io import case_where, to_case
 from .case_model import Case
 from .compiled import CompiledRule, compile_pack
 from .decision_model import Combined, CombinedFine, Decision, Decisions
-from .errors import CaseError, RuleError, RuleErrors, suggest
+from .errors import CaseError, RuleError, RuleErrors, collect, suggest
 from .evaluation import Evaluation
 from .loader import bundled_pack_paths, load_pack_files
 from .yamlio import Located
@@ -52,12 +52,7 @@ class Engine:
         compiled: list[CompiledRule] = []
         errors: list[RuleError] = []
         for p in paths:
-            try:
-                compiled.extend(compile_pack(load_pack_files(p)))
-            except RuleErrors as exc:
-                errors.extend(exc.errors)
-            except RuleError as exc:
-                errors.append(exc)
+            compiled.extend(collect(errors, lambda p=p: compile_pack(load_pack_files(p))) or [])  # type: ignore[misc]
         if errors:
             raise RuleErrors(errors)
         return cls(compiled)

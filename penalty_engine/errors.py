@@ -15,7 +15,10 @@ name when one is close.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 CODES: dict[str, str] = {
     # rule packs
@@ -98,3 +101,14 @@ class RuleErrors(RuleError):
 
     def __str__(self) -> str:
         return "\n".join(PenaltyEngineError.__str__(e) for e in self.errors)
+
+
+def collect(errors: list[RuleError], step: Callable[[], T]) -> T | None:
+    """Run ``step``; on a rule error, add it (or each of several) to ``errors`` and return None."""
+    try:
+        return step()
+    except RuleErrors as exc:
+        errors.extend(exc.errors)
+    except RuleError as exc:
+        errors.append(exc)
+    return None
