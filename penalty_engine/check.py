@@ -53,6 +53,7 @@ KINDS: dict[str, Severity] = {
     "version_gap": "warning",
     "type_error": "error",
     "invariant": "error",
+    "unmarked_assumption": "warning",
 }
 
 _LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008": "version_overlap",
@@ -135,6 +136,7 @@ def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Repor
     if loaded.errors:
         raise RuleErrors(list(loaded.errors))
     report = Report(loaded.pack.id)
+    report.findings.extend(_unmarked(loaded))
     for lr in loaded.rules:
         rule_id = f"{loaded.pack.id}/{lr.rule.id}"
         try:
@@ -156,6 +158,31 @@ def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Repor
 
 
 # ------------------------------------------------------------------ data checks
+
+
+def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
+    """Pack choices the law does not make, left without the assumption that says so."""
+    pack, src = loaded.pack, loaded.source
+    general = pack.general
+    choices: list[tuple[tuple[str | int, ...], str, bool]] = [
+        (("rounding",), "the rounding unit and mode", pack.rounding.assumption is None),
+        (("boundaries",), "the reading of 以上/以下", pack.boundaries.assumption is None),
+        (("tier_scheme",), "the split of the range into tier bands", pack.tier_scheme.assumption is None),
+        (("factor_start",), "the start position in the band", pack.factor_start_assumption is None),
+    ]
+    if general.below_minimum is not None:
+        choices.append(
+            (("general", "below_minimum"), "the below-minimum amount", general.below_minimum.assumption is None)
+        )
+    if general.limitation is not None:
+        choices.append((("general", "limitation"), "the counting of the limitation period",
+                        general.limitation.assumption is None))  # fmt: skip
+    for j, t in enumerate(general.hearing):
+        choices.append((("general", "hearing", j), f"the 较大数额 for {t.party}", t.assumption is None))
+    for loc, what, missing in choices:
+        if missing:
+            yield Finding("unmarked_assumption", None, src.path, src.line_of(loc),
+                          f"{what} is the pack's choice, not law: say so in its 'assumption'")  # fmt: skip
 
 
 def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:

@@ -40,11 +40,14 @@ jurisdiction: CN
 authority: {zh: 测试机关, en: Test authority}
 currency: CNY
 version: "1"
-rounding: {unit: 100, mode: half_up}
+rounding: {unit: 100, mode: half_up, assumption: rounded to 100 yuan}
+boundaries: {assumption: 以上/以下 include the number}
+factor_start_assumption: the middle of the band
 tier_scheme:
   lighter: {lower: 0, upper: 1/3}
   standard: {lower: 1/3, upper: 2/3}
   heavier: {lower: 2/3, upper: 1}
+  assumption: equal thirds
 """
 
 MINI_RULE = """\

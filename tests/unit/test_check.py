@@ -64,6 +64,7 @@ ZOO: list[tuple[str, str, str, int]] = [
                                       "  - effective_from: 2020-01-01\n    effective_to: 2021-06-30\n")
      + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
     ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
+    ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: rounded to 100 yuan", ""), 0),
 ]  # fmt: skip
 
 

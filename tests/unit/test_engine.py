@@ -175,7 +175,7 @@ def test_gap_in_frame_is_an_evaluation_error(write_pack: Any) -> None:
 def test_exclusive_upper_bound_reading(write_pack: Any) -> None:
     from tests.conftest import MINI_PACK, MINI_RULE
 
-    pack = MINI_PACK + "boundaries: {above: inclusive, below: exclusive}\n"
+    pack = MINI_PACK.replace("boundaries: {assumption:", "boundaries: {above: inclusive, below: exclusive, assumption:")
     rule = MINI_RULE.replace("      - {tier: standard}", "      - {tier: standard}\n    start: 1")
     engine = pe.Engine.load(write_pack(rule, pack=pack))
     d = engine.evaluate(case("mini/r1", {"n": 5}), as_of=AS_OF)

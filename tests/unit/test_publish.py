@@ -190,9 +190,12 @@ def test_conditions_in_words_where_simple() -> None:
 
 
 def test_escaping_and_a_synthetic_pack_with_every_kind_of_assumption(write_pack: Any) -> None:
-    pack_text = MINI_PACK + (
-        'assumptions: ["<script>alert(1)</script> & a | pipe"]\n'
-        "boundaries: {above: inclusive, below: exclusive, assumption: 以下 excludes the maximum here}\n"
+    pack_text = (
+        MINI_PACK.replace(
+            "boundaries: {assumption: 以上/以下 include the number}",
+            "boundaries: {above: inclusive, below: exclusive, assumption: 以下 excludes the maximum here}",
+        )
+        + 'assumptions: ["<script>alert(1)</script> & a | pipe"]\n'
     )
     rule = MINI_RULE.replace(
         "    frame:\n",
