@@ -18,6 +18,8 @@ from .decision_model import Combined, CombinedFine, Decision, Decisions
 from .errors import CaseError, RuleError, RuleErrors, collect, suggest
 from .evaluation import Evaluation
 from .loader import bundled_pack_paths, load_pack_files
+from .money import dec_str
+from .rules_model import Pack
 from .yamlio import Located
 
 ART29 = "行政处罚法 第二十九条"
@@ -142,22 +144,25 @@ class Engine:
             )  # fmt: skip
             decisions.append(self.evaluate(sub, as_of, source=source, as_of_label=as_of_label))
         return Decisions(
-            case_id=c.case_id, same_act=bool(c.same_act), decisions=decisions, combined=combine(decisions, c.same_act)
+            case_id=c.case_id,
+            same_act=bool(c.same_act),
+            decisions=decisions,
+            combined=combine(decisions, c.same_act, [self._rules[d.violation.id].pack for d in decisions]),
         )
 
 
-def combine(decisions: list[Decision], same_act: bool | None) -> Combined:
-    """Art. 29: one fine per act, under the provision with the higher fine."""
+def combine(decisions: list[Decision], same_act: bool | None, packs: list[Pack] | None = None) -> Combined:
+    """Art. 29: one fine per act, under the provision with the higher fine. Separate acts keep
+    every fine, except that fines of a pack's fine group add up to at most the group's cap."""
     fined = [d for d in decisions if d.recommended_fine is not None and d.statutory_range is not None]
     if not same_act or len(fined) < 2:
+        fines = [CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in fined if d.recommended_fine]
         reason = "separate acts: each fine stands" if not same_act else "at most one violation carries a fine"
+        basis = [ART29] if same_act else []
+        if not same_act:
+            fines, reason, basis = _group_caps(fines, packs or [], reason, basis)
         return Combined(
-            fines=[
-                CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in fined if d.recommended_fine
-            ],
-            applied=fined[0].violation.id if same_act and fined else None,
-            basis=[ART29] if same_act else [],
-            reason=reason,
+            fines=fines, applied=fined[0].violation.id if same_act and fined else None, basis=basis, reason=reason
         )
     best = fined[0]
     for d in fined[1:]:
@@ -172,6 +177,29 @@ def combine(decisions: list[Decision], same_act: bool | None) -> Combined:
         reason="one act breaking several provisions: only the fine of the provision with the higher statutory "
         "maximum (then minimum) stands; other penalty kinds combine",
     )
+
+
+def _group_caps(
+    fines: list[CombinedFine], packs: list[Pack], reason: str, basis: list[str]
+) -> tuple[list[CombinedFine], str, list[str]]:
+    """Fines of one fine group add up to at most its cap; in the order listed, the fine that
+    reaches the cap is cut to what is left and later ones in the group to zero."""
+    for pack in {p.id: p for p in packs}.values():
+        for group in pack.fine_groups:
+            members = {f"{pack.id}/{r}" for r in group.rules}
+            if sum(f.amount for f in fines if f.violation in members) <= group.cap:
+                continue
+            left = group.cap
+            capped = []
+            for f in fines:
+                if f.violation in members:
+                    f = CombinedFine(violation=f.violation, amount=min(f.amount, left))
+                    left -= f.amount
+                capped.append(f)
+            fines = capped
+            reason += f"; fines of group '{group.id}' add up to at most {dec_str(group.cap)}"
+            basis = [*basis, *(b.cite() for b in group.basis)]
+    return fines, reason, basis
 
 
 def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:

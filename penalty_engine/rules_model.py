@@ -556,6 +556,15 @@ class General(Frozen):
         return self
 
 
+class FineGroup(Frozen):
+    """Rules whose fines for several acts decided together add up under one cap (62号令 Art. 43 para 2)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    rules: tuple[str, ...] = Field(min_length=2, description="rule ids of the pack")
+    cap: Amount
+    basis: tuple[LawRef, ...] = Field(min_length=1)
+
+
 class Pack(Frozen):
     """``pack.yaml``: what applies to every rule of the pack."""
 
@@ -573,4 +582,5 @@ class Pack(Frozen):
     common_facts: dict[str, FactSpec] = Field(default_factory=dict)
     settings: dict[str, Setting] = Field(default_factory=dict)
     general: General = General()
+    fine_groups: tuple[FineGroup, ...] = ()
     assumptions: tuple[str, ...] = ()

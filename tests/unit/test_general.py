@@ -224,3 +224,31 @@ def test_one_act_two_provisions_one_fine(engine: pe.Engine) -> None:
 
 def test_single_case_through_evaluate_any_is_a_decision(engine: pe.Engine) -> None:
     assert isinstance(engine.evaluate_any(case(UD), as_of=AS_OF), pe.Decision)
+
+
+def test_fine_group_rules_must_exist(write_pack: Any) -> None:
+    pack = MINI_PACK + (
+        "fine_groups:\n  - id: g\n    rules: [r1, r9]\n    cap: 3000\n"
+        "    basis: [{law: 测试法, article: 2, text: 罚款数额应当累计}]\n"
+    )
+    with pytest.raises(pe.RuleError) as info:
+        pe.Engine.load(write_pack(pack=pack))
+    assert info.value.code == "PE-R010" and "'r9'" in info.value.message
+
+
+def test_separate_over_limit_acts_add_up_to_the_cap(engine: pe.Engine) -> None:
+    c = {
+        "case_id": "G1", "occurred_on": "2026-03-02", "party": {"kind": "organization"}, "same_act": False,
+        "violations": [
+            {"violation": "over-limit-dimensions", "facts": {"height_m": "4.6", "width_m": "2.5", "length_m": "16"}},
+            {"violation": "overload-gross-mass", "facts": {"excess_mass_kg": 60000}},
+        ],
+    }  # fmt: skip
+    r = engine.evaluate_any(c, as_of=AS_OF)
+    assert isinstance(r, pe.Decisions)
+    # 1400 first, then 30000 cut to what is left of the 30000 cap: 28600
+    assert [(f.violation.split("/")[1], f.amount) for f in r.combined.fines] == [
+        ("over-limit-dimensions", Decimal(1400)),
+        ("overload-gross-mass", Decimal(28600)),
+    ]
+    assert "超限运输车辆行驶公路管理规定 第四十三条第二款" in r.combined.basis
