@@ -70,6 +70,8 @@ class Case(_Model):
             raise ValueError("'discovered_on' is before 'occurred_on'")
         if self.decided_on is not None and self.decided_on < self.occurred_on:
             raise ValueError("'decided_on' is before 'occurred_on'")
+        if self.decided_on is not None and self.discovered_on is not None and self.decided_on < self.discovered_on:
+            raise ValueError("'decided_on' is before 'discovered_on'")
         return self
 
 

@@ -239,6 +239,12 @@ def compile_pack(loaded: LoadedPack) -> list[CompiledRule]:
         compiled = collect(errors, lambda lr=lr: compile_rule(loaded, lr))  # type: ignore[misc]
         if compiled is not None:
             out.append(compiled)
+    for list_name, listing in loaded.pack.general.lists.items():
+        for name in listing.rules:
+            if name not in seen:
+                where = loaded.source.where(("general", "lists", list_name, "rules"))
+                message = f"list '{list_name}' names rule '{name}', not in the pack{suggest(name, seen)}"
+                errors.append(RuleError("PE-R010", message, where))
     for j, group in enumerate(loaded.pack.fine_groups):
         for name in group.rules:
             if name not in seen:

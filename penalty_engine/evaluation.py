@@ -433,7 +433,7 @@ class VersionRun:
             basis=[b.cite() for p in provisions for b in p.basis],
         )  # fmt: skip
         if any(p.education for p in provisions):
-            self._duty("education", cites(self.pack.general.education_basis))
+            self._duty("education", cites(self.pack.general.education_basis), "not punished by law")
         return out
 
     def _option(self, kind: str, basis: Iterable[Basis], reason: str) -> None:
