@@ -134,7 +134,8 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
         if v.factors:
             body.append(factors)
         if v.assumptions:
-            body.append(RichText("assumptions:\n" + "\n".join(f"- {a}" for a in v.assumptions)))
+            shown = [a if isinstance(a, str) else f"{a.text} (when {condition_text(a.when)})" for a in v.assumptions]
+            body.append(RichText("assumptions:\n" + "\n".join(f"- {a}" for a in shown)))
         parts.append(Panel(Group(*body)))
     return Group(*parts)
 

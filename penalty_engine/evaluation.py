@@ -115,6 +115,14 @@ class Result:
     def severity(self) -> tuple[int, Decimal, Decimal]:
         return severity(self.outcome, self.statutory["max"] if self.statutory else None, self.fine)
 
+    def text(self) -> str:
+        """One line for the trail: outcome, statutory maximum and fine."""
+        if self.outcome == "no_penalty":
+            return "no penalty"
+        top = f"statutory maximum {dec_str(self.statutory['max'])}" if self.statutory else "no fine range"
+        fine = f", fine {dec_str(self.fine)}" if self.fine is not None else ""
+        return f"{top}{fine}"
+
     def summary(self) -> dict[str, Any]:
         return {
             "version": self.version.version.key,
@@ -178,6 +186,7 @@ class Evaluation:
             "lenient_law",
             {"occurred_version": cv.version.key, "decided_version": later.version.key,
              "occurred_result": first.summary(), "decided_result": second.summary(),
+             "occurred_text": first.text(), "decided_text": second.text(),
              "applied": chosen.version.version.key,
              "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
                           "lighter (no penalty, then the lower statutory maximum, then the lower fine)",

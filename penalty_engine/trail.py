@@ -125,10 +125,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "应当从轻或者减轻（{provisions}），但本基准未规定减轻处罚的计算方法：罚款不变。",
     },
     "lenient_law": {
-        "en": "Art. 37: the version of {occurred_version} (act) gives {occurred_result}; the version of "
-        "{decided_version} (decision) gives {decided_result}; applied: {applied} ({rule_text}).",
-        "zh": "第三十七条：行为时版本 {occurred_version} 的结果为 {occurred_result}；决定时版本 {decided_version} 的结果为 "
-        "{decided_result}；适用 {applied}（从旧兼从轻）。",
+        "en": "Art. 37: the version of {occurred_version} (act) gives {occurred_text}; the version of "
+        "{decided_version} (decision) gives {decided_text}; applied: {applied} ({rule_text}).",
+        "zh": "第三十七条：行为时版本 {occurred_version} 的结果为 {occurred_text}；决定时版本 {decided_version} 的结果为 "
+        "{decided_text}；适用 {applied}（从旧兼从轻）。",
     },
     "lenient_law.none": {
         "en": "No version of the rule is in force on {decided_on}; the version of the act ({occurred_version}) applies.",
