@@ -1,0 +1,176 @@
+"""Compare one recomputed decision with what was actually decided (DESIGN.md "Replay output").
+
+``status``, the first that applies: ``wrong_outcome``, ``outside_statutory_range``, ``above_band`` /
+``below_band``, ``wrong_tier`` (only when ``actual.tier`` is given), ``missing_duty`` (only when
+``actual.duties`` is given), ``consistent``; no ``actual`` → ``no_actual``. ``deviation`` is the
+distance to the nearest band edge, ``deviation_pct`` that distance over that edge × 100.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from ..case_model import Actual
+from ..decision_model import Decision, Decisions, Range
+from ..money import dec_str
+
+STATUSES = (
+    "wrong_outcome",
+    "outside_statutory_range",
+    "above_band",
+    "below_band",
+    "wrong_tier",
+    "missing_duty",
+    "consistent",
+    "no_actual",
+)
+NOT_FLAGGED = ("consistent", "no_actual")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a replay compares: one decision, or the fines that stand of several (Art. 29)."""
+
+    outcome: str
+    tier: str | None
+    statutory_range: Range | None
+    band: Range | None
+    recommended_fine: Decimal | None
+    duties: frozenset[str]
+    key: str | None  # similarity key: None when the case has no band to compare within
+
+
+def _reads(node: Any, out: dict[str, Any]) -> None:
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "reads" and isinstance(v, dict):
+                out.update(v)
+            else:
+                _reads(v, out)
+    elif isinstance(node, list):
+        for v in node:
+            _reads(v, out)
+
+
+def similarity_key(d: Decision) -> str:
+    """Rule version, branch, final tier, matched factors and the values of the facts the rule read."""
+    branch: Any = None
+    reads: dict[str, Any] = {}
+    for step in d.trail:
+        code = step.code
+        if code == "branch":
+            branch = step.result
+        elif code not in ("tier", "tier.capped", "factor"):
+            continue
+        inputs = step.inputs
+        tried = inputs.get("tried")
+        clauses = inputs.get("clauses")
+        if isinstance(tried, list) and all(isinstance(t, dict) for t in tried):
+            for t in tried:
+                for c in t.get("clauses") or ():
+                    reads.update(c.get("reads") or {})
+        elif isinstance(clauses, list):
+            for c in clauses:
+                reads.update(c.get("reads") or {})
+        else:
+            _reads(inputs, reads)
+    factors = ",".join(sorted(f.id for f in d.factors))
+    facts = ",".join(f"{k}={reads[k]!r}" for k in sorted(reads))
+    return f"{d.violation.id}@{d.violation.version}|{branch}|{d.tier}|{factors}|{facts}"
+
+
+def view_of(result: Decision | Decisions) -> View:
+    if isinstance(result, Decision):
+        return View(
+            outcome=result.outcome,
+            tier=result.tier,
+            statutory_range=result.statutory_range,
+            band=result.band,
+            recommended_fine=result.recommended_fine,
+            duties=frozenset(x.kind for x in result.duties),
+            key=similarity_key(result) if result.band is not None else None,
+        )
+    standing = {f.violation for f in result.combined.fines}
+    fined = [d for d in result.decisions if d.violation.id in standing and d.band and d.statutory_range]
+    outcome = "penalty" if any(d.outcome == "penalty" for d in result.decisions) else "no_penalty"
+    duties = frozenset(x.kind for d in result.decisions for x in d.duties)
+    if not fined:
+        return View(outcome, None, None, None, None, duties, None)
+    band = Range(min=sum((d.band.min for d in fined if d.band), Decimal(0)),
+                 max=sum((d.band.max for d in fined if d.band), Decimal(0)))  # fmt: skip
+    rng = Range(min=sum((d.statutory_range.min for d in fined if d.statutory_range), Decimal(0)),
+                max=sum((d.statutory_range.max for d in fined if d.statutory_range), Decimal(0)))  # fmt: skip
+    rec = sum((d.recommended_fine for d in fined if d.recommended_fine is not None), Decimal(0))
+    key = " + ".join(similarity_key(d) for d in fined) + f"|same_act={result.same_act}"
+    return View(outcome, None, rng, band, rec, duties, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    status: str
+    deviation: Decimal | None
+    deviation_pct: Decimal | None
+
+
+def deviation_of(fine: Decimal, band: Range) -> tuple[Decimal, Decimal | None]:
+    """Distance to the nearest band edge (0 inside) and that distance over the edge × 100."""
+    if fine > band.max:
+        dist, edge = fine - band.max, band.max
+    elif fine < band.min:
+        dist, edge = band.min - fine, band.min
+    else:
+        return Decimal(0), Decimal(0)
+    pct = (dist / edge * 100).quantize(CENT, rounding=ROUND_HALF_UP) if edge else None
+    return dist, pct
+
+
+def classify(view: View, actual: Actual | None) -> Verdict:
+    if actual is None:
+        return Verdict("no_actual", None, None)
+    if actual.outcome != view.outcome:
+        return Verdict("wrong_outcome", None, None)
+    deviation: Decimal | None = None
+    pct: Decimal | None = None
+    if actual.fine is not None and view.outcome == "penalty":
+        fine = Decimal(actual.fine)
+        if view.band is not None:
+            deviation, pct = deviation_of(fine, view.band)
+        if view.statutory_range is None:
+            if fine > 0:  # a fine where the law provides none
+                return Verdict("outside_statutory_range", fine, None)
+        elif not _lowest(view) <= fine <= view.statutory_range.max:
+            return Verdict("outside_statutory_range", deviation, pct)
+        if view.band is not None and fine > view.band.max:
+            return Verdict("above_band", deviation, pct)
+        if view.band is not None and fine < view.band.min:
+            return Verdict("below_band", deviation, pct)
+    if actual.tier is not None and view.tier is not None and actual.tier != view.tier:
+        return Verdict("wrong_tier", deviation, pct)
+    if actual.duties is not None and not view.duties <= set(actual.duties):
+        return Verdict("missing_duty", deviation, pct)
+    return Verdict("consistent", deviation, pct)
+
+
+def _lowest(view: View) -> Decimal:
+    """The lowest lawful fine: the statutory minimum, or the band's floor when 减轻 (below_minimum) applies."""
+    assert view.statutory_range is not None
+    if view.band is not None and view.band.min < view.statutory_range.min:
+        return view.band.min
+    return view.statutory_range.min
+
+
+def tolerance(band: Range, unit: Decimal, pct: Decimal) -> Decimal:
+    """The spread a similar group may have: ``pct`` % of the band's width, at least one rounding unit."""
+    return max(((band.max - band.min) * pct / 100).quantize(CENT, rounding=ROUND_HALF_UP), unit)
+
+
+def digest(key: str) -> bytes:
+    return hashlib.blake2b(key.encode("utf-8"), digest_size=12).digest()
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else dec_str(value)

@@ -1,0 +1,235 @@
+"""Column mapping: flat rows (CSV/XLSX headers, often Chinese) → case-input dicts.
+
+A mapping file (YAML) names, for each source header, the case field it fills and how its values
+convert::
+
+    encoding: gbk                 # optional: encoding of every column (else detected per cell)
+    columns:
+      案件编号: case_id
+      违法行为: {field: violation, values: {无证货运: cn-transport/unlicensed-freight}}
+      当事人类型: party.kind        # 个人/单位 are understood without a value map
+      违法所得: {field: facts.illegal_gain, type: amount}      # "1.5万元" → 15000
+      发生日期: occurred_on         # 2026/3/2, 2026年3月2日, 2026-03-02
+      是否严重: {field: facts.serious, type: bool}              # 是/否 → true/false
+      经办人: {field: actual.officer, encoding: gb18030}
+    constants: {actual.outcome: penalty}                       # optional fixed fields
+
+Without a mapping, headers are the dotted field names themselves (``party.kind``,
+``facts.illegal_gain``, ``actual.fine``) and the built-in converters of the known fields apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import CaseError
+
+TYPES = ("str", "amount", "date", "bool", "int", "list", "party_kind", "outcome")
+
+BOOL_TEXT = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False, "y": True,
+             "n": False, "1": True, "0": False, "有": True, "无": False}  # fmt: skip
+PARTY_KIND = {"个人": "individual", "自然人": "individual", "单位": "organization", "法人": "organization",
+              "企业": "organization", "其他组织": "organization", "individual": "individual",
+              "organization": "organization"}  # fmt: skip
+OUTCOME = {"处罚": "penalty", "给予处罚": "penalty", "行政处罚": "penalty", "不予处罚": "no_penalty",
+           "不予行政处罚": "no_penalty", "penalty": "penalty", "no_penalty": "no_penalty"}  # fmt: skip
+
+FIELD_TYPES: dict[str, str] = {
+    "occurred_on": "date",
+    "discovered_on": "date",
+    "decided_on": "date",
+    "party.kind": "party_kind",
+    "party.age": "int",
+    "actual.fine": "amount",
+    "actual.outcome": "outcome",
+    "actual.duties": "list",
+    "same_act": "bool",
+}
+
+_AMOUNT = re.compile(r"^(?P<num>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<mult>万|千|百|亿)?\s*(?:元|人民币|RMB|CNY)?$")
+_MULT = {"万": Decimal(10000), "千": Decimal(1000), "百": Decimal(100), "亿": Decimal(100000000)}
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def _bad(what: str, value: str, column: str) -> CaseError:
+    return CaseError("PE-C004", f"{column}: {value!r} is not {what}")
+
+
+def parse_amount(value: str, column: str = "amount") -> str:
+    """ "1.5万元" → "15000", "1,200.50" → "1200.5": a canonical decimal string, never a float."""
+    text = value.strip().replace(" ", "")
+    if text.startswith("¥") or text.startswith("￥"):
+        text = text[1:]
+    m = _AMOUNT.match(text)
+    if m is None:
+        raise _bad("an amount (e.g. 15000, 1.5万元)", value, column)
+    try:
+        number = Decimal(m["num"].replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise _bad("an amount", value, column) from None
+    if m["mult"]:
+        number *= _MULT[m["mult"]]
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return format(number.normalize(), "f")
+
+
+def parse_date(value: Any, column: str = "date") -> str:
+    """2026/3/2, 2026年3月2日, 2026-03-02 (and datetime objects from XLSX) → ISO date string."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    m = _DATE.match(str(value).strip())
+    if m is None:
+        raise _bad("a date (2026-03-02, 2026/3/2 or 2026年3月2日)", str(value), column)
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        raise _bad("a valid date", str(value), column) from None
+
+
+def _lookup(table: dict[str, Any], value: str, what: str, column: str) -> Any:
+    key = value.strip()
+    if key in table:
+        return table[key]
+    if key.lower() in table:
+        return table[key.lower()]
+    raise _bad(f"{what} (one of {', '.join(sorted(table))})", value, column)
+
+
+def convert(kind: str, value: Any, column: str) -> Any:
+    """Convert one cell by type name."""
+    if kind == "date":
+        return parse_date(value, column)
+    if isinstance(value, bool):
+        return value
+    text = value if isinstance(value, str) else _plain(value)
+    if kind == "amount":
+        return parse_amount(text, column)
+    if kind == "bool":
+        return _lookup(BOOL_TEXT, text, "yes/no (是/否)", column)
+    if kind == "int":
+        try:
+            number = Decimal(text.strip())
+        except InvalidOperation:
+            raise _bad("a whole number", text, column) from None
+        if number != number.to_integral_value():
+            raise _bad("a whole number", text, column)
+        return int(number)
+    if kind == "party_kind":
+        return _lookup(PARTY_KIND, text, "a party kind (个人/单位)", column)
+    if kind == "outcome":
+        return _lookup(OUTCOME, text, "an outcome (处罚/不予处罚)", column)
+    if kind == "list":
+        return [p for p in _LIST_SPLIT.split(text.strip()) if p]
+    return text.strip()
+
+
+def _plain(value: Any) -> str:
+    """A spreadsheet number as text without going through float arithmetic ("15000.0" → "15000")."""
+    if isinstance(value, int):
+        return str(value)
+    text = repr(value)
+    if re.fullmatch(r"-?\d+\.0", text):
+        return text[:-2]
+    return text
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one source column fills one case field."""
+
+    field: str
+    type: str | None = None
+    values: dict[str, Any] | None = None
+    encoding: str | None = None
+
+
+@dataclass
+class Mapping:
+    """Headers → case fields, value maps, encodings (file-wide and per column)."""
+
+    columns: dict[str, Column] = field(default_factory=dict)
+    encoding: str | None = None
+    constants: dict[str, Any] = field(default_factory=dict)
+
+    def column_encoding(self, header: str) -> str | None:
+        col = self.columns.get(header)
+        return (col.encoding if col else None) or self.encoding
+
+    def to_case(self, row: dict[str, Any]) -> dict[str, Any]:
+        """One flat row → a nested case dict; empty cells are left out. Raises ``CaseError``."""
+        case: dict[str, Any] = {}
+        for dotted, value in self.constants.items():
+            _put(case, dotted, value)
+        for header, value in row.items():
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            col = self.columns.get(header) if self.columns else Column(field=header)
+            if col is None:
+                continue  # a column the mapping does not name is not part of the case
+            _put(case, col.field, self._value(col, header, value))
+        return case
+
+    def _value(self, col: Column, header: str, value: Any) -> Any:
+        if col.values is not None and isinstance(value, str) and value.strip() in col.values:
+            return col.values[value.strip()]
+        if col.values is not None and col.type is None:
+            raise _bad(f"one of {', '.join(col.values)}", str(value), header)
+        kind = col.type or FIELD_TYPES.get(col.field)
+        if kind is None:
+            return value if isinstance(value, str | bool) else _plain(value)
+        return convert(kind, value, header)
+
+
+def _put(case: dict[str, Any], dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    node = case
+    for p in parts[:-1]:
+        nxt = node.setdefault(p, {})
+        if not isinstance(nxt, dict):
+            raise CaseError("PE-C004", f"{dotted}: '{p}' is both a value and a group of fields")
+        node = nxt
+    node[parts[-1]] = value
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read a mapping YAML file. Raises ``CaseError`` (PE-C001) naming what is wrong."""
+    where = str(path)
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CaseError("PE-C001", f"mapping file: {exc}", where) from None
+    if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
+        raise CaseError("PE-C001", "mapping file: expected a mapping with 'columns: {header: field}'", where)
+    unknown = set(data) - {"columns", "encoding", "constants"}
+    if unknown:
+        raise CaseError("PE-C001", f"mapping file: unknown keys {sorted(unknown)}", where)
+    columns: dict[str, Column] = {}
+    for header, spec in (data.get("columns") or {}).items():
+        if isinstance(spec, str):
+            columns[str(header)] = Column(field=spec)
+            continue
+        if not isinstance(spec, dict) or "field" not in spec or set(spec) - {"field", "type", "values", "encoding"}:
+            raise CaseError("PE-C001", f"mapping file: column {header!r}: expected a field name or "
+                            "{field, type, values, encoding}", where)  # fmt: skip
+        if spec.get("type") is not None and spec["type"] not in TYPES:
+            raise CaseError("PE-C001", f"mapping file: column {header!r}: type must be one of {TYPES}", where)
+        values = spec.get("values")
+        columns[str(header)] = Column(
+            field=str(spec["field"]),
+            type=spec.get("type"),
+            values={str(k): v for k, v in values.items()} if isinstance(values, dict) else None,
+            encoding=spec.get("encoding"),
+        )
+    constants = data.get("constants") or {}
+    return Mapping(columns=columns, encoding=data.get("encoding"), constants=dict(constants))

@@ -1,0 +1,322 @@
+"""The replay pipeline: read rows → evaluate each with the rules in force at its dates → classify →
+group and aggregate, streaming.
+
+Rows are read in the parent and sent in batches to worker processes, each of which loads the engine
+once (``--workers``; 1 = in process). At most a few batches are in flight, so memory stays flat as
+the input grows. The parent writes each result line as it arrives, spills flagged cases (with their
+trails) and rejects to files, and keeps only counters, group extremes and aggregates in memory.
+
+``evaluate_rows`` is the pure per-partition function: a Dask or Spark job can map it over partitions
+of rows and reduce the outcomes with ``Replay.absorb`` (see docs/replay.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from ..case_io import to_case
+from ..engine import Engine
+from ..errors import PenaltyEngineError
+from .aggregate import Aggregates
+from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
+from .groups import Groups
+from .mapping import Mapping
+from .readers import Row, read_rows
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What every worker needs to evaluate a row."""
+
+    packs: tuple[str, ...] = ()
+    mapping: Mapping | None = None
+    as_of: dt.date | None = None
+    tolerance_pct: Decimal = Decimal(10)
+    redact: bool = False
+
+
+@dataclass(slots=True)
+class Evaluated:
+    case_id: str
+    source: str
+    status: str
+    line: str  # the results.jsonl line
+    names: dict[str, str]
+    deviation: Decimal | None
+    deviation_pct: Decimal | None
+    fine: Decimal | None
+    group: tuple[bytes, str, Decimal] | None
+    flagged: str | None  # the flagged entry as a JSON line, with its decision (trail) under "decision"
+
+
+@dataclass(slots=True)
+class Rejected:
+    source: str
+    case_id: str | None
+    error: str
+
+
+Outcome = Evaluated | Rejected
+
+
+def pseudonym(name: str, prefix: str) -> str:
+    """A stable pseudonym: the same name always gives the same one."""
+    return f"{prefix}-{hashlib.sha256(('penalty-engine:' + name).encode('utf-8')).hexdigest()[:8]}"
+
+
+class Evaluator:
+    """Evaluates rows with one loaded engine (one per worker process)."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
+        self.settings = settings
+        self.engine = engine if engine is not None else Engine.load(*settings.packs)
+        self.mapping = settings.mapping or Mapping()
+        self._units: dict[str, Decimal] = {}
+
+    def unit(self, rule_id: str) -> Decimal:
+        u = self._units.get(rule_id)
+        if u is None:
+            u = self._units[rule_id] = Decimal(self.engine.rule(rule_id).pack.rounding.unit)
+        return u
+
+    def row(self, row: Row) -> Outcome:
+        if row.error is not None or row.data is None:
+            return Rejected(row.source, None, row.error or "PE-C001 empty row")
+        case_id: str | None = None
+        try:
+            data = self._data(row.data)
+            cid = data.get("case_id")
+            case_id = str(cid) if cid is not None else None
+            if self.settings.redact:
+                _redact(data)
+            return self._evaluate(row.source, data)
+        except PenaltyEngineError as exc:
+            return Rejected(row.source, case_id, str(exc))
+        except Exception as exc:  # a bad row must never stop the replay
+            return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}")
+
+    def _data(self, data: str | dict[str, Any]) -> dict[str, Any]:
+        if isinstance(data, str):
+            try:
+                parsed = json.loads(data)
+            except json.JSONDecodeError as exc:
+                raise PenaltyEngineError("PE-C001", f"JSON error: {exc.msg} at column {exc.colno}") from None
+            if not isinstance(parsed, dict):
+                raise PenaltyEngineError("PE-C001", f"a case is a JSON object, got {type(parsed).__name__}")
+            return parsed
+        return self.mapping.to_case(data)
+
+    def _evaluate(self, source: str, data: dict[str, Any]) -> Evaluated:
+        case = to_case(data)
+        result = self.engine.evaluate_any(case, self.settings.as_of)
+        view = view_of(result)
+        actual = case.actual
+        verdict = classify(view, actual)
+        decisions = result.decisions if hasattr(result, "decisions") else [result]
+        first = decisions[0]
+        fine = Decimal(actual.fine) if actual is not None and actual.fine is not None else None
+        entry: dict[str, Any] = {
+            "case_id": case.case_id,
+            "source": source,
+            "status": verdict.status,
+            "recommended_fine": money(view.recommended_fine),
+            "band": None if view.band is None else {"min": money(view.band.min), "max": money(view.band.max)},
+            "actual_fine": money(fine),
+            "deviation": money(verdict.deviation),
+            "deviation_pct": None if verdict.deviation_pct is None else str(verdict.deviation_pct),
+            "violation": case.violation or "+".join(d.violation.id for d in decisions),
+            "tier": view.tier,
+            "actual_tier": actual.tier if actual else None,
+            "officer": actual.officer if actual else None,
+            "unit": actual.unit if actual else None,
+        }
+        group = None
+        fined = actual is not None and actual.outcome == "penalty" and fine is not None
+        if view.key is not None and view.band is not None and fined:
+            tol = tolerance(view.band, self.unit(first.violation.id), self.settings.tolerance_pct)
+            group = (digest(view.key), view.key, tol)
+        names = {
+            "violation": str(entry["violation"]),
+            "unit": entry["unit"] or "",
+            "officer": entry["officer"] or "",
+            "month": first.dates.decided_on.strftime("%Y-%m"),
+        }
+        line = json.dumps(entry, ensure_ascii=False)
+        flagged = None
+        if verdict.status not in NOT_FLAGGED:
+            flagged = json.dumps(dict(entry, decision=result.model_dump(mode="json")), ensure_ascii=False)
+        return Evaluated(case.case_id, source, verdict.status, line, names, verdict.deviation,
+                         verdict.deviation_pct, fine, group, flagged)  # fmt: skip
+
+    def rows(self, rows: Iterable[Row]) -> list[Outcome]:
+        return [self.row(r) for r in rows]
+
+
+def _redact(data: dict[str, Any]) -> None:
+    party = data.get("party")
+    if isinstance(party, dict) and isinstance(party.get("name"), str):
+        party["name"] = pseudonym(party["name"], "当事人")
+    actual = data.get("actual")
+    if isinstance(actual, dict) and isinstance(actual.get("officer"), str):
+        actual["officer"] = pseudonym(actual["officer"], "执法人员")
+
+
+_WORKER: Evaluator | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    _WORKER = Evaluator(settings)
+
+
+def _work(batch: list[Row]) -> list[Outcome]:
+    assert _WORKER is not None
+    return _WORKER.rows(batch)
+
+
+def evaluate_rows(rows: Iterable[Row], settings: Settings, engine: Engine | None = None) -> list[Outcome]:
+    """Evaluate a partition of rows (for Dask/Spark: map this over partitions)."""
+    return Evaluator(settings, engine).rows(rows)
+
+
+@dataclass
+class Replay:
+    """The running totals of a replay; flagged cases and rejects are spilled to files."""
+
+    spill: IO[str]
+    rejects_out: IO[str]
+    results_out: IO[str] | None = None
+    groups: Groups = field(default_factory=Groups)
+    aggregates: Aggregates = field(default_factory=Aggregates)
+    counts: dict[str, int] = field(default_factory=lambda: {"input": 0, "evaluated": 0, "rejected": 0,
+                                                            "consistent": 0, "flagged": 0, "no_actual": 0})  # fmt: skip
+    seen: set[int] = field(default_factory=set)
+    spill_path: Path | None = None
+    rejects_path: Path | None = None
+
+    @classmethod
+    def create(cls, workdir: Path, *, results: Path | None = None, rejects: Path | None = None) -> Replay:
+        """A fresh state spilling to ``workdir``; call ``close()`` when every outcome is absorbed."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        spill_path = workdir / "flagged.jsonl"
+        rej_path = rejects or workdir / "rejects.jsonl"
+        return cls(
+            spill=spill_path.open("w", encoding="utf-8"),
+            rejects_out=rej_path.open("w", encoding="utf-8"),
+            results_out=results.open("w", encoding="utf-8") if results else None,
+            spill_path=spill_path,
+            rejects_path=rej_path,
+        )
+
+    def close(self) -> None:
+        for fh in (self.spill, self.rejects_out, self.results_out):
+            if fh is not None:
+                fh.close()
+
+    def absorb(self, out: Outcome) -> None:
+        self.counts["input"] += 1
+        if isinstance(out, Evaluated):
+            h = hash(out.case_id)
+            if h in self.seen:
+                out = Rejected(out.source, out.case_id, f"PE-C003 case_id: duplicate case id '{out.case_id}'")
+            else:
+                self.seen.add(h)
+        if isinstance(out, Rejected):
+            self.counts["rejected"] += 1
+            self.rejects_out.write(json.dumps({"source": out.source, "case_id": out.case_id, "error": out.error},
+                                              ensure_ascii=False) + "\n")  # fmt: skip
+            return
+        self.counts["evaluated"] += 1
+        self.counts["flagged" if out.status not in NOT_FLAGGED else out.status] += 1
+        if self.results_out is not None:
+            self.results_out.write(out.line + "\n")
+        if out.flagged is not None:
+            self.spill.write(out.flagged + "\n")
+        self.aggregates.add(out.names, out.status, out.case_id, out.deviation, out.deviation_pct)
+        if out.group is not None and out.fine is not None:
+            key, label, tol = out.group
+            self.groups.add(key, label, out.case_id, out.fine, tol)
+
+
+def iter_inputs(inputs: Iterable[str | Path], mapping: Mapping | None, encoding: str | None) -> Iterator[Row]:
+    enc = encoding or (mapping.encoding if mapping else None)
+    cols = {h: c.encoding for h, c in mapping.columns.items()} if mapping else {}
+    for path in inputs:
+        yield from read_rows(path, encoding=enc, column_encodings=cols)
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_replay(
+    inputs: Iterable[str | Path],
+    settings: Settings,
+    *,
+    workdir: Path,
+    results: Path | None = None,
+    rejects: Path | None = None,
+    workers: int = 1,
+    encoding: str | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Replay:
+    """Replay every row of ``inputs``; flagged cases spill to ``workdir/flagged.jsonl``."""
+    rows = iter_inputs(inputs, settings.mapping, encoding)
+    state = Replay.create(workdir, results=results, rejects=rejects)
+    try:
+        if workers <= 1:
+            ev = Evaluator(settings)
+            for batch in _batches(rows, BATCH):
+                for out in ev.rows(batch):
+                    state.absorb(out)
+                if progress:
+                    progress(len(batch))
+        else:
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+                pending: deque[Any] = deque()
+                for batch in _batches(rows, BATCH):
+                    pending.append((len(batch), pool.apply_async(_work, (batch,))))
+                    while len(pending) > workers * 3:
+                        _drain(pending.popleft(), state, progress)
+                while pending:
+                    _drain(pending.popleft(), state, progress)
+    finally:
+        state.close()
+    return state
+
+
+def _drain(item: tuple[int, Any], state: Replay, progress: Callable[[int], None] | None) -> None:
+    n, handle = item
+    for out in handle.get():
+        state.absorb(out)
+    if progress:
+        progress(n)
+
+
+def default_workers() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+def temp_workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="penalty-replay-"))
