@@ -92,25 +92,24 @@ def leaves(cond: Condition) -> list[str]:
 
 
 @dataclass(frozen=True)
-class ClauseResult:
-    source: str
-    value: bool
-    reads: dict[str, Any]
-
-
-@dataclass(frozen=True)
 class CompiledCondition:
     """A condition whose leaves are indices into the version's clause table."""
 
     tree: Any  # int (clause index) | ("all" | "any", tuple[tree, ...])
+    indices: tuple[int, ...] = ()
+
+    @classmethod
+    def of(cls, tree: Any) -> CompiledCondition:
+        out: list[int] = []
+        _collect(tree, out)
+        return cls(tree, tuple(out))
 
     def holds(self, results: Sequence[bool]) -> bool:
-        return _holds(self.tree, results)
+        tree = self.tree
+        return results[tree] if type(tree) is int else _holds(tree, results)
 
-    def clause_indices(self) -> list[int]:
-        out: list[int] = []
-        _collect(self.tree, out)
-        return out
+    def clause_indices(self) -> tuple[int, ...]:
+        return self.indices
 
 
 def _holds(tree: Any, results: Sequence[bool]) -> bool:
@@ -144,7 +143,7 @@ class ClauseTable:
 
     def add(self, cond: Condition, where: str) -> CompiledCondition:
         """Compile a condition (its clauses once each); ``where`` is its file:line."""
-        return CompiledCondition(self._tree(cond, where))
+        return CompiledCondition.of(self._tree(cond, where))
 
     def _tree(self, cond: Condition, where: str) -> Any:
         if isinstance(cond, str):

@@ -6,18 +6,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from .money import dec_str
+from .trail import TrailStep, step_from_json, steps_json
 
 Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="json")]
 """An amount; in JSON a canonical decimal string ("20000", "10000.01"), however it was written."""
 
 SCHEMA = "penalty-engine/decision@1"
+
+Trail = Annotated[
+    list[TrailStep],
+    BeforeValidator(lambda v: [step_from_json(s) for s in v]),
+    PlainSerializer(steps_json, return_type=list[dict[str, Any]]),
+]
+"""The explanation trail; each step's ``message`` is made from its code and inputs when it is read or
+serialised, so a decision that is never shown costs no text formatting."""
 
 
 class _Out(BaseModel):
@@ -64,22 +72,6 @@ class Option(_Out):
     reason: str
 
 
-@dataclass(slots=True)
-class TrailStep:
-    """One step of the explanation trail.
-
-    A plain dataclass rather than a model: a decision carries a dozen or more steps and pydantic
-    accepts dataclass instances as they are, which keeps ``evaluate`` fast. Treat it as read-only.
-    """
-
-    step: int
-    code: str
-    message: str
-    basis: list[str]
-    inputs: dict[str, Any]
-    result: Any = None
-
-
 Outcome = Literal["penalty", "no_penalty"]
 TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum"]
 
@@ -102,7 +94,7 @@ class Decision(_Out):
     duties: list[Duty]
     options: list[Option]
     assumptions: list[str]
-    trail: list[TrailStep]
+    trail: Trail
     fingerprint: str
     engine: str
 

@@ -25,7 +25,7 @@ from .case_io import case_where
 from .case_model import Case
 from .compiled import CompiledRule, CompiledVersion, canonical_json
 from .conditions import PARTY, CompiledCondition, cel_value
-from .decision_model import Decision, TrailStep
+from .decision_model import Decision
 from .errors import CaseError, EvaluationError, suggest
 from .facts import FactProblem, coerce, to_json
 from .general import HEARING_KINDS, Fired, classify, hearing_threshold, limitation, reaches, severity
@@ -43,7 +43,7 @@ from .money import (
     show_sum,
 )
 from .rules_model import Basis, Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
-from .trail import Trail
+from .trail import Trail, TrailStep
 from .yamlio import Located
 
 ENGINE = f"penalty-engine {__version__}"
@@ -190,7 +190,7 @@ class Evaluation:
              "applied": chosen.version.version.key,
              "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
                           "lighter (no penalty, then the lower statutory maximum, then the lower fine)",
-             "other_trail": [_step_json(s) for s in other.trail.steps]},
+             "other_trail": [s.as_json() for s in other.trail.steps]},
             result=chosen.version.version.key,
             basis=cites(self.pack.general.lenient_law_basis),
         )  # fmt: skip
@@ -723,18 +723,6 @@ class VersionRun:
         if review is not None and review.value is True and any(d["kind"] == "hearing_notice" for d in out.duties):
             self.assume(review.assumption)
             self._duty("legal_review", cites(general.legal_review_basis), "with the hearing notice")
-
-
-def _step_json(s: TrailStep) -> dict[str, Any]:
-    """A trail step as JSON values (shallow: its inputs are never changed after the step is made)."""
-    return {
-        "step": s.step,
-        "code": s.code,
-        "message": s.message,
-        "basis": s.basis,
-        "inputs": s.inputs,
-        "result": s.result,
-    }
 
 
 def _party(case: Case) -> dict[str, Any]:

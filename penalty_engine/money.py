@@ -104,8 +104,21 @@ def to_decimal(value: Fraction) -> Decimal:
     return CTX.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
+_FRAC_TEXT: dict[tuple[int, int], str] = {}
+
+
 def frac_str(value: Fraction) -> str:
-    """Exact text of a ratio: ``"0.25"`` when it terminates, else ``"1/3"``."""
+    """Exact text of a ratio: ``"0.25"`` when it terminates, else ``"1/3"`` (memoised: ratios repeat)."""
+    key = (value.numerator, value.denominator)
+    text = _FRAC_TEXT.get(key)
+    if text is None:
+        text = _frac_text(value)
+        if len(_FRAC_TEXT) < 4096:  # bounded: a pack has few distinct ratios
+            _FRAC_TEXT[key] = text
+    return text
+
+
+def _frac_text(value: Fraction) -> str:
     if value.denominator == 1:
         return str(value.numerator)
     if _terminating_denominator(value.denominator):

@@ -7,7 +7,6 @@ JSON is not rendered here: it is ``Decision.model_dump(mode="json")``.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
 
 import jinja2
@@ -144,7 +143,7 @@ def render_decision(decision: Decision, fmt: str = "text", lang: str = "en") -> 
     steps = localized(decision.trail, lang)
     if fmt == "json":
         data = decision.model_dump(mode="json")
-        data["trail"] = [asdict(s) for s in steps]
+        data["trail"] = [s.as_json() for s in steps]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     template = _env.get_template(f"decision.{'md' if fmt == 'markdown' else 'txt'}.j2")
     return template.render(d=decision, trail=steps, t=_label(lang), lang=lang)

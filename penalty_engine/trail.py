@@ -8,10 +8,8 @@ auditor can redo every number from ``inputs`` alone.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
-
-from .decision_model import TrailStep
 
 CATALOG: dict[str, dict[str, str]] = {
     "dates": {
@@ -188,6 +186,45 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
         return CATALOG[code]["en"].format_map(_Safe(inputs, result=result))
 
 
+@dataclass(slots=True)
+class TrailStep:
+    """One step of the explanation trail; treat it as read-only.
+
+    A plain dataclass rather than a model: a decision carries a dozen or more steps and pydantic
+    accepts dataclass instances as they are. ``message`` is rendered from the catalog when read,
+    in ``lang`` (not part of the step's identity).
+    """
+
+    step: int
+    code: str
+    basis: list[str]
+    inputs: dict[str, Any]
+    result: Any = None
+    lang: str = field(default="en", compare=False, repr=False)
+
+    @property
+    def message(self) -> str:
+        return render_message(self.code, self.inputs, self.result, self.lang)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"step": self.step, "code": self.code, "message": self.message, "basis": self.basis,
+                "inputs": self.inputs, "result": self.result}  # fmt: skip
+
+
+def step_from_json(value: Any) -> TrailStep:
+    """A step from its JSON form (its ``message`` is derived, so it is not read back)."""
+    if isinstance(value, TrailStep):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("a trail step is an object")
+    return TrailStep(value["step"], value["code"], list(value.get("basis", [])), dict(value.get("inputs", {})),
+                     value.get("result"))  # fmt: skip
+
+
+def steps_json(steps: list[TrailStep]) -> list[dict[str, Any]]:
+    return [s.as_json() for s in steps]
+
+
 class Trail:
     """Collects trail steps while a decision is made."""
 
@@ -195,11 +232,9 @@ class Trail:
         self.steps: list[TrailStep] = []
 
     def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
-        self.steps.append(
-            TrailStep(len(self.steps) + 1, code, render_message(code, inputs, result), basis or [], inputs, result)
-        )
+        self.steps.append(TrailStep(len(self.steps) + 1, code, basis or [], inputs, result))
 
 
 def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
     """The same steps with messages in ``lang``."""
-    return [replace(s, message=render_message(s.code, s.inputs, s.result, lang)) for s in steps]
+    return [replace(s, lang=lang) for s in steps]
