@@ -50,8 +50,17 @@ def coerce(spec: FactSpec, value: Any) -> Any:
     Raises:
         FactProblem: with what was expected and what came in.
     """
-    got = f"got {value!r}"
     t = spec.type
+    vt = type(value)
+    if vt is bool and t is FactType.bool:  # the common cases first: already the declared type
+        return value
+    if vt is int and t is FactType.int and (spec.min is None or value >= spec.min) and (
+        spec.max is None or value <= spec.max
+    ):
+        return value
+    if vt is str and t is FactType.enum and spec.values and value in spec.values:
+        return value
+    got = f"got {value!r}"
     if t is FactType.bool:
         if isinstance(value, bool):
             return value
