@@ -47,6 +47,7 @@ from .trail import Trail, TrailStep
 from .yamlio import Located
 
 ENGINE = f"penalty-engine {__version__}"
+NONE_FIRED = Fired([], [], [], [], [])  # never changed: the fields are only read
 ART28 = "行政处罚法 第二十八条"
 ZERO_F = Fraction(0)
 ONE_F = Fraction(1)
@@ -420,6 +421,8 @@ class VersionRun:
                     result=True,
                     basis=cites(p.basis),
                 )  # fmt: skip
+        if not holding:
+            return NONE_FIRED
         fired = classify(holding, self.rule.rule)
         for p in fired.set_aside:
             sp = next(s for s in self.rule.rule.special_provisions if s.sets_aside == p.id)
