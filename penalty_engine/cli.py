@@ -23,6 +23,7 @@ from rich.table import Table
 from . import catalog, newcase
 from .__about__ import __version__
 from .case_io import read_case_file
+from .check import check_pack
 from .check_run import run_check
 from .engine import Engine
 from .errors import PenaltyEngineError, RuleErrors
@@ -299,12 +300,22 @@ def rules_publish(
     fmt: Annotated[PubFmt, typer.Option("--format", "-f", help="Output format.")] = PubFmt.html,
     output: OutputOpt = None,
     lang: Annotated[Lang, typer.Option("--lang", help="Language of the document.")] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help="Publish even when rules check finds errors.")] = False,
 ) -> None:
     """Write the public benchmark document (行政处罚法 Art. 34): general part, tiers, every rule and
     version with its quoted provisions, and a register of every assumption.
 
-    HTML is one self-contained printable file; Markdown has the same content.
+    HTML is one self-contained printable file; Markdown has the same content. A pack with errors
+    from the static part of `rules check` (gaps, overlapping bands, ...) is not published unless
+    --force is given.
     """
+    report = guarded(lambda: check_pack(pack))
+    if report.errors and not force:
+        for f in report.findings:
+            if f.severity == "error":
+                err.print(f"{f.kind} {f.file}:{f.line} {f.rule or ''}: {f.message}", markup=False)
+        err.print(f"not published: {report.errors} errors from rules check (--force publishes anyway)", markup=False)
+        raise typer.Exit(1)
     _write(guarded(lambda: publish(pack, fmt.value, lang.value)), output)
 
 

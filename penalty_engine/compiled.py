@@ -157,7 +157,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 f"give it an effective_to before {nxt[1].effective_from}",
                 _where(src, (*vloc, "effective_to" if v.effective_to else "effective_from")),
             )
-        table = ClauseTable(facts, f"{rule.id} version {v.key}")
+        table = ClauseTable(facts, f"{pack.id}/{rule.id} version {v.key}")
         branches = []
         for j, b in enumerate(v.frame):
             bloc = (*vloc, "frame", j)

@@ -54,8 +54,11 @@ def coerce(spec: FactSpec, value: Any) -> Any:
     vt = type(value)
     if vt is bool and t is FactType.bool:  # the common cases first: already the declared type
         return value
-    if vt is int and t is FactType.int and (spec.min is None or value >= spec.min) and (
-        spec.max is None or value <= spec.max
+    if (
+        vt is int
+        and t is FactType.int
+        and (spec.min is None or value >= spec.min)
+        and (spec.max is None or value <= spec.max)
     ):
         return value
     if vt is str and t is FactType.enum and spec.values and value in spec.values:

@@ -179,3 +179,11 @@ def test_rules_check_json_and_exit_codes(write_pack: object) -> None:
     assert text.returncode == 1 and "gap" in text.stdout and "r1.yaml:9" in text.stdout
     clean = run("rules", "check", str(write_pack()), "--max-examples", "10")  # type: ignore[operator]
     assert clean.returncode == 0 and "consistent" in clean.stdout
+
+
+def test_publish_refuses_a_pack_with_check_errors(write_pack: object, tmp_path: Path) -> None:
+    root = write_pack(MINI_RULE.replace("      - id: base\n", "      - id: base\n        when: n < 5\n"))  # type: ignore[operator]
+    refused = run("rules", "publish", str(root), "--format", "markdown")
+    assert refused.returncode == 1 and "gap" in refused.stderr and refused.stdout == ""
+    forced = run("rules", "publish", str(root), "--format", "markdown", "--force")
+    assert forced.returncode == 0 and "r1" in forced.stdout
