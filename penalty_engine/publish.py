@@ -22,8 +22,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from .__about__ import __version__
 from .compiled import CompiledRule, compile_pack
 from .loader import load_pack_files
@@ -49,18 +47,11 @@ from .rules_model import (
     SettingRef,
     Tier,
 )
+from .templating import environment
 
 FORMATS = ("html", "markdown")
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("penalty_engine", "templates"),
-    # publish.html.j2 ends in .j2, so name the compound extension: HTML is always autoescaped
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-)
+_env = environment()
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {

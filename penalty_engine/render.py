@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import jinja2
-
 from .decision_model import Decision, Decisions
+from .templating import environment
 from .trail import localized
 
 LABELS: dict[str, dict[str, str]] = {
@@ -123,14 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 FORMATS = ("text", "json", "markdown")
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("penalty_engine", "templates"),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-    undefined=jinja2.StrictUndefined,
-)
+_env = environment()
 
 
 def _label(lang: str) -> Any:

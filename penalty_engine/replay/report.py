@@ -14,23 +14,17 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from ..__about__ import __version__
+from ..templating import environment
 from .groups import group_json
 from .run import Replay
 
 SCHEMA = "penalty-engine/replay@1"
 GROUPS_MAX = 1000
 
-_env = jinja2.Environment(
-    loader=jinja2.PackageLoader("penalty_engine.replay", "templates"),
-    autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=False),
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
+_env = environment("penalty_engine.replay", strict=False)
 
 
 def _jsonl(path: Path | None) -> Iterator[dict[str, Any]]:
