@@ -33,6 +33,7 @@ from .money import (
     CTX,
     FEN,
     Rounding,
+    band_edge,
     ceil_units,
     dec_str,
     floor_units,
@@ -603,15 +604,8 @@ class VersionRun:
         unit, mode = pack.rounding.unit, pack.rounding.mode
         width = CTX.subtract(rng.hi, rng.lo)
 
-        def edge(f: Fraction) -> Decimal:
-            if f == ZERO_F:
-                return rng.lo
-            if f >= ONE_F:  # never outside the statutory range, whatever the band says
-                return rng.hi
-            cut = round_units(CTX.add(rng.lo, scale(width, f)), unit, mode)
-            return min(max(cut, rng.lo), rng.hi)
-
-        lo, hi = edge(band_spec.lower), edge(band_spec.upper)
+        lo = band_edge(rng.lo, rng.hi, band_spec.lower, unit, mode)
+        hi = band_edge(rng.lo, rng.hi, band_spec.upper, unit, mode)
         self.assume(pack.rounding.assumption)
         lo_s, hi_s = dec_str(lo), dec_str(hi)
         self.trail.add(

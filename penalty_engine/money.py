@@ -76,6 +76,17 @@ def floor_units(value: Decimal, unit: Decimal) -> Decimal:
     return CTX.multiply(CTX.divide(value, unit).to_integral_value(rounding=ROUND_FLOOR), unit)
 
 
+def band_edge(lo: Decimal, hi: Decimal, fraction: Fraction, unit: Decimal, mode: Rounding) -> Decimal:
+    """An edge of a tier band in the statutory range ``lo``–``hi``: at 0 and at 1 (or beyond) the
+    range's own ends, inside it ``lo + fraction × (hi − lo)`` rounded to the unit and kept in the range."""
+    if fraction <= 0:
+        return lo
+    if fraction >= 1:
+        return hi
+    cut = round_units(CTX.add(lo, scale(CTX.subtract(hi, lo), fraction)), unit, mode)
+    return min(max(cut, lo), hi)
+
+
 @lru_cache(maxsize=256)
 def _terminating_denominator(d: int) -> bool:
     for p in (2, 5):

@@ -18,14 +18,13 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from .__about__ import __version__
 from .compiled import CompiledRule, compile_pack
 from .loader import load_pack_files
-from .money import CTX, dec_str, frac_str, round_units, scale
+from .money import band_edge, dec_str, frac_str
 from .render import LABELS as DECISION_LABELS
 from .rules_model import (
     AllOf,
@@ -653,16 +652,6 @@ def condition_view(cond: Condition | None, facts: dict[str, FactSpec], lang: str
 # ---------------------------------------------------------------- amounts
 
 
-def band_edge(lo: Decimal, hi: Decimal, fraction: Fraction, unit: Decimal, pack: Pack) -> Decimal:
-    """A band edge as the engine computes it: 0 and 1 are the range's ends, edges inside are rounded."""
-    if fraction == 0:
-        return lo
-    if fraction == 1:
-        return hi
-    cut = round_units(CTX.add(lo, scale(CTX.subtract(hi, lo), fraction)), unit, pack.rounding.mode)
-    return min(max(cut, lo), hi)
-
-
 def _fine_kind(branch: Branch) -> str | None:
     if isinstance(branch.fine, RangeFine):
         return "range"
@@ -971,8 +960,8 @@ class _Builder:
             amounts = []
             for branch_id, fine in ranges:
                 unit = self.pack.rounding.unit
-                lo = band_edge(fine.min, fine.max, band.lower, unit, self.pack)
-                hi = band_edge(fine.min, fine.max, band.upper, unit, self.pack)
+                lo = band_edge(fine.min, fine.max, band.lower, unit, self.pack.rounding.mode)
+                hi = band_edge(fine.min, fine.max, band.upper, unit, self.pack.rounding.mode)
                 amounts.append(
                     BandAmounts(
                         branch_id, _money(lo, self.pack.currency, self.lang), _money(hi, self.pack.currency, self.lang)

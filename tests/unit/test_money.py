@@ -49,3 +49,17 @@ def test_texts_are_plain_and_exact() -> None:
     assert show(Fraction(16000, 3)) == "16000/3 (≈5333.33)"
     assert show_sum(Decimal(3000), Decimal(7000), Fraction(1, 3)) == "16000/3 (≈5333.33)"
     assert show_sum(Decimal(12000), Decimal(48000), Fraction(1, 3)) == "28000"
+
+
+def test_band_edges_stay_in_the_range() -> None:
+    from penalty_engine.money import band_edge
+
+    lo, hi, unit = Decimal(3000), Decimal(10000), Decimal(100)
+    assert band_edge(lo, hi, Fraction(0), unit, Rounding.half_up) == 3000
+    assert band_edge(lo, hi, Fraction(1, 3), unit, Rounding.half_up) == 5300  # 5333.33… → 5300
+    assert band_edge(lo, hi, Fraction(2, 3), unit, Rounding.half_up) == 7700  # 7666.67… → 7700
+    assert band_edge(lo, hi, Fraction(6, 5), unit, Rounding.half_up) == 10000  # a band past the range stops at its end
+    # 10000.03 rounds to 10000, below the range: the edge is kept at the range's start
+    assert band_edge(Decimal("10000.01"), Decimal("10000.05"), Fraction(1, 2), unit, Rounding.half_up) == Decimal(
+        "10000.01"
+    )
