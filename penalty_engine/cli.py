@@ -416,7 +416,10 @@ def replay(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Decision date for rows without decided_on (YYYY-MM-DD).")
     ] = None,
-    tolerance: Annotated[str, typer.Option("--tolerance", help="Similar-case tolerance, % of the band width.")] = "10",
+    tolerance: Annotated[
+        str | None,
+        typer.Option("--tolerance", help="Similar-case tolerance, % of the band width (default: the pack's, 10%)."),
+    ] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Pseudonyms for party and officer names.")] = False,
     pack: PackOpt = None,
 ) -> None:
@@ -427,7 +430,7 @@ def replay(
 
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
-        tol = Decimal(tolerance)
+        tol = Decimal(tolerance) if tolerance is not None else None
     except (ValueError, InvalidOperation):
         err.print("--as-of takes YYYY-MM-DD and --tolerance a number", markup=False)
         raise typer.Exit(2) from None

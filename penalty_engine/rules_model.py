@@ -583,4 +583,10 @@ class Pack(Frozen):
     settings: dict[str, Setting] = Field(default_factory=dict)
     general: General = General()
     fine_groups: tuple[FineGroup, ...] = ()
+    similar_case_tolerance: Ratio = Field(
+        default=Fraction(1, 10),
+        ge=0,
+        description="replay: similar cases whose actual fines spread wider than this fraction of the band's "
+        "width (at least one rounding unit) are flagged as treated differently",
+    )
     assumptions: tuple[str, ...] = ()

@@ -44,7 +44,7 @@ class Settings:
     packs: tuple[str, ...] = ()
     mapping: Mapping | None = None
     as_of: dt.date | None = None
-    tolerance_pct: Decimal = Decimal(10)
+    tolerance_pct: Decimal | None = None  # None: each rule's pack says (similar_case_tolerance)
     redact: bool = False
 
 
@@ -84,13 +84,24 @@ class Evaluator:
         self.settings = settings
         self.engine = engine if engine is not None else Engine.load(*settings.packs)
         self.mapping = settings.mapping or Mapping()
-        self._units: dict[str, Decimal] = {}
+        self._units: dict[str, tuple[Decimal, Decimal]] = {}
 
     def unit(self, rule_id: str) -> Decimal:
-        u = self._units.get(rule_id)
-        if u is None:
-            u = self._units[rule_id] = Decimal(self.engine.rule(rule_id).pack.rounding.unit)
-        return u
+        return self._pack_numbers(rule_id)[0]
+
+    def tolerance_pct(self, rule_id: str) -> Decimal:
+        if self.settings.tolerance_pct is not None:
+            return self.settings.tolerance_pct
+        return self._pack_numbers(rule_id)[1]
+
+    def _pack_numbers(self, rule_id: str) -> tuple[Decimal, Decimal]:
+        found = self._units.get(rule_id)
+        if found is None:
+            pack = self.engine.rule(rule_id).pack
+            share = pack.similar_case_tolerance * 100
+            pct = Decimal(share.numerator) / Decimal(share.denominator)
+            found = self._units[rule_id] = (Decimal(pack.rounding.unit), pct)
+        return found
 
     def row(self, row: Row) -> Outcome:
         if row.error is not None or row.data is None:
@@ -146,7 +157,7 @@ class Evaluator:
         group = None
         fined = actual is not None and actual.outcome == "penalty" and fine is not None
         if view.key is not None and view.band is not None and fined:
-            tol = tolerance(view.band, self.unit(first.violation.id), self.settings.tolerance_pct)
+            tol = tolerance(view.band, self.unit(first.violation.id), self.tolerance_pct(first.violation.id))
             group = (digest(view.key), view.key, tol)
         names = {
             "violation": str(entry["violation"]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import penalty_engine as pe
 from penalty_engine.replay import report
@@ -41,3 +42,16 @@ def test_partitions_reduce_to_the_same_totals(engine: pe.Engine, tmp_path: Path)
 
 def test_pseudonyms_are_stable_and_distinct() -> None:
     assert pseudonym("张三", "执法人员") == pseudonym("张三", "执法人员") != pseudonym("李四", "执法人员")
+
+
+def test_similar_case_tolerance_comes_from_the_pack_unless_given(write_pack: Any) -> None:
+    from decimal import Decimal
+
+    from penalty_engine import Engine
+    from penalty_engine.replay.run import Evaluator, Settings
+    from tests.conftest import MINI_PACK
+
+    engine = Engine.load(write_pack(pack=MINI_PACK + "similar_case_tolerance: 1/4\n"))
+    assert Evaluator(Settings(), engine).tolerance_pct("mini/r1") == Decimal(25)
+    assert Evaluator(Settings(tolerance_pct=Decimal(5)), engine).tolerance_pct("mini/r1") == Decimal(5)
+    assert Evaluator(Settings(), Engine.load("cn-transport")).tolerance_pct("cn-transport/unlicensed-freight") == 10
