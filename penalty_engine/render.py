@@ -65,6 +65,11 @@ LABELS: dict[str, dict[str, str]] = {
         "same_act": "one act (Art. 29: one fine)",
         "separate_acts": "separate acts",
         "fines_standing": "Fines that stand",
+        "adult_assumed": "The party's age was not given: treated as an adult.",
+        "reason_same_act": "One act breaking several provisions: only the fine of the provision with the higher "
+        "statutory maximum (then minimum) stands; other penalty kinds combine.",
+        "reason_separate": "Separate acts: each fine stands, except that fines of a fine group add up to at most "
+        "its cap.",
     },
     "zh": {
         "title": "行政处罚裁量建议",
@@ -117,6 +122,10 @@ LABELS: dict[str, dict[str, str]] = {
         "same_act": "同一违法行为（第二十九条：不得给予两次以上罚款）",
         "separate_acts": "数个违法行为",
         "fines_standing": "执行的罚款",
+        "adult_assumed": "未提供当事人年龄：按成年人处理。",
+        "reason_same_act": "同一个违法行为违反多个法律规范：按照罚款数额高的规定处罚"
+        "（法定最高额高者，其次最低额高者），其他处罚种类合并适用。",
+        "reason_separate": "数个违法行为：各自罚款，但同一累计组的罚款合计不超过其上限。",
     },
 }
 
@@ -138,7 +147,9 @@ def render_decision(decision: Decision, fmt: str = "text", lang: str = "en") -> 
         data["trail"] = [s.as_json() for s in steps]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     template = _env.get_template(f"decision.{'md' if fmt == 'markdown' else 'txt'}.j2")
-    return template.render(d=decision, trail=steps, t=_label(lang), lang=lang)
+    facts = next((st for st in steps if st.code == "facts"), None)
+    adult = bool(facts and facts.inputs.get("party_note"))
+    return template.render(d=decision, trail=steps, t=_label(lang), lang=lang, adult_assumed=adult)
 
 
 def render_any(result: Decision | Decisions, fmt: str = "text", lang: str = "en") -> str:
@@ -151,5 +162,5 @@ def render_any(result: Decision | Decisions, fmt: str = "text", lang: str = "en"
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     parts = [render_decision(d, fmt, lang) for d in result.decisions]
     template = _env.get_template(f"combined.{'md' if fmt == 'markdown' else 'txt'}.j2")
-    parts.append(template.render(r=result, t=_label(lang)))
+    parts.append(template.render(r=result, t=_label(lang), lang=lang))
     return ("\n" + ("---" if fmt == "markdown" else "-" * 72) + "\n\n").join(parts)

@@ -187,3 +187,25 @@ def test_publish_refuses_a_pack_with_check_errors(write_pack: object, tmp_path: 
     assert refused.returncode == 1 and "gap" in refused.stderr and refused.stdout == ""
     forced = run("rules", "publish", str(root), "--format", "markdown", "--force")
     assert forced.returncode == 0 and "r1" in forced.stdout
+
+
+def test_text_says_when_an_adult_was_assumed_and_explains_art_29_in_chinese(tmp_path: Path) -> None:
+    case = "case_id: S2\nviolation: unqualified-driver\noccurred_on: 2026-01-05\nparty: {kind: individual}\n"
+    zh = run("evaluate", "-", "--as-of", "2026-02-01", stdin=case)
+    assert "未提供当事人年龄：按成年人处理" in zh.stdout
+    aged = run(
+        "evaluate",
+        "-",
+        "--as-of",
+        "2026-02-01",
+        stdin=case.replace("{kind: individual}", "{kind: individual, age: 40}"),
+    )
+    assert "按成年人处理" not in aged.stdout
+    several = tmp_path / "m.yaml"
+    several.write_text(
+        "case_id: M1\noccurred_on: 2026-03-02\nparty: {kind: organization}\nsame_act: true\nviolations:\n"
+        "  - {violation: unlicensed-freight, facts: {illegal_gain: '5000'}}\n  - {violation: unqualified-driver}\n",
+        encoding="utf-8",
+    )
+    out = run("evaluate", str(several), "--as-of", "2026-04-10")
+    assert out.returncode == 0 and "按照罚款数额高的规定处罚" in out.stdout and "行政处罚法 第二十九条" in out.stdout
