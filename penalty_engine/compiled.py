@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 from .conditions import RESERVED, ClauseTable, CompiledCondition, cel_value
 from .errors import RuleError, RuleErrors, collect, suggest
 from .facts import FactProblem, coerce, to_json
 from .loader import LoadedPack, LoadedRule
+from .money import frac_str
 from .rules_model import (
+    Basis,
     Branch,
     Factor,
     FactSpec,
@@ -48,6 +52,18 @@ class CompiledVersion:
     provisions: tuple[tuple[Provision, CompiledCondition], ...]
     assumptions: tuple[tuple[str, CompiledCondition | None], ...]
     content_hash: str
+    # Case-independent texts of the trail, computed once (evaluation copies the lists it hands out).
+    key: str = ""  # the version's key (its effective_from as ISO text)
+    basis: tuple[str, ...] = ()  # citations of the version
+    branch_basis: tuple[tuple[str, ...], ...] = ()  # per branch: its citations, else the version's
+    tier_basis: tuple[tuple[str, ...], ...] = ()  # per tier: its own citations (may be empty)
+    factor_texts: tuple[tuple[str, tuple[str, ...]], ...] = ()  # per factor: weight text, citations
+    provision_basis: tuple[tuple[str, ...], ...] = ()  # per provision: its citations
+    #: per provision: the id, effect, English and Chinese label of its trail step
+    provision_texts: tuple[tuple[str, str, str, str], ...] = ()
+    #: per set of holding factors (bit j: factor j holds): position and the texts of start, plus,
+    #: minus, raw and position; empty when a version has too many factors to list every set
+    positions: tuple[tuple[Fraction, str, str, str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,6 +80,10 @@ class CompiledRule:
     defaults_json: dict[str, Any]  # the same as canonical JSON values
     defaults_cel: dict[str, Any]  # the same as CEL sees them
     required: tuple[str, ...]  # facts without a default
+    kinds: dict[str, tuple[FactSpec, int]] = field(default_factory=dict)  # fact → (spec, FACT_* kind)
+    cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # citations of the pack's general part
+    band_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # tier scheme band → (lower, upper) text
+    json_keys: tuple[tuple[str, str], ...] = ()  # every fact name, sorted, with its JSON key text ('"name":')
 
     @property
     def title(self) -> str:
@@ -74,6 +94,55 @@ class CompiledRule:
             if v.version.in_force(day):
                 return v
         return None
+
+
+#: How evaluation treats a fact (``CompiledRule.kinds``): the value itself is its JSON and CEL
+#: form (bool, int, enum), or a Decimal shown as text and seen by CEL as a double.
+FACT_BOOL, FACT_INT, FACT_ENUM, FACT_DECIMAL = 0, 1, 2, 3
+_KINDS = {FactType.bool: FACT_BOOL, FactType.int: FACT_INT, FactType.enum: FACT_ENUM,
+          FactType.money: FACT_DECIMAL, FactType.number: FACT_DECIMAL}  # fmt: skip
+
+
+def cites(basis: Iterable[Basis]) -> tuple[str, ...]:
+    return tuple(b.cite() for b in basis)
+
+
+def _general_cites(pack: Pack) -> dict[str, tuple[str, ...]]:
+    g = pack.general
+    return {
+        "lenient_law": cites(g.lenient_law_basis),
+        "limitation": cites(g.limitation.basis) if g.limitation is not None else (),
+        "hearing": cites(g.hearing_basis),
+        "education": cites(g.education_basis),
+        "collective_discussion": cites(g.collective_discussion_basis),
+        "legal_review": cites(g.legal_review_basis),
+        "below_minimum": cites(g.below_minimum.basis) if g.below_minimum is not None else (),
+        "tier_scheme": cites(pack.tier_scheme.basis),
+    }
+
+
+#: Versions with at most this many factors get every position computed once.
+MAX_LISTED_FACTORS = 8
+
+
+def positions(start: Fraction, factors: Iterable[Factor]) -> tuple[tuple[Fraction, str, str, str, str, str], ...]:
+    """Every position in the band a set of holding factors gives (``VersionRun._position``)."""
+    listed = list(factors)
+    if len(listed) > MAX_LISTED_FACTORS:
+        return ()
+    out = []
+    for mask in range(1 << len(listed)):
+        plus = minus = Fraction(0)
+        for j, f in enumerate(listed):
+            if mask >> j & 1:
+                if f.effect == "aggravating":
+                    plus += f.weight
+                else:
+                    minus += f.weight
+        raw = start + plus - minus
+        position = min(max(raw, Fraction(0)), Fraction(1))
+        out.append((position, frac_str(start), frac_str(plus), frac_str(minus), frac_str(raw), frac_str(position)))
+    return tuple(out)
 
 
 def _where(src: Located, loc: tuple[str | int, ...]) -> str:
@@ -203,6 +272,14 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 provisions=tuple(provisions),
                 assumptions=tuple(assumptions),
                 content_hash=hashlib.sha256(canonical_json(content).encode()).hexdigest(),
+                key=v.key,
+                basis=cites(v.basis),
+                branch_basis=tuple(cites(b.basis) or cites(v.basis) for b, _ in branches),
+                tier_basis=tuple(cites(t.basis) for t, _ in tiers),
+                factor_texts=tuple((frac_str(f.weight), cites(f.basis)) for f, _ in factors),
+                provision_basis=tuple(cites(p.basis) for p, _ in provisions),
+                provision_texts=tuple((p.id, p.effect.value, p.label.en, p.label.zh) for p, _ in provisions),
+                positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -217,6 +294,14 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         defaults_json={n: to_json(facts[n], v) for n, v in defaults.items()},
         defaults_cel={n: cel_value(facts[n], v) for n, v in defaults.items()},
         required=tuple(n for n, s in facts.items() if s.required),
+        kinds={n: (s, _KINDS[s.type]) for n, s in facts.items()},
+        cites=_general_cites(pack),
+        json_keys=tuple((n, json.dumps(n, ensure_ascii=False) + ":") for n in sorted(facts)),
+        band_texts={
+            name: (frac_str(b.lower), frac_str(b.upper))
+            for name in ("lighter", "standard", "heavier")
+            for b in (pack.tier_scheme.band(name),)
+        },
     )
 
 

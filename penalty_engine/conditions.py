@@ -8,7 +8,7 @@ clauses are run one by one to name the one that failed. See docs/adr/0001-cel-co
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -97,6 +97,8 @@ class CompiledCondition:
 
     tree: Any  # int (clause index) | ("all" | "any", tuple[tree, ...])
     indices: tuple[int, ...] = ()
+    #: (source, index, names read) of each clause, for the trail (filled by ``ClauseTable.add``)
+    clauses: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
     @classmethod
     def of(cls, tree: Any) -> CompiledCondition:
@@ -106,19 +108,24 @@ class CompiledCondition:
 
     def holds(self, results: Sequence[bool]) -> bool:
         tree = self.tree
-        return results[tree] if type(tree) is int else _holds(tree, results)
+        if type(tree) is int:
+            return results[tree]
+        op, items = tree
+        if items == self.indices:  # a flat all/any of clauses (the usual compound form)
+            return all(map(results.__getitem__, items)) if op == "all" else any(map(results.__getitem__, items))
+        return _holds(tree, results)
 
     def clause_indices(self) -> tuple[int, ...]:
         return self.indices
 
 
 def _holds(tree: Any, results: Sequence[bool]) -> bool:
-    if isinstance(tree, int):
+    if type(tree) is int:
         return results[tree]
     op, items = tree
     if op == "all":
-        return all(_holds(t, results) for t in items)
-    return any(_holds(t, results) for t in items)
+        return all(results[t] if type(t) is int else _holds(t, results) for t in items)
+    return any(results[t] if type(t) is int else _holds(t, results) for t in items)
 
 
 def _collect(tree: Any, out: list[int]) -> None:
@@ -143,7 +150,9 @@ class ClauseTable:
 
     def add(self, cond: Condition, where: str) -> CompiledCondition:
         """Compile a condition (its clauses once each); ``where`` is its file:line."""
-        return CompiledCondition.of(self._tree(cond, where))
+        compiled = CompiledCondition.of(self._tree(cond, where))
+        clauses = tuple((self.sources[i], i, self.reads[i]) for i in compiled.indices)
+        return CompiledCondition(compiled.tree, compiled.indices, clauses)
 
     def _tree(self, cond: Condition, where: str) -> Any:
         if isinstance(cond, str):
@@ -195,17 +204,21 @@ class ClauseTable:
         if self.sources:
             self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
 
-    def run(self, activation: Mapping[str, Any], case_where: str) -> list[bool]:
-        """Evaluate every clause on one case; raise PE-E002 naming the clause that fails."""
+    def run(self, activation: Mapping[str, Any], case_where: str | Callable[[], str]) -> list[bool]:
+        """Evaluate every clause on one case; raise PE-E002 naming the clause that fails.
+
+        ``case_where`` names the case for errors; a callable is only called on an error."""
         if self._combined is None:
             return []
         try:
             out = self._combined.execute(activation)
         except Exception:
             out = None
-        if isinstance(out, list) and all(isinstance(v, bool) for v in out):
+        if type(out) is list and set(map(type, out)) <= _BOOL:  # every result a bool (bool has no subclasses)
             return out
         results: list[bool] = []
+        if callable(case_where):
+            case_where = case_where()
         for source, program in zip(self.sources, self._programs, strict=True):
             try:
                 value = program.execute(activation)
@@ -217,6 +230,9 @@ class ClauseTable:
                 raise EvaluationError("PE-E002", f"condition '{source}' gave {value!r}, not true/false", case_where)
             results.append(value)
         return results
+
+
+_BOOL = {bool}
 
 
 def _first_line(exc: BaseException) -> str:

@@ -19,9 +19,20 @@ Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="
 
 SCHEMA = "penalty-engine/decision@1"
 
+
+_STEP = {TrailStep}
+
+
+def _steps(value: Any) -> Any:
+    """Trail steps from steps or their JSON form (a list of steps passes as it is; pydantic copies the list)."""
+    if type(value) is list and set(map(type, value)) <= _STEP:  # TrailStep has no subclasses here
+        return value
+    return [step_from_json(s) for s in value]
+
+
 Trail = Annotated[
     list[TrailStep],
-    BeforeValidator(lambda v: [step_from_json(s) for s in v]),
+    BeforeValidator(_steps),
     PlainSerializer(steps_json, return_type=list[dict[str, Any]]),
 ]
 """The explanation trail; each step's ``message`` is made from its code and inputs when it is read or

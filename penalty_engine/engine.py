@@ -114,9 +114,13 @@ class Engine:
                 "violations: a case with several violations gives several decisions; use evaluate_any()",
                 case_where(source, c.case_id),
             )
-        where = case_where(source, c.case_id)
-        decided_on, decided_source = _decision_date(c, as_of, as_of_label, where)
-        rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
+        if c.decided_on is not None:
+            decided_on, decided_source = c.decided_on, "case.decided_on"
+        else:
+            decided_on, decided_source = _decision_date(c, as_of, as_of_label, case_where(source, c.case_id))
+        rule = self._rules.get(c.violation or "")  # the usual case: a full ``pack/rule`` id
+        if rule is None:
+            rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
         return Evaluation(rule, c, decided_on, decided_source, source).run()
 
     def evaluate_any(

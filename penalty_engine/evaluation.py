@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 from .__about__ import __version__
 from .case_io import case_where
 from .case_model import Case
-from .compiled import CompiledRule, CompiledVersion, canonical_json
+from .compiled import FACT_BOOL, FACT_DECIMAL, FACT_ENUM, CompiledRule, CompiledVersion, canonical_json
 from .conditions import PARTY, CompiledCondition, cel_value
 from .decision_model import Decision
 from .errors import CaseError, EvaluationError, suggest
@@ -59,9 +60,10 @@ def cites(basis: Iterable[Basis]) -> list[str]:
     return [b.cite() for b in basis]
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """A closed or half-open interval of amounts (the reading of 以上/以下 decides)."""
+class Interval(NamedTuple):
+    """A closed or half-open interval of amounts (the reading of 以上/以下 decides).
+
+    A named tuple: immutable, and cheaper to make than a frozen dataclass."""
 
     lo: Decimal
     hi: Decimal
@@ -72,6 +74,11 @@ class Interval:
         return (x > self.lo or (self.lo_incl and x == self.lo)) and (x < self.hi or (self.hi_incl and x == self.hi))
 
 
+def _inside(x: Decimal, limits: list[Interval]) -> bool:
+    """Whether ``x`` lies in every interval."""
+    return all(i.contains(x) for i in limits)
+
+
 def round_inside(
     raw: Decimal, unit: Decimal, mode: Rounding, limits: list[Interval]
 ) -> tuple[Decimal, Decimal, Decimal]:
@@ -80,19 +87,19 @@ def round_inside(
     Returns (rounded, result, unit used). When no multiple of the unit lies inside every
     interval, the unit falls back to one fen (0.01) so the amount still stays inside.
     """
-    lo = max(i.lo for i in limits)
-    hi = min(i.hi for i in limits)
+    lo = max([i.lo for i in limits])
+    hi = min([i.hi for i in limits])
     for u in (unit, FEN):
         rounded = result = round_units(raw, u, mode)
         if result <= lo:
             result = ceil_units(lo, u)
-            if not all(i.contains(result) for i in limits):
+            if not _inside(result, limits):
                 result += u
         elif result >= hi:
             result = floor_units(hi, u)
-            if not all(i.contains(result) for i in limits):
+            if not _inside(result, limits):
                 result -= u
-        if all(i.contains(result) for i in limits):
+        if _inside(result, limits):
             return rounded, result, u
     raise ValueError(f"no amount inside {lo}–{hi}")
 
@@ -127,7 +134,7 @@ class Result:
 
     def summary(self) -> dict[str, Any]:
         return {
-            "version": self.version.version.key,
+            "version": self.version.key,
             "outcome": self.outcome,
             "tier": self.tier,
             "statutory_max": dec_str(self.statutory["max"]) if self.statutory else None,
@@ -152,6 +159,8 @@ class Evaluation:
         self.facts_json: dict[str, Any] = {}
         self.activation: dict[str, Any] = {}
         self.party = _party(case)
+        self.occurred_s = case.occurred_on.isoformat()
+        self.decided_s = decided_on.isoformat()
 
     def where(self, *loc: str | int) -> str:
         return case_where(self.source, self.case.case_id, tuple(loc))
@@ -160,8 +169,7 @@ class Evaluation:
         c, rule = self.case, self.rule
         self.trail.add(
             "dates",
-            {"occurred_on": c.occurred_on.isoformat(), "decided_on": self.decided_on.isoformat(),
-             "decided_source": self.decided_source},
+            {"occurred_on": self.occurred_s, "decided_on": self.decided_s, "decided_source": self.decided_source},
         )  # fmt: skip
         cv = rule.version_on(c.occurred_on)
         if cv is None:
@@ -186,15 +194,15 @@ class Evaluation:
         other = first if chosen is second else second
         self.trail.add(
             "lenient_law",
-            {"occurred_version": cv.version.key, "decided_version": later.version.key,
+            {"occurred_version": cv.key, "decided_version": later.key,
              "occurred_result": first.summary(), "decided_result": second.summary(),
              "occurred_text": first.text(), "decided_text": second.text(),
-             "applied": chosen.version.version.key,
+             "applied": chosen.version.key,
              "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
                           "lighter (no penalty, then the lower statutory maximum, then the lower fine)",
              "other_trail": [s.as_json() for s in other.trail.steps]},
-            result=chosen.version.version.key,
-            basis=cites(self.pack.general.lenient_law_basis),
+            result=chosen.version.key,
+            basis=list(rule.cites["lenient_law"]),
         )  # fmt: skip
         return self._decision(chosen, [cv, later])
 
@@ -202,8 +210,8 @@ class Evaluation:
         """No version in force at the decision date (a gap in the pack's data): the act's version applies."""
         self.trail.add(
             "lenient_law.none",
-            {"occurred_version": cv.version.key, "decided_on": self.decided_on.isoformat()},
-            basis=cites(self.pack.general.lenient_law_basis),
+            {"occurred_version": cv.key, "decided_on": self.decided_s},
+            basis=list(self.rule.cites["lenient_law"]),
         )
 
     def _facts(self) -> None:
@@ -211,9 +219,11 @@ class Evaluation:
         rule, given = self.rule, self.case.facts
         facts, facts_json, cel = dict(rule.defaults), dict(rule.defaults_json), dict(rule.defaults_cel)
         given_json: dict[str, Any] = {}
+        decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
+        kinds = rule.kinds
         for name, raw in given.items():
-            spec = rule.facts.get(name)
-            if spec is None:
+            entry = kinds.get(name)
+            if entry is None:
                 raise CaseError(
                     "PE-C003",
                     f"facts.{name}: unknown fact for {rule.id}{suggest(name, rule.facts)}; "
@@ -222,12 +232,27 @@ class Evaluation:
                 )
             if raw is None:
                 continue
+            spec, kind = entry
+            vt = type(raw)
+            if (vt is bool and kind == FACT_BOOL) or (vt is str and kind == FACT_ENUM and raw in (spec.values or ())):
+                # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
+                given_json[name] = raw
+                continue
             try:
                 value = coerce(spec, raw)
             except FactProblem as exc:
                 raise CaseError(exc.code, f"facts.{name}: {exc}", self.where("facts", name)) from None
+            if kind == FACT_DECIMAL:
+                given_json[name] = to_json(spec, value)
+                decimals.append((name, value, spec))
+            else:  # bool, int, enum: the typed value is also its JSON and CEL form
+                given_json[name] = value
+        # given facts replace their defaults (a default's key keeps its place, a new key goes last)
+        facts.update(given_json)
+        facts_json.update(given_json)
+        cel.update(given_json)
+        for name, value, spec in decimals:
             facts[name] = value
-            facts_json[name] = given_json[name] = to_json(spec, value)
             cel[name] = cel_value(spec, value)
         for name in rule.required:
             if name not in given_json:
@@ -261,12 +286,12 @@ class Evaluation:
             self.assumptions.append(general.limitation.assumption)
         self.trail.add(
             "limitation",
-            {"years": check.years, "occurred_on": self.case.occurred_on.isoformat(),
+            {"years": check.years, "occurred_on": self.occurred_s,
              "deadline": check.deadline.isoformat(), "discovered": check.discovered.isoformat(),
              "discovered_source": check.discovered_source, "extended": check.years == general.limitation.extended_years,
              "result_text": "expired: not punished" if check.expired else "within the period"},
             result=check.expired,
-            basis=cites(general.limitation.basis),
+            basis=list(self.rule.cites["limitation"]),
         )  # fmt: skip
         if not check.expired:
             return None
@@ -290,7 +315,7 @@ class Evaluation:
             {
                 "case_id": c.case_id,
                 "violation": {"id": rule.id, "title": rule.rule.title.zh, "pack": pack.id,
-                              "version": result.version.version.key},
+                              "version": result.version.key},
                 "dates": {"occurred_on": c.occurred_on, "discovered_on": c.discovered_on,
                           "decided_on": self.decided_on},
                 "outcome": result.outcome,
@@ -311,7 +336,43 @@ class Evaluation:
         )  # fmt: skip
 
     def _fingerprint(self, versions: list[CompiledVersion]) -> str:
-        """sha256 over the rule versions' content, the normalised case and the engine version."""
+        """sha256 over the rule versions' content, the normalised case and the engine version.
+
+        The hashed text is ``canonical_json`` of ``{"rule_versions", "case", "engine"}``; it is
+        written here directly (keys in sorted order), the same bytes without the generic encoder.
+        """
+        c = self.case
+        party = c.party
+        fj = self.facts_json
+        keys = self.rule.json_keys
+        if len(fj) != len(keys):  # not every declared fact (cannot happen after _facts): the generic encoder
+            return self._fingerprint_generic(versions)
+        facts = []
+        for name, key in keys:
+            value = fj[name]
+            t = type(value)
+            if t is str:
+                facts.append(key + _js(value))
+            elif t is bool:
+                facts.append(key + ("true" if value else "false"))
+            elif t is int:
+                facts.append(key + int.__repr__(value))
+            else:  # not a plain JSON scalar: let the generic encoder write it
+                return self._fingerprint_generic(versions)
+        age, name_s = _scalar_json(party.age), _scalar_json(party.name)
+        if age is None or name_s is None:
+            return self._fingerprint_generic(versions)
+        discovered = f'"{c.discovered_on.isoformat()}"' if c.discovered_on else "null"
+        hashes = ",".join(['"' + v.content_hash + '"' for v in versions])
+        text = (
+            f'{{"case":{{"case_id":{_js(c.case_id)},"decided_on":"{self.decided_s}","discovered_on":{discovered},'
+            f'"facts":{{{",".join(facts)}}},"occurred_on":"{self.occurred_s}",'
+            f'"party":{{"age":{age},"kind":{_js(party.kind)},"name":{name_s}}},"violation":{_js(self.rule.id)}}},'
+            f'"engine":{_ENGINE_JSON},"rule_versions":[{hashes}]}}'
+        )
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+    def _fingerprint_generic(self, versions: list[CompiledVersion]) -> str:
         c = self.case
         normalised = {
             "case_id": c.case_id,
@@ -347,30 +408,33 @@ class VersionRun:
         """Each clause of a condition with its result and the fact values it read."""
         if cond is None:
             return []
-        table, results, fj, party = self.cv.table, self.results, self.ev.facts_json, self.ev.party
+        results, fj, party = self.results, self.ev.facts_json, self.ev.party
+        clauses = cond.clauses
+        if len(clauses) != len(cond.indices):  # a condition not made by ``ClauseTable.add``
+            table = self.cv.table
+            clauses = tuple((table.sources[i], i, table.reads[i]) for i in cond.indices)
         return [
-            {"expr": table.sources[i], "result": results[i],
-             "reads": {n: (party if n == PARTY else fj[n]) for n in table.reads[i]}}
-            for i in cond.clause_indices()
-        ]  # fmt: skip
+            {"expr": source, "result": results[i], "reads": {n: (party if n == PARTY else fj[n]) for n in reads}}
+            for source, i, reads in clauses
+        ]
 
     def start(self) -> None:
         """The rule step: which version, on which date, on which basis."""
-        rule, v = self.rule, self.cv.version
-        on = self.ev.case.occurred_on if v.in_force(self.ev.case.occurred_on) else self.ev.decided_on
+        rule, cv, ev = self.rule, self.cv, self.ev
+        on = ev.occurred_s if cv.version.in_force(ev.case.occurred_on) else ev.decided_s
         self.trail.add(
             "rule",
-            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh,
-             "on": on.isoformat(), "version": v.key},
-            basis=cites(v.basis),
+            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh, "on": on,
+             "version": cv.key},
+            basis=list(cv.basis),
         )  # fmt: skip
-        self.results = self.cv.table.run(self.ev.activation, self.ev.where())
+        self.results = self.cv.table.run(self.ev.activation, self.ev.where)
         for text, cond in self.cv.assumptions:
             if cond is None or cond.holds(self.results):
                 self.assume(text)
 
     def run(self) -> Result:
-        v, out = self.cv.version, self.out
+        out = self.out
         self.start()
         fired = self._provisions()
         if fired.no_penalty:
@@ -380,8 +444,7 @@ class VersionRun:
             return self._no_penalty(recommend, mandatory=False)
         for p in fired.may_no_penalty:
             self._option("no_penalty", p.basis, f"{p.label.en} ({p.label.zh}): the law allows no penalty")
-        branch = self._branch()
-        branch_basis = cites(branch.basis) or cites(v.basis)
+        branch, branch_basis = self._branch()
         if isinstance(branch.fine, PerUnitFine):
             fine = self._per_unit(branch.fine, branch_basis)
             out.tier = "fixed"
@@ -412,15 +475,17 @@ class VersionRun:
 
     def _provisions(self) -> Fired:
         holding = []
-        for p, cond in self.cv.provisions:
-            if cond.holds(self.results):
+        cv, results = self.cv, self.results
+        for j, (p, cond) in enumerate(cv.provisions):
+            if cond.holds(results):
                 holding.append(p)
+                pid, effect, label, label_zh = cv.provision_texts[j]
                 self.trail.add(
                     "provision",
-                    {"provision": p.id, "effect": p.effect.value, "label": p.label.en, "label_zh": p.label.zh,
+                    {"provision": pid, "effect": effect, "label": label, "label_zh": label_zh,
                      "clauses": self._clauses(cond)},
                     result=True,
-                    basis=cites(p.basis),
+                    basis=list(cv.provision_basis[j]),
                 )  # fmt: skip
         if not holding:
             return NONE_FIRED
@@ -446,7 +511,7 @@ class VersionRun:
             basis=[b.cite() for p in provisions for b in p.basis],
         )  # fmt: skip
         if any(p.education for p in provisions):
-            self._duty("education", cites(self.pack.general.education_basis), "not punished by law")
+            self._duty("education", list(self.rule.cites["education"]), "not punished by law")
         return out
 
     def _option(self, kind: str, basis: Iterable[Basis], reason: str) -> None:
@@ -500,19 +565,19 @@ class VersionRun:
 
     # ---------------------------------------------------------------- frame and amounts
 
-    def _branch(self) -> Branch:
-        v = self.cv.version
+    def _branch(self) -> tuple[Branch, list[str]]:
+        """The first branch that holds, and its citations (else the version's)."""
+        cv = self.cv
         tried: list[dict[str, Any]] = []
-        for b, cond in self.cv.branches:
+        for (b, cond), basis in zip(cv.branches, cv.branch_basis, strict=True):
             holds = cond is None or cond.holds(self.results)
             tried.append({"branch": b.id, "holds": holds, "clauses": self._clauses(cond)})
             if holds:
-                self.trail.add("branch", {"branch": b.id, "tried": tried}, result=b.id,
-                               basis=cites(b.basis) or cites(v.basis))  # fmt: skip
-                return b
+                self.trail.add("branch", {"branch": b.id, "tried": tried}, result=b.id, basis=list(basis))
+                return b, list(basis)
         raise EvaluationError(
             "PE-E001",
-            f"no statutory branch of {self.rule.id} (version {v.key}) matches these facts",
+            f"no statutory branch of {self.rule.id} (version {cv.key}) matches these facts",
             self.ev.where("facts"),
         )
 
@@ -576,26 +641,37 @@ class VersionRun:
         pack = self.pack
         chosen = None
         tried = []
-        for t, cond in self.cv.tiers:
-            holds = cond is None or cond.holds(self.results)
+        results = self.results
+        tier_basis: tuple[str, ...] = ()
+        for (t, cond), t_basis in zip(self.cv.tiers, self.cv.tier_basis, strict=True):
+            holds = cond is None or cond.holds(results)
             tried.append({"tier": t.tier, "holds": holds, "clauses": self._clauses(cond)})
             if holds:
-                chosen = t
+                chosen, tier_basis = t, t_basis
                 break
         name = chosen.tier if chosen else "standard"
-        band_spec = chosen.band if chosen and chosen.band else pack.tier_scheme.band(name)
-        basis = cites(chosen.basis) if chosen and chosen.basis else cites(pack.tier_scheme.basis)
-        if not (chosen and chosen.band):
+        if chosen and chosen.band:
+            band_spec = chosen.band
+            lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
+        else:
+            band_spec = pack.tier_scheme.band(name)
+            lower_s, upper_s = self.rule.band_texts[name]
             self.assume(pack.tier_scheme.assumption)
-        self.trail.add("tier", {"tier": name, "tried": tried, "lower": frac_str(band_spec.lower),
-                                "upper": frac_str(band_spec.upper)}, result=name, basis=basis)  # fmt: skip
+        basis = list(tier_basis or self.rule.cites["tier_scheme"])
+        self.trail.add("tier", {"tier": name, "tried": tried, "lower": lower_s, "upper": upper_s}, result=name,
+                       basis=basis)  # fmt: skip
         if fired.mitigate and name != "lighter":
             lighter = next((t for t, _ in self.cv.tiers if t.tier == "lighter" and t.band), None)
-            band_spec = lighter.band if lighter and lighter.band else pack.tier_scheme.band("lighter")
+            if lighter and lighter.band:
+                band_spec = lighter.band
+                lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
+            else:
+                band_spec = pack.tier_scheme.band("lighter")
+                lower_s, upper_s = self.rule.band_texts["lighter"]
             self.trail.add(
                 "tier.capped",
                 {"from": name, "to": "lighter", "provisions": [p.id for p in fired.mitigate],
-                 "lower": frac_str(band_spec.lower), "upper": frac_str(band_spec.upper)},
+                 "lower": lower_s, "upper": upper_s},
                 result="lighter",
                 basis=[b.cite() for p in fired.mitigate for b in p.basis],
             )  # fmt: skip
@@ -610,8 +686,8 @@ class VersionRun:
         lo_s, hi_s = dec_str(lo), dec_str(hi)
         self.trail.add(
             "band",
-            {"range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi), "lower": frac_str(band_spec.lower),
-             "upper": frac_str(band_spec.upper), "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
+            {"range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi), "lower": lower_s,
+             "upper": upper_s, "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
              "lower_raw": show_sum(rng.lo, width, band_spec.lower),
              "upper_raw": show_sum(rng.lo, width, band_spec.upper), "band_min": lo_s, "band_max": hi_s},
             result={"min": lo_s, "max": hi_s},
@@ -625,10 +701,11 @@ class VersionRun:
             self.assume(pack.factor_start_assumption)
         plus = minus = ZERO_F
         applied: list[dict[str, str]] = []
-        for f, cond in self.cv.factors:
-            holds = cond.holds(self.results)
-            weight = frac_str(f.weight)
-            basis = cites(f.basis)
+        results = self.results
+        mask = 0
+        for j, ((f, cond), (weight, f_basis)) in enumerate(zip(self.cv.factors, self.cv.factor_texts, strict=True)):
+            holds = cond.holds(results)
+            basis = list(f_basis)
             self.trail.add(
                 "factor",
                 {"factor": f.id, "effect": f.effect, "weight": weight, "clauses": self._clauses(cond),
@@ -639,17 +716,23 @@ class VersionRun:
             if holds:
                 self.out.factors.append({"id": f.id, "effect": f.effect, "basis": basis})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
-                if f.effect == "aggravating":
-                    plus += f.weight
-                else:
-                    minus += f.weight
-        raw = start + plus - minus
-        position = min(max(raw, ZERO_F), ONE_F)
-        pos_s = frac_str(position)
+                mask |= 1 << j
+        if self.cv.positions:  # every set of factors was computed once, at compile time
+            position, start_s, plus_s, minus_s, raw_s, pos_s = self.cv.positions[mask]
+        else:
+            for j, (f, _) in enumerate(self.cv.factors):
+                if mask >> j & 1:
+                    if f.effect == "aggravating":
+                        plus += f.weight
+                    else:
+                        minus += f.weight
+            raw = start + plus - minus
+            position = min(max(raw, ZERO_F), ONE_F)
+            start_s, plus_s, minus_s, raw_s, pos_s = (frac_str(x) for x in (start, plus, minus, raw, position))
         self.trail.add(
             "position",
-            {"start": frac_str(start), "plus": frac_str(plus), "minus": frac_str(minus), "applied": applied,
-             "raw": frac_str(raw), "position": pos_s},
+            {"start": start_s, "plus": plus_s, "minus": minus_s, "applied": applied, "raw": raw_s,
+             "position": pos_s},
             result=pos_s,
         )  # fmt: skip
         return position
@@ -702,7 +785,8 @@ class VersionRun:
     def _duties(self) -> None:
         out, general = self.out, self.pack.general
         self._duty("order_correction", [ART28], "with every penalty")
-        hearing = cites(general.hearing_basis)
+        cited = self.rule.cites
+        hearing = list(cited["hearing"])
         threshold = hearing_threshold(general, self.ev.case.party.kind, self.ev.decided_on)
         if threshold is not None:
             for p in out.penalties:
@@ -715,11 +799,29 @@ class VersionRun:
             if p["kind"] in HEARING_KINDS:
                 self._duty("hearing_notice", hearing, p["kind"])
         if out.tier == "below_minimum":
-            self._duty("collective_discussion", cites(general.collective_discussion_basis), "below the minimum")
+            self._duty("collective_discussion", list(cited["collective_discussion"]), "below the minimum")
         review = general.legal_review_with_hearing
         if review is not None and review.value is True and any(d["kind"] == "hearing_notice" for d in out.duties):
             self.assume(review.assumption)
-            self._duty("legal_review", cites(general.legal_review_basis), "with the hearing notice")
+            self._duty("legal_review", list(cited["legal_review"]), "with the hearing notice")
+
+
+_js = json.encoder.encode_basestring  # a JSON string as canonical_json writes it (ensure_ascii=False)
+_ENGINE_JSON = _js(ENGINE)
+
+
+def _scalar_json(value: Any) -> str | None:
+    """JSON text of a plain scalar as ``canonical_json`` writes it; ``None`` for anything else."""
+    t = type(value)
+    if t is str:
+        return _js(value)
+    if t is bool:
+        return "true" if value else "false"
+    if t is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return None
 
 
 def _party(case: Case) -> dict[str, Any]:

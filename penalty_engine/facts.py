@@ -41,6 +41,10 @@ def _expected(spec: FactSpec) -> str:
     return names[spec.type] + unit + bounds
 
 
+def _got(value: Any) -> str:
+    return f"got {value!r}"
+
+
 def coerce(spec: FactSpec, value: Any) -> Any:
     """Return ``value`` as the declared type (bool, int, Decimal or enum string).
 
@@ -63,40 +67,39 @@ def coerce(spec: FactSpec, value: Any) -> Any:
         return value
     if vt is str and t is FactType.enum and spec.values and value in spec.values:
         return value
-    got = f"got {value!r}"
     if t is FactType.bool:
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
             return value.strip().lower() in _TRUE
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
     if t is FactType.enum:
         assert spec.values
         if isinstance(value, str) and value in spec.values:
             return value
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
     try:
         number = Decimal(value.replace(",", "").strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}") from None
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}") from None
     if not number.is_finite():
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
     if t is FactType.int:
         if number != number.to_integral_value():
-            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
         result: Any = int(number)
     elif t is FactType.money:
         if number.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {got}")
+            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
         result = number
     else:
         result = number
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {got}")
+        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {_got(value)}")
     if t is FactType.money and number < 0:
-        raise FactProblem("PE-C005", f"expected a non-negative amount, {got}")
+        raise FactProblem("PE-C005", f"expected a non-negative amount, {_got(value)}")
     return result
 
 

@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
+from typing import NamedTuple
 
 from .rules_model import Effect, General, HearingThreshold, Provision, Rule
 
@@ -20,6 +22,7 @@ from .rules_model import Effect, General, HearingThreshold, Provision, Rule
 HEARING_KINDS = ("qualification_downgrade", "revocation", "suspension", "closure", "practice_restriction")
 
 
+@lru_cache(maxsize=8192)  # pure; dates repeat across cases
 def add_years(day: dt.date, years: int) -> dt.date:
     """The same calendar day ``years`` later; 29 February becomes 28 February."""
     year = day.year + years
@@ -27,8 +30,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
     return day.replace(year=year, day=min(day.day, last))
 
 
-@dataclass(frozen=True)
-class LimitationCheck:
+class LimitationCheck(NamedTuple):  # immutable, and cheaper to make than a frozen dataclass
     years: int
     deadline: dt.date  # last day on which discovery still counts
     discovered: dt.date
@@ -39,7 +41,9 @@ class LimitationCheck:
 def limitation(general: General, rule: Rule, occurred_on: dt.date, discovered_on: dt.date | None,
                decided_on: dt.date, harmful: bool) -> LimitationCheck | None:  # fmt: skip
     """Art. 36: is the act past the limitation period? ``None`` when the pack has no limitation."""
-    if general.limitation is None or any(sp.sets_aside == "limitation" for sp in rule.special_provisions):
+    if general.limitation is None or (
+        rule.special_provisions and any(sp.sets_aside == "limitation" for sp in rule.special_provisions)
+    ):
         return None
     extended = rule.life_health_or_financial_safety and harmful
     years = general.limitation.extended_years if extended else general.limitation.years
@@ -61,18 +65,15 @@ class Fired:
 
 def classify(holding: list[Provision], rule: Rule) -> Fired:
     aside = {sp.sets_aside for sp in rule.special_provisions}
-    active = [p for p in holding if p.id not in aside]
-
-    def of(effect: Effect) -> list[Provision]:
-        return [p for p in active if p.effect is effect]
-
-    return Fired(
-        no_penalty=of(Effect.no_penalty),
-        may_no_penalty=of(Effect.may_no_penalty),
-        mitigate=of(Effect.mitigate),
-        may_mitigate=of(Effect.may_mitigate),
-        set_aside=[p for p in holding if p.id in aside],
-    )
+    fired = Fired([], [], [], [], [])
+    by_effect = {Effect.no_penalty: fired.no_penalty, Effect.may_no_penalty: fired.may_no_penalty,
+                 Effect.mitigate: fired.mitigate, Effect.may_mitigate: fired.may_mitigate}  # fmt: skip
+    for p in holding:  # one pass; each list keeps the order of ``holding``
+        if p.id in aside:
+            fired.set_aside.append(p)
+        else:
+            by_effect[p.effect].append(p)
+    return fired
 
 
 def hearing_threshold(general: General, party_kind: str, on: dt.date) -> HearingThreshold | None:

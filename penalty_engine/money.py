@@ -36,6 +36,7 @@ CTX = Context(prec=50, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Divisi
 
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
+_DISPLAY_QUANTUM = Decimal(1).scaleb(-DISPLAY_PLACES)
 
 
 class Rounding(StrEnum):
@@ -79,9 +80,9 @@ def floor_units(value: Decimal, unit: Decimal) -> Decimal:
 def band_edge(lo: Decimal, hi: Decimal, fraction: Fraction, unit: Decimal, mode: Rounding) -> Decimal:
     """An edge of a tier band in the statutory range ``lo``–``hi``: at 0 and at 1 (or beyond) the
     range's own ends, inside it ``lo + fraction × (hi − lo)`` rounded to the unit and kept in the range."""
-    if fraction <= 0:
+    if fraction.numerator <= 0:  # fraction <= 0 (a Fraction's denominator is positive)
         return lo
-    if fraction >= 1:
+    if fraction.numerator >= fraction.denominator:  # fraction >= 1
         return hi
     cut = round_units(CTX.add(lo, scale(CTX.subtract(hi, lo), fraction)), unit, mode)
     return min(max(cut, lo), hi)
@@ -141,17 +142,29 @@ def show(value: Fraction) -> str:
     """Text of an exact value for the trail: ``"5300"``, or ``"16000/3 (≈5333.33)"`` when it does not terminate."""
     if is_terminating(value):
         return frac_str(value)
-    approx = CTX.divide(Decimal(value.numerator), Decimal(value.denominator)).quantize(
-        Decimal(1).scaleb(-DISPLAY_PLACES), context=CTX
-    )
+    approx = CTX.divide(Decimal(value.numerator), Decimal(value.denominator)).quantize(_DISPLAY_QUANTUM, context=CTX)
     return f"{value.numerator}/{value.denominator} (≈{approx})"
+
+
+_SUM_TEXT: dict[tuple[Decimal, Decimal, int, int], str] = {}
 
 
 def show_sum(base: Decimal, amount: Decimal, ratio: Fraction) -> str:
     """Exact text of ``base + amount × ratio``."""
     if is_terminating(ratio):
         return dec_str(CTX.add(base, scale(amount, ratio)))
-    return show(Fraction(base) + Fraction(amount) * ratio)
+    n, d = ratio.numerator, ratio.denominator
+    key = (base, amount, n, d)  # the text depends on the values only (Decimal equality is by value)
+    text = _SUM_TEXT.get(key)
+    if text is None:
+        # base + amount × n/d as one exact fraction of integers (normalised once)
+        bn, bd = base.as_integer_ratio()
+        an, ad = amount.as_integer_ratio()
+        text = show(Fraction(bn * ad * d + an * n * bd, bd * ad * d))
+        if len(_SUM_TEXT) >= 4096:  # bounded: start over rather than grow
+            _SUM_TEXT.clear()
+        _SUM_TEXT[key] = text
+    return text
 
 
 def parse_exact(text: str) -> Fraction:

@@ -232,7 +232,8 @@ class Trail:
         self.steps: list[TrailStep] = []
 
     def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
-        self.steps.append(TrailStep(len(self.steps) + 1, code, basis or [], inputs, result))
+        steps = self.steps
+        steps.append(TrailStep(len(steps) + 1, code, [] if basis is None else basis, inputs, result))
 
 
 def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
