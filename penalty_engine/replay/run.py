@@ -163,7 +163,7 @@ class Evaluator:
             "violation": str(entry["violation"]),
             "unit": entry["unit"] or "",
             "officer": entry["officer"] or "",
-            "month": first.dates.decided_on.strftime("%Y-%m"),
+            "month": first.dates.decided_on.isoformat()[:7],
         }
         line = json.dumps(entry, ensure_ascii=False)
         flagged = None
