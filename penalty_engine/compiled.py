@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -125,24 +125,30 @@ def _general_cites(pack: Pack) -> dict[str, tuple[str, ...]]:
 MAX_LISTED_FACTORS = 8
 
 
-def positions(start: Fraction, factors: Iterable[Factor]) -> tuple[tuple[Fraction, str, str, str, str, str], ...]:
+Position = tuple[Fraction, str, str, str, str, str]
+
+
+def position_of(start: Fraction, factors: Sequence[Factor], mask: int) -> Position:
+    """The position in the band when the factors whose bit is set in ``mask`` hold, kept in [0, 1],
+    with the texts of start, aggravating sum, mitigating sum, raw and kept position."""
+    plus = minus = Fraction(0)
+    for j, f in enumerate(factors):
+        if mask >> j & 1:
+            if f.effect == "aggravating":
+                plus += f.weight
+            else:
+                minus += f.weight
+    raw = start + plus - minus
+    position = min(max(raw, Fraction(0)), Fraction(1))
+    return (position, frac_str(start), frac_str(plus), frac_str(minus), frac_str(raw), frac_str(position))
+
+
+def positions(start: Fraction, factors: Iterable[Factor]) -> tuple[Position, ...]:
     """Every position in the band a set of holding factors gives (``VersionRun._position``)."""
     listed = list(factors)
     if len(listed) > MAX_LISTED_FACTORS:
         return ()
-    out = []
-    for mask in range(1 << len(listed)):
-        plus = minus = Fraction(0)
-        for j, f in enumerate(listed):
-            if mask >> j & 1:
-                if f.effect == "aggravating":
-                    plus += f.weight
-                else:
-                    minus += f.weight
-        raw = start + plus - minus
-        position = min(max(raw, Fraction(0)), Fraction(1))
-        out.append((position, frac_str(start), frac_str(plus), frac_str(minus), frac_str(raw), frac_str(position)))
-    return tuple(out)
+    return tuple(position_of(start, listed, mask) for mask in range(1 << len(listed)))
 
 
 def _where(src: Located, loc: tuple[str | int, ...]) -> str:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from .__about__ import __version__
 from .case_io import case_where
 from .case_model import Case
-from .compiled import FACT_BOOL, FACT_DECIMAL, FACT_ENUM, CompiledRule, CompiledVersion, canonical_json
+from .compiled import FACT_BOOL, FACT_DECIMAL, FACT_ENUM, CompiledRule, CompiledVersion, canonical_json, position_of
 from .conditions import PARTY, CompiledCondition, cel_value
 from .decision_model import Decision
 from .errors import CaseError, EvaluationError, suggest
@@ -699,7 +699,6 @@ class VersionRun:
         start = v.start if v.start is not None else pack.factor_start
         if v.start is None:
             self.assume(pack.factor_start_assumption)
-        plus = minus = ZERO_F
         applied: list[dict[str, str]] = []
         results = self.results
         mask = 0
@@ -720,15 +719,8 @@ class VersionRun:
         if self.cv.positions:  # every set of factors was computed once, at compile time
             position, start_s, plus_s, minus_s, raw_s, pos_s = self.cv.positions[mask]
         else:
-            for j, (f, _) in enumerate(self.cv.factors):
-                if mask >> j & 1:
-                    if f.effect == "aggravating":
-                        plus += f.weight
-                    else:
-                        minus += f.weight
-            raw = start + plus - minus
-            position = min(max(raw, ZERO_F), ONE_F)
-            start_s, plus_s, minus_s, raw_s, pos_s = (frac_str(x) for x in (start, plus, minus, raw, position))
+            factors = [f for f, _ in self.cv.factors]
+            position, start_s, plus_s, minus_s, raw_s, pos_s = position_of(start, factors, mask)
         self.trail.add(
             "position",
             {"start": start_s, "plus": plus_s, "minus": minus_s, "applied": applied, "raw": raw_s,

@@ -191,3 +191,21 @@ def test_engine_is_shareable_between_threads(engine: pe.Engine) -> None:
     with ThreadPoolExecutor(4) as pool:
         threaded = list(pool.map(lambda c: engine.evaluate(c, as_of=AS_OF).fingerprint, cases))
     assert threaded == serial
+
+
+def test_many_factors_give_the_same_arithmetic(write_pack: Any) -> None:
+    from tests.conftest import MINI_RULE
+
+    # nine factors (more than are precomputed at load): each +1/20 when n >= k, for k = 1..9
+    factors = "".join(
+        f"      - {{id: f{k}, effect: aggravating, when: n >= {k}, weight: 1/20, label: {{zh: 因素, en: f}},"
+        f" basis: [{{benchmark: test}}]}}\n"
+        for k in range(1, 10)
+    )
+    engine = pe.Engine.load(write_pack(MINI_RULE + "    factors:\n" + factors))
+    assert not engine.rules()[0].versions[0].positions  # the fallback path runs
+    d = engine.evaluate(case("mini/r1", {"n": 1}), as_of=AS_OF)
+    # standard band 2000–3000 (1000 + 3000/3, 1000 + 2×3000/3); 1/2 + 1/20 = 11/20 → 2550 → 2600 (half up)
+    assert d.tier == "standard" and d.recommended_fine == Decimal(2600)
+    position = next(s for s in d.trail if s.code == "position")
+    assert position.inputs["plus"] == "0.05" and position.inputs["position"] == "0.55"
