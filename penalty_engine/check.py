@@ -54,6 +54,7 @@ KINDS: dict[str, Severity] = {
     "type_error": "error",
     "invariant": "error",
     "unmarked_assumption": "warning",
+    "load_error": "error",
 }
 
 _LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008": "version_overlap",
@@ -118,9 +119,7 @@ def load_findings(exc: RuleError, rule: str | None = None) -> list[Finding]:
     errors = exc.errors if isinstance(exc, RuleErrors) else [exc]
     out = []
     for e in errors:
-        kind = _LOAD_KINDS.get(e.code)
-        if kind is None:
-            raise exc  # not a consistency defect (syntax, schema): the pack must load first
+        kind = _LOAD_KINDS.get(e.code, "load_error")  # YAML, schema, references: the file does not load
         path, line = _split_where(e.where)
         out.append(Finding(kind, rule, path, line, f"{e.code} {e.message}"))
     return out
@@ -129,13 +128,23 @@ def load_findings(exc: RuleError, rule: str | None = None) -> list[Finding]:
 def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Report:
     """Run the load and static checks on a pack (invariants: see ``invariants.search``).
 
+    A rule file or pack.yaml that does not load (YAML, schema, references) is a ``load_error``
+    finding; the rules that load are still checked.
+
     Raises:
-        RuleError: when the pack cannot be read at all (YAML or schema errors): fix those first.
+        RuleError: PE-R009 when there is no pack at ``ref``.
     """
-    loaded = load_pack_files(ref)
-    if loaded.errors:
-        raise RuleErrors(list(loaded.errors))
+    try:
+        loaded = load_pack_files(ref)
+    except RuleError as exc:
+        if exc.code == "PE-R009":
+            raise
+        report = Report(str(ref))
+        report.findings.extend(load_findings(exc))
+        return report
     report = Report(loaded.pack.id)
+    for error in loaded.errors:
+        report.findings.extend(load_findings(error))
     report.findings.extend(_unmarked(loaded))
     for lr in loaded.rules:
         rule_id = f"{loaded.pack.id}/{lr.rule.id}"

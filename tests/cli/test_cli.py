@@ -209,3 +209,11 @@ def test_text_says_when_an_adult_was_assumed_and_explains_art_29_in_chinese(tmp_
     )
     out = run("evaluate", str(several), "--as-of", "2026-04-10")
     assert out.returncode == 0 and "按照罚款数额高的规定处罚" in out.stdout and "行政处罚法 第二十九条" in out.stdout
+
+
+def test_rules_check_json_reports_a_pack_that_does_not_load(write_pack: object) -> None:
+    root = write_pack(MINI_RULE.replace("    frame:", "    frmae: []\n    frame:"))  # type: ignore[operator]
+    proc = run("rules", "check", str(root), "--json", "--max-examples", "5")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and data["findings"][0]["kind"] == "load_error"
+    assert data["findings"][0]["line"] == 9 and "frmae" in data["findings"][0]["message"]

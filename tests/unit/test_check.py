@@ -65,6 +65,7 @@ ZOO: list[tuple[str, str, str, int]] = [
      + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
     ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
     ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: rounded to 100 yuan", ""), 0),
+    ("load_error", MINI_RULE.replace("    frame:", "    frmae: []\n    frame:"), MINI_PACK, 9),
 ]  # fmt: skip
 
 
@@ -134,3 +135,10 @@ def test_shipped_rules_keep_every_invariant() -> None:
     engine = Engine.load("cn-transport")
     for rule in engine.rules():
         assert search(engine, rule, max_examples=25, seed=0) == [], rule.id
+
+
+def test_a_broken_pack_yaml_is_a_load_error_not_an_exception(write_pack: Any) -> None:
+    report = check_pack(write_pack(pack=MINI_PACK.replace("currency: CNY", "currency: yuan")))
+    assert [f.kind for f in report.findings] == ["load_error"] and report.errors == 1
+    assert report.findings[0].file is not None and report.findings[0].file.endswith("pack.yaml")
+    assert report.as_json()["summary"] == {"errors": 1, "warnings": 0}
