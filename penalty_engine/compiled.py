@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from .conditions import RESERVED, ClauseTable, CompiledCondition, cel_value
+from .decision_model import ViolationInfo
 from .errors import RuleError, RuleErrors, collect, suggest
 from .facts import FactProblem, coerce, to_json
 from .loader import LoadedPack, LoadedRule
@@ -64,6 +65,8 @@ class CompiledVersion:
     #: per set of holding factors (bit j: factor j holds): position and the texts of start, plus,
     #: minus, raw and position; empty when a version has too many factors to list every set
     positions: tuple[tuple[Fraction, str, str, str, str, str], ...] = ()
+    #: the decision's ``violation`` block for this version (immutable: every decision can share it)
+    violation: ViolationInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ class CompiledRule:
     kinds: dict[str, tuple[FactSpec, int]] = field(default_factory=dict)  # fact → (spec, FACT_* kind)
     cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # citations of the pack's general part
     band_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # tier scheme band → (lower, upper) text
-    json_keys: tuple[tuple[str, str], ...] = ()  # every fact name, sorted, with its JSON key text ('"name":')
+    set_aside: frozenset[str] = frozenset()  # what the rule's special provisions set aside
 
     @property
     def title(self) -> str:
@@ -285,6 +288,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 factor_texts=tuple((frac_str(f.weight), cites(f.basis)) for f, _ in factors),
                 provision_basis=tuple(cites(p.basis) for p, _ in provisions),
                 provision_texts=tuple((p.id, p.effect.value, p.label.en, p.label.zh) for p, _ in provisions),
+                violation=ViolationInfo(id=f"{pack.id}/{rule.id}", title=rule.title.zh, pack=pack.id, version=v.key),
                 positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
             )
         )
@@ -302,7 +306,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         required=tuple(n for n, s in facts.items() if s.required),
         kinds={n: (s, _KINDS[s.type]) for n, s in facts.items()},
         cites=_general_cites(pack),
-        json_keys=tuple((n, json.dumps(n, ensure_ascii=False) + ":") for n in sorted(facts)),
+        set_aside=frozenset(sp.sets_aside for sp in rule.special_provisions),
         band_texts={
             name: (frac_str(b.lower), frac_str(b.upper))
             for name in ("lighter", "standard", "heavier")

@@ -9,7 +9,7 @@ clauses are run one by one to name the one that failed. See docs/adr/0001-cel-co
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -91,6 +91,10 @@ def leaves(cond: Condition) -> list[str]:
     return [leaf for sub in items for leaf in leaves(sub)]
 
 
+#: How ``CompiledCondition.holds`` reads its tree: one clause, a flat all/any of clauses, nested.
+_ONE, _ALL, _ANY, _NESTED = 0, 1, 2, 3
+
+
 @dataclass(frozen=True)
 class CompiledCondition:
     """A condition whose leaves are indices into the version's clause table."""
@@ -99,6 +103,14 @@ class CompiledCondition:
     indices: tuple[int, ...] = ()
     #: (source, index, names read) of each clause, for the trail (filled by ``ClauseTable.add``)
     clauses: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    shape: int = field(default=_NESTED, init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        tree = self.tree
+        shape = _ONE if type(tree) is int else _NESTED
+        if shape == _NESTED and tree[1] == self.indices:  # a flat all/any of clauses (the usual compound form)
+            shape = _ALL if tree[0] == "all" else _ANY
+        object.__setattr__(self, "shape", shape)
 
     @classmethod
     def of(cls, tree: Any) -> CompiledCondition:
@@ -107,13 +119,14 @@ class CompiledCondition:
         return cls(tree, tuple(out))
 
     def holds(self, results: Sequence[bool]) -> bool:
-        tree = self.tree
-        if type(tree) is int:
-            return results[tree]
-        op, items = tree
-        if items == self.indices:  # a flat all/any of clauses (the usual compound form)
-            return all(map(results.__getitem__, items)) if op == "all" else any(map(results.__getitem__, items))
-        return _holds(tree, results)
+        shape = self.shape
+        if shape == _ONE:
+            return results[self.tree]  # type: ignore[no-any-return]  # tree is a clause index here
+        if shape == _ALL:
+            return all(map(results.__getitem__, self.indices))
+        if shape == _ANY:
+            return any(map(results.__getitem__, self.indices))
+        return _holds(self.tree, results)
 
     def clause_indices(self) -> tuple[int, ...]:
         return self.indices

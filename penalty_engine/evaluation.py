@@ -16,10 +16,9 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from .__about__ import __version__
 from .case_io import case_where
@@ -29,7 +28,7 @@ from .conditions import PARTY, CompiledCondition, cel_value
 from .decision_model import Decision
 from .errors import CaseError, EvaluationError, suggest
 from .facts import FactProblem, coerce, to_json
-from .general import HEARING_KINDS, Fired, classify, hearing_threshold, limitation, reaches, severity
+from .general import HEARING_KINDS, Fired, hearing_threshold, limitation, reaches, severity
 from .money import (
     CTX,
     FEN,
@@ -44,7 +43,7 @@ from .money import (
     show,
     show_sum,
 )
-from .rules_model import Basis, Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
+from .rules_model import Basis, Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, RoundingSpec, SettingRef
 from .trail import Trail, TrailStep
 from .yamlio import Located
 
@@ -104,22 +103,37 @@ def round_inside(
     raise ValueError(f"no amount inside {lo}–{hi}")
 
 
-@dataclass
 class Result:
     """What one rule version gives for the case, before it becomes a ``Decision``."""
 
-    version: CompiledVersion
-    outcome: str = "penalty"
-    tier: str | None = None
-    statutory: dict[str, Decimal] | None = None
-    band: dict[str, Decimal] | None = None
-    fine: Decimal | None = None
-    penalties: list[dict[str, Any]] = field(default_factory=list)
-    factors: list[dict[str, Any]] = field(default_factory=list)
-    duties: list[dict[str, Any]] = field(default_factory=list)
-    options: list[dict[str, Any]] = field(default_factory=list)
-    assumptions: list[str] = field(default_factory=list)
-    trail: Trail = field(default_factory=Trail)
+    __slots__ = (
+        "assumptions",
+        "band",
+        "duties",
+        "factors",
+        "fine",
+        "options",
+        "outcome",
+        "penalties",
+        "statutory",
+        "tier",
+        "trail",
+        "version",
+    )  # fmt: skip
+
+    def __init__(self, version: CompiledVersion) -> None:
+        self.version = version
+        self.outcome = "penalty"
+        self.tier: str | None = None
+        self.statutory: dict[str, Decimal] | None = None
+        self.band: dict[str, Decimal] | None = None
+        self.fine: Decimal | None = None
+        self.penalties: list[dict[str, Any]] = []
+        self.factors: list[dict[str, Any]] = []
+        self.duties: list[dict[str, Any]] = []
+        self.options: list[dict[str, Any]] = []
+        self.assumptions: list[str] = []
+        self.trail = Trail()
 
     def severity(self) -> tuple[int, Decimal, Decimal]:
         return severity(self.outcome, self.statutory["max"] if self.statutory else None, self.fine)
@@ -153,11 +167,13 @@ class Evaluation:
         self.decided_on = decided_on
         self.decided_source = decided_source
         self.source = source
-        self.trail = Trail()
+        self.trail = Trail()  # dates, facts, limitation: before the version's steps
+        self.post = Trail()  # the lenient-law step: after them
         self.assumptions: list[str] = []
         self.facts: dict[str, Any] = {}
         self.facts_json: dict[str, Any] = {}
         self.activation: dict[str, Any] = {}
+        self.reads: dict[str, Any] = {}  # what a clause's trail shows it read: facts as JSON, and the party
         self.party = _party(case)
         self.occurred_s = case.occurred_on.isoformat()
         self.decided_s = decided_on.isoformat()
@@ -183,16 +199,18 @@ class Evaluation:
         expired = self._limitation(cv)
         if expired is not None:
             return self._decision(expired, [cv])
-        first = VersionRun(self, cv).run()
+        first = VersionRun(self, cv).run(self.occurred_s)
         later = rule.version_on(self.decided_on)
         if later is None or later is cv:
             if later is None:
                 self._repealed_note(cv)
             return self._decision(first, [cv])
-        second = VersionRun(self, later).run()
+        second = VersionRun(self, later).run(self.decided_s)
         chosen = second if second.severity() < first.severity() else first
         other = first if chosen is second else second
-        self.trail.add(
+        for number, step in enumerate(other.trail.steps, start=1):
+            step.step = number  # the other version's trail is shown as it was made, numbered from 1
+        self.post.add(
             "lenient_law",
             {"occurred_version": cv.key, "decided_version": later.key,
              "occurred_result": first.summary(), "decided_result": second.summary(),
@@ -208,7 +226,7 @@ class Evaluation:
 
     def _repealed_note(self, cv: CompiledVersion) -> None:
         """No version in force at the decision date (a gap in the pack's data): the act's version applies."""
-        self.trail.add(
+        self.post.add(
             "lenient_law.none",
             {"occurred_version": cv.key, "decided_on": self.decided_s},
             basis=list(self.rule.cites["lenient_law"]),
@@ -272,6 +290,8 @@ class Evaluation:
         self.facts, self.facts_json = facts, facts_json
         cel[PARTY] = self.party
         self.activation = cel
+        self.reads = dict(facts_json)
+        self.reads[PARTY] = self.party
 
     def _limitation(self, cv: CompiledVersion) -> Result | None:
         """Art. 36: a no-penalty result when the act was discovered after the period ended."""
@@ -296,15 +316,13 @@ class Evaluation:
         if not check.expired:
             return None
         run = VersionRun(self, cv)
-        run.start()
+        run.start(self.occurred_s)
         run.out.outcome, run.out.tier = "no_penalty", "none"
         return run.out
 
     def _decision(self, result: Result, versions: list[CompiledVersion]) -> Decision:
-        rule, pack, c = self.rule, self.pack, self.case
-        pre = [s for s in self.trail.steps if s.code in ("dates", "facts", "limitation")]
-        post = [s for s in self.trail.steps if s.code not in ("dates", "facts", "limitation")]
-        steps: list[TrailStep] = [*pre, *result.trail.steps, *post]
+        pack, c = self.pack, self.case
+        steps: list[TrailStep] = [*self.trail.steps, *result.trail.steps, *self.post.steps]
         for number, step in enumerate(steps, start=1):
             step.step = number  # the steps were made for this decision alone: number them in place
         assumptions = list(self.assumptions)
@@ -314,8 +332,7 @@ class Evaluation:
         return Decision.model_validate(
             {
                 "case_id": c.case_id,
-                "violation": {"id": rule.id, "title": rule.rule.title.zh, "pack": pack.id,
-                              "version": result.version.key},
+                "violation": result.version.violation,
                 "dates": {"occurred_on": c.occurred_on, "discovered_on": c.discovered_on,
                           "decided_on": self.decided_on},
                 "outcome": result.outcome,
@@ -343,22 +360,7 @@ class Evaluation:
         """
         c = self.case
         party = c.party
-        fj = self.facts_json
-        keys = self.rule.json_keys
-        if len(fj) != len(keys):  # not every declared fact (cannot happen after _facts): the generic encoder
-            return self._fingerprint_generic(versions)
-        facts = []
-        for name, key in keys:
-            value = fj[name]
-            t = type(value)
-            if t is str:
-                facts.append(key + _js(value))
-            elif t is bool:
-                facts.append(key + ("true" if value else "false"))
-            elif t is int:
-                facts.append(key + int.__repr__(value))
-            else:  # not a plain JSON scalar: let the generic encoder write it
-                return self._fingerprint_generic(versions)
+        facts = "".join(_canonical_chunks(self.facts_json, 0))
         age, name_s = _scalar_json(party.age), _scalar_json(party.name)
         if age is None or name_s is None:
             return self._fingerprint_generic(versions)
@@ -366,7 +368,7 @@ class Evaluation:
         hashes = ",".join(['"' + v.content_hash + '"' for v in versions])
         text = (
             f'{{"case":{{"case_id":{_js(c.case_id)},"decided_on":"{self.decided_s}","discovered_on":{discovered},'
-            f'"facts":{{{",".join(facts)}}},"occurred_on":"{self.occurred_s}",'
+            f'"facts":{facts},"occurred_on":"{self.occurred_s}",'
             f'"party":{{"age":{age},"kind":{_js(party.kind)},"name":{name_s}}},"violation":{_js(self.rule.id)}}},'
             f'"engine":{_ENGINE_JSON},"rule_versions":[{hashes}]}}'
         )
@@ -408,34 +410,38 @@ class VersionRun:
         """Each clause of a condition with its result and the fact values it read."""
         if cond is None:
             return []
-        results, fj, party = self.results, self.ev.facts_json, self.ev.party
+        results, values = self.results, self.ev.reads
         clauses = cond.clauses
         if len(clauses) != len(cond.indices):  # a condition not made by ``ClauseTable.add``
             table = self.cv.table
             clauses = tuple((table.sources[i], i, table.reads[i]) for i in cond.indices)
-        return [
-            {"expr": source, "result": results[i], "reads": {n: (party if n == PARTY else fj[n]) for n in reads}}
-            for source, i, reads in clauses
-        ]
+        out = []
+        for source, i, reads in clauses:
+            if len(reads) == 1:  # the usual clause reads one fact (or the party)
+                name = reads[0]
+                read = {name: values[name]}
+            else:
+                read = dict(zip(reads, map(values.__getitem__, reads), strict=True))
+            out.append({"expr": source, "result": results[i], "reads": read})
+        return out
 
-    def start(self) -> None:
-        """The rule step: which version, on which date, on which basis."""
+    def start(self, on: str) -> None:
+        """The rule step (``on``: the date the version is in force on) and the clause results."""
         rule, cv, ev = self.rule, self.cv, self.ev
-        on = ev.occurred_s if cv.version.in_force(ev.case.occurred_on) else ev.decided_s
-        self.trail.add(
-            "rule",
+        self.trail.steps.append(TrailStep(
+            1, "rule", list(cv.basis),
             {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh, "on": on,
              "version": cv.key},
-            basis=list(cv.basis),
-        )  # fmt: skip
-        self.results = self.cv.table.run(self.ev.activation, self.ev.where)
-        for text, cond in self.cv.assumptions:
-            if cond is None or cond.holds(self.results):
-                self.assume(text)
+        ))  # fmt: skip
+        self.results = results = cv.table.run(ev.activation, ev.where)
+        assumptions = self.out.assumptions
+        for text, cond in cv.assumptions:
+            if (cond is None or cond.holds(results)) and text and text not in assumptions:
+                assumptions.append(text)
 
-    def run(self) -> Result:
+    def run(self, on: str) -> Result:
         out = self.out
-        self.start()
+        self.start(on)
         fired = self._provisions()
         if fired.no_penalty:
             return self._no_penalty(fired.no_penalty, mandatory=True)
@@ -474,25 +480,30 @@ class VersionRun:
     # ---------------------------------------------------------------- general part
 
     def _provisions(self) -> Fired:
-        holding = []
         cv, results = self.cv, self.results
+        add = self.trail.steps.append
+        fired: Fired | None = None
         for j, (p, cond) in enumerate(cv.provisions):
             if cond.holds(results):
-                holding.append(p)
+                if fired is None:
+                    fired = Fired([], [], [], [], [])
                 pid, effect, label, label_zh = cv.provision_texts[j]
-                self.trail.add(
-                    "provision",
+                add(TrailStep(
+                    0, "provision", list(cv.provision_basis[j]),
                     {"provision": pid, "effect": effect, "label": label, "label_zh": label_zh,
                      "clauses": self._clauses(cond)},
-                    result=True,
-                    basis=list(cv.provision_basis[j]),
-                )  # fmt: skip
-        if not holding:
+                    True,
+                ))  # fmt: skip
+                # one pass; each list keeps the order in which the provisions hold
+                if pid in self.rule.set_aside:
+                    fired.set_aside.append(p)
+                else:
+                    getattr(fired, effect).append(p)
+        if fired is None:
             return NONE_FIRED
-        fired = classify(holding, self.rule.rule)
         for p in fired.set_aside:
             sp = next(s for s in self.rule.rule.special_provisions if s.sets_aside == p.id)
-            self.trail.add("provision.set_aside", {"provision": p.id}, basis=cites(sp.basis))
+            add(TrailStep(0, "provision.set_aside", cites(sp.basis), {"provision": p.id}))
         return fired
 
     def _listed(self, list_name: str) -> bool:
@@ -677,22 +688,11 @@ class VersionRun:
             )  # fmt: skip
             name = "lighter"
         self.out.tier = name
-        unit, mode = pack.rounding.unit, pack.rounding.mode
-        width = CTX.subtract(rng.hi, rng.lo)
-
-        lo = band_edge(rng.lo, rng.hi, band_spec.lower, unit, mode)
-        hi = band_edge(rng.lo, rng.hi, band_spec.upper, unit, mode)
         self.assume(pack.rounding.assumption)
-        lo_s, hi_s = dec_str(lo), dec_str(hi)
-        self.trail.add(
-            "band",
-            {"range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi), "lower": lower_s,
-             "upper": upper_s, "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
-             "lower_raw": show_sum(rng.lo, width, band_spec.lower),
-             "upper_raw": show_sum(rng.lo, width, band_spec.upper), "band_min": lo_s, "band_max": hi_s},
-            result={"min": lo_s, "max": hi_s},
-        )  # fmt: skip
-        return Interval(lo, hi, True, True)
+        band, inputs = _band(rng.lo, rng.hi, band_spec.lower, band_spec.upper, lower_s, upper_s, pack.rounding)
+        lo_s, hi_s = inputs["band_min"], inputs["band_max"]
+        self.trail.add("band", dict(inputs), result={"min": lo_s, "max": hi_s})
+        return band
 
     def _position(self) -> Fraction:
         pack, v = self.pack, self.cv.version
@@ -730,25 +730,9 @@ class VersionRun:
         return position
 
     def _amount(self, band: Interval, position: Fraction, rng: Interval) -> Decimal:
-        pack = self.pack
-        width = CTX.subtract(band.hi, band.lo)
-        raw = CTX.add(band.lo, scale(width, position))
-        raw_s = show_sum(band.lo, width, position)
-        band_lo, band_hi = dec_str(band.lo), dec_str(band.hi)
-        self.trail.add(
-            "amount",
-            {"band_min": band_lo, "band_max": band_hi, "position": frac_str(position), "raw": raw_s},
-            result=raw_s.split(" ")[0],
-        )
-        unit, mode = pack.rounding.unit, pack.rounding.mode
-        rounded, result, used = round_inside(raw, unit, mode, [rng, band])
-        self.trail.add(
-            "round",
-            {"raw": raw_s, "unit": dec_str(used), "mode": mode.value, "rounded": dec_str(rounded),
-             "band_min": band_lo, "band_max": band_hi, "range_min": dec_str(rng.lo), "range_max": dec_str(rng.hi),
-             "range_min_inclusive": rng.lo_incl, "range_max_inclusive": rng.hi_incl, "currency": pack.currency},
-            result=dec_str(result),
-        )  # fmt: skip
+        result, amount, raw_s, rounding = _amount(band, position, rng, self.pack.rounding, self.pack.currency)
+        self.trail.add("amount", dict(amount), result=raw_s.split(" ")[0])
+        self.trail.add("round", dict(rounding), result=dec_str(result))
         return result
 
     # ---------------------------------------------------------------- penalties and duties
@@ -798,7 +782,68 @@ class VersionRun:
             self._duty("legal_review", list(cited["legal_review"]), "with the hearing notice")
 
 
+#: Memo of ``_band`` and ``_amount``: pure functions of amounts that repeat across cases (a fixed
+#: statutory range gives the same band for every case of a tier). Bounded: cleared when full.
+_MEMO: dict[tuple[Any, ...], Any] = {}
+_MEMO_MAX = 8192
+_T = TypeVar("_T")
+
+
+def _band(lo: Decimal, hi: Decimal, lower: Fraction, upper: Fraction, lower_s: str, upper_s: str,
+          rounding: RoundingSpec) -> tuple[Interval, dict[str, Any]]:  # fmt: skip
+    """The band of a tier in the statutory range ``lo``–``hi`` and its trail inputs (never changed: copy them)."""
+    # amounts by their text: equal Decimals with other exponents ("100" and "100.00") stay apart
+    key = ("band", str(lo), str(hi), lower, upper, str(rounding.unit), rounding.mode)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    unit, mode = rounding.unit, rounding.mode
+    width = CTX.subtract(hi, lo)
+    b_lo = band_edge(lo, hi, lower, unit, mode)
+    b_hi = band_edge(lo, hi, upper, unit, mode)
+    inputs = {"range_min": dec_str(lo), "range_max": dec_str(hi), "lower": lower_s, "upper": upper_s,
+              "unit": dec_str(unit), "mode": mode.value, "width": dec_str(width),
+              "lower_raw": show_sum(lo, width, lower), "upper_raw": show_sum(lo, width, upper),
+              "band_min": dec_str(b_lo), "band_max": dec_str(b_hi)}  # fmt: skip
+    return _remember(key, (Interval(b_lo, b_hi, True, True), inputs))
+
+
+def _amount(band: Interval, position: Fraction, rng: Interval, rounding: RoundingSpec,
+            currency: str) -> tuple[Decimal, dict[str, Any], str, dict[str, Any]]:  # fmt: skip
+    """The fine at ``position`` in the band, rounded inside band and range, with the inputs of the
+    amount and round steps (never changed: copy them)."""
+    key = ("amount", str(band.lo), str(band.hi), position, str(rng.lo), str(rng.hi), rng.lo_incl, rng.hi_incl,
+           str(rounding.unit), rounding.mode, currency)  # fmt: skip
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    width = CTX.subtract(band.hi, band.lo)
+    raw = CTX.add(band.lo, scale(width, position))
+    raw_s = show_sum(band.lo, width, position)
+    band_lo, band_hi = dec_str(band.lo), dec_str(band.hi)
+    amount = {"band_min": band_lo, "band_max": band_hi, "position": frac_str(position), "raw": raw_s}
+    unit, mode = rounding.unit, rounding.mode
+    rounded, result, used = round_inside(raw, unit, mode, [rng, band])
+    round_inputs = {"raw": raw_s, "unit": dec_str(used), "mode": mode.value, "rounded": dec_str(rounded),
+                    "band_min": band_lo, "band_max": band_hi, "range_min": dec_str(rng.lo),
+                    "range_max": dec_str(rng.hi), "range_min_inclusive": rng.lo_incl,
+                    "range_max_inclusive": rng.hi_incl, "currency": currency}  # fmt: skip
+    return _remember(key, (result, amount, raw_s, round_inputs))
+
+
+def _remember(key: tuple[Any, ...], value: _T) -> _T:
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
+
+
 _js = json.encoder.encode_basestring  # a JSON string as canonical_json writes it (ensure_ascii=False)
+#: ``canonical_json``'s encoder without its per-call set-up (sorted keys, compact, ensure_ascii=False,
+#: ``default=str``); called with a value and 0 it gives the text's chunks
+_canonical_chunks = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, str, _js, None, ":", ",", True, False, True
+)
 _ENGINE_JSON = _js(ENGINE)
 
 

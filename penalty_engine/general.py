@@ -16,7 +16,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from .rules_model import Effect, General, HearingThreshold, Provision, Rule
+from .rules_model import General, HearingThreshold, Provision, Rule
 
 #: Penalty kinds that always bring the hearing notice (行政处罚法 Art. 63 items 3 and 4).
 HEARING_KINDS = ("qualification_downgrade", "revocation", "suspension", "closure", "practice_restriction")
@@ -61,19 +61,6 @@ class Fired:
     mitigate: list[Provision]
     may_mitigate: list[Provision]
     set_aside: list[Provision]
-
-
-def classify(holding: list[Provision], rule: Rule) -> Fired:
-    aside = {sp.sets_aside for sp in rule.special_provisions}
-    fired = Fired([], [], [], [], [])
-    by_effect = {Effect.no_penalty: fired.no_penalty, Effect.may_no_penalty: fired.may_no_penalty,
-                 Effect.mitigate: fired.mitigate, Effect.may_mitigate: fired.may_mitigate}  # fmt: skip
-    for p in holding:  # one pass; each list keeps the order of ``holding``
-        if p.id in aside:
-            fired.set_aside.append(p)
-        else:
-            by_effect[p.effect].append(p)
-    return fired
 
 
 def hearing_threshold(general: General, party_kind: str, on: dt.date) -> HearingThreshold | None:

@@ -232,8 +232,8 @@ class Trail:
         self.steps: list[TrailStep] = []
 
     def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
-        steps = self.steps
-        steps.append(TrailStep(len(steps) + 1, code, [] if basis is None else basis, inputs, result))
+        """Add a step; steps are numbered when the decision is assembled."""
+        self.steps.append(TrailStep(0, code, [] if basis is None else basis, inputs, result))
 
 
 def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
