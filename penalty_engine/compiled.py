@@ -87,6 +87,8 @@ class CompiledRule:
     cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # citations of the pack's general part
     band_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # tier scheme band → (lower, upper) text
     set_aside: frozenset[str] = frozenset()  # what the rule's special provisions set aside
+    #: values taken as they are: ``bool`` for a bool fact, the set of values for an enum fact
+    as_is: dict[str, Any] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -307,6 +309,11 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         kinds={n: (s, _KINDS[s.type]) for n, s in facts.items()},
         cites=_general_cites(pack),
         set_aside=frozenset(sp.sets_aside for sp in rule.special_provisions),
+        as_is={
+            n: bool if s.type is FactType.bool else frozenset(s.values or ())
+            for n, s in facts.items()
+            if s.type in (FactType.bool, FactType.enum)
+        },
         band_texts={
             name: (frac_str(b.lower), frac_str(b.upper))
             for name in ("lighter", "standard", "heavier")

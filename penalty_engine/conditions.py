@@ -15,6 +15,7 @@ from typing import Any
 
 import cel
 
+from .celfast import compile_clause
 from .errors import EvaluationError, RuleError, suggest
 from .rules_model import AllOf, AnyOf, Condition, FactSpec, FactType
 
@@ -160,6 +161,7 @@ class ClauseTable:
         self._programs: list[Any] = []
         self._index: dict[str, int] = {}
         self._combined: Any = None
+        self._fast: tuple[Callable[[Mapping[str, Any]], bool], ...] | None = None
 
     def add(self, cond: Condition, where: str) -> CompiledCondition:
         """Compile a condition (its clauses once each); ``where`` is its file:line."""
@@ -213,9 +215,22 @@ class ClauseTable:
         return self._index[source]
 
     def seal(self) -> None:
-        """Compile all clauses into one program returning the list of their results."""
-        if self.sources:
-            self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
+        """Compile all clauses into one program returning the list of their results, and, when
+        every clause is in the fast subset (``celfast``) and agrees with it on the typed samples,
+        into the fast path ``run`` tries first."""
+        if not self.sources:
+            return
+        self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
+        types = {name: _CEL_TYPES[spec.type] for name, spec in self._declared.items()}
+        compiled = [compile_clause(source, types) for source in self.sources]
+        fast = tuple(f for f in compiled if f is not None)
+        if len(fast) != len(compiled):
+            return
+        combined = self._combined
+        for sample in sample_activations(self._declared):
+            if _outcome(lambda: [f(sample) for f in fast]) != _outcome(lambda: combined.execute(sample)):  # noqa: B023
+                return  # never expected (the property tests say so); the library alone then
+        self._fast = fast
 
     def run(self, activation: Mapping[str, Any], case_where: str | Callable[[], str]) -> list[bool]:
         """Evaluate every clause on one case; raise PE-E002 naming the clause that fails.
@@ -223,6 +238,12 @@ class ClauseTable:
         ``case_where`` names the case for errors; a callable is only called on an error."""
         if self._combined is None:
             return []
+        fast = self._fast
+        if fast is not None:
+            try:
+                return [f(activation) for f in fast]
+            except Exception:  # an error: the library gives its exact result or error below
+                pass
         try:
             out = self._combined.execute(activation)
         except Exception:
@@ -246,6 +267,16 @@ class ClauseTable:
 
 
 _BOOL = {bool}
+_CEL_TYPES = {FactType.bool: "bool", FactType.int: "int", FactType.money: "double", FactType.number: "double",
+              FactType.enum: "string"}  # fmt: skip
+
+
+def _outcome(run: Callable[[], Any]) -> tuple[str, Any]:
+    """What running gives: ("ok", value) or ("error", None)."""
+    try:
+        return ("ok", run())
+    except Exception:
+        return ("error", None)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple, TypeVar
 from .__about__ import __version__
 from .case_io import case_where
 from .case_model import Case
-from .compiled import FACT_BOOL, FACT_DECIMAL, FACT_ENUM, CompiledRule, CompiledVersion, canonical_json, position_of
+from .compiled import FACT_DECIMAL, CompiledRule, CompiledVersion, canonical_json, position_of
 from .conditions import PARTY, CompiledCondition, cel_value
 from .decision_model import Decision
 from .errors import CaseError, EvaluationError, suggest
@@ -238,8 +238,15 @@ class Evaluation:
         facts, facts_json, cel = dict(rule.defaults), dict(rule.defaults_json), dict(rule.defaults_cel)
         given_json: dict[str, Any] = {}
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
-        kinds = rule.kinds
+        kinds, as_is = rule.kinds, rule.as_is
         for name, raw in given.items():
+            accepted = as_is.get(name)
+            if (accepted is bool and type(raw) is bool) or (
+                accepted is not None and accepted is not bool and type(raw) is str and raw in accepted
+            ):
+                # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
+                given_json[name] = raw
+                continue
             entry = kinds.get(name)
             if entry is None:
                 raise CaseError(
@@ -251,11 +258,6 @@ class Evaluation:
             if raw is None:
                 continue
             spec, kind = entry
-            vt = type(raw)
-            if (vt is bool and kind == FACT_BOOL) or (vt is str and kind == FACT_ENUM and raw in (spec.values or ())):
-                # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
-                given_json[name] = raw
-                continue
             try:
                 value = coerce(spec, raw)
             except FactProblem as exc:
@@ -280,7 +282,9 @@ class Evaluation:
                     f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})",
                     self.where("facts"),
                 )
-        defaults = {k: v for k, v in rule.defaults_json.items() if k not in given_json}
+        defaults = dict(rule.defaults_json)
+        for name in given_json:
+            defaults.pop(name, None)
         party_note = "individual of unknown age taken as an adult" if self.party.get("age_given") is False else ""
         self.trail.add(
             "facts",
