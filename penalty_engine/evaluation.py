@@ -467,8 +467,8 @@ class VersionRun:
             out.statutory = {"min": rng.lo, "max": rng.hi}
             band = self._tier(rng, fired)
             out.band = {"min": band.lo, "max": band.hi}
-            position = self._position()
-            out.fine = self._amount(band, position, rng)
+            position, position_s = self._position()
+            out.fine = self._amount(band, position, position_s, rng)
             self._mitigation_options(rng, fired)
         elif fired.mitigate:
             self.trail.add("mitigation.no_fine", {"provisions": [p.id for p in fired.mitigate]},
@@ -698,7 +698,7 @@ class VersionRun:
         self.trail.add("band", dict(inputs), result={"min": lo_s, "max": hi_s})
         return band
 
-    def _position(self) -> Fraction:
+    def _position(self) -> tuple[Fraction, str]:
         pack, v = self.pack, self.cv.version
         start = v.start if v.start is not None else pack.factor_start
         if v.start is None:
@@ -731,10 +731,11 @@ class VersionRun:
              "position": pos_s},
             result=pos_s,
         )  # fmt: skip
-        return position
+        return position, pos_s
 
-    def _amount(self, band: Interval, position: Fraction, rng: Interval) -> Decimal:
-        result, amount, raw_s, rounding = _amount(band, position, rng, self.pack.rounding, self.pack.currency)
+    def _amount(self, band: Interval, position: Fraction, position_s: str, rng: Interval) -> Decimal:
+        rounding_spec, currency = self.pack.rounding, self.pack.currency
+        result, amount, raw_s, rounding = _amount(band, position, position_s, rng, rounding_spec, currency)
         self.trail.add("amount", dict(amount), result=raw_s.split(" ")[0])
         self.trail.add("round", dict(rounding), result=dec_str(result))
         return result
@@ -797,7 +798,7 @@ def _band(lo: Decimal, hi: Decimal, lower: Fraction, upper: Fraction, lower_s: s
           rounding: RoundingSpec) -> tuple[Interval, dict[str, Any]]:  # fmt: skip
     """The band of a tier in the statutory range ``lo``–``hi`` and its trail inputs (never changed: copy them)."""
     # amounts by their text: equal Decimals with other exponents ("100" and "100.00") stay apart
-    key = ("band", str(lo), str(hi), lower, upper, str(rounding.unit), rounding.mode)
+    key = ("band", str(lo), str(hi), lower_s, upper_s, str(rounding.unit), rounding.mode)  # ratio texts are exact
     hit = _MEMO.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
@@ -812,11 +813,11 @@ def _band(lo: Decimal, hi: Decimal, lower: Fraction, upper: Fraction, lower_s: s
     return _remember(key, (Interval(b_lo, b_hi, True, True), inputs))
 
 
-def _amount(band: Interval, position: Fraction, rng: Interval, rounding: RoundingSpec,
+def _amount(band: Interval, position: Fraction, position_s: str, rng: Interval, rounding: RoundingSpec,
             currency: str) -> tuple[Decimal, dict[str, Any], str, dict[str, Any]]:  # fmt: skip
     """The fine at ``position`` in the band, rounded inside band and range, with the inputs of the
     amount and round steps (never changed: copy them)."""
-    key = ("amount", str(band.lo), str(band.hi), position, str(rng.lo), str(rng.hi), rng.lo_incl, rng.hi_incl,
+    key = ("amount", str(band.lo), str(band.hi), position_s, str(rng.lo), str(rng.hi), rng.lo_incl, rng.hi_incl,
            str(rounding.unit), rounding.mode, currency)  # fmt: skip
     hit = _MEMO.get(key)
     if hit is not None:
@@ -825,7 +826,7 @@ def _amount(band: Interval, position: Fraction, rng: Interval, rounding: Roundin
     raw = CTX.add(band.lo, scale(width, position))
     raw_s = show_sum(band.lo, width, position)
     band_lo, band_hi = dec_str(band.lo), dec_str(band.hi)
-    amount = {"band_min": band_lo, "band_max": band_hi, "position": frac_str(position), "raw": raw_s}
+    amount = {"band_min": band_lo, "band_max": band_hi, "position": position_s, "raw": raw_s}
     unit, mode = rounding.unit, rounding.mode
     rounded, result, used = round_inside(raw, unit, mode, [rng, band])
     round_inputs = {"raw": raw_s, "unit": dec_str(used), "mode": mode.value, "rounded": dec_str(rounded),
