@@ -240,10 +240,8 @@ class Evaluation:
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
         kinds, as_is = rule.kinds, rule.as_is
         for name, raw in given.items():
-            accepted = as_is.get(name)
-            if (accepted is bool and type(raw) is bool) or (
-                accepted is not None and accepted is not bool and type(raw) is str and raw in accepted
-            ):
+            accepted = as_is.get(name)  # bool, or an enum's values
+            if type(raw) is accepted or (type(raw) is str and type(accepted) is frozenset and raw in accepted):
                 # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
                 given_json[name] = raw
                 continue
@@ -432,11 +430,12 @@ class VersionRun:
     def start(self, on: str) -> None:
         """The rule step (``on``: the date the version is in force on) and the clause results."""
         rule, cv, ev = self.rule, self.cv, self.ev
-        self.trail.steps.append(TrailStep(
-            1, "rule", list(cv.basis),
+        self.trail.add(
+            "rule",
             {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh, "on": on,
              "version": cv.key},
-        ))  # fmt: skip
+            basis=list(cv.basis),
+        )  # fmt: skip
         self.results = results = cv.table.run(ev.activation, ev.where)
         assumptions = self.out.assumptions
         for text, cond in cv.assumptions:
@@ -485,19 +484,20 @@ class VersionRun:
 
     def _provisions(self) -> Fired:
         cv, results = self.cv, self.results
-        add = self.trail.steps.append
+        add = self.trail.add
         fired: Fired | None = None
         for j, (p, cond) in enumerate(cv.provisions):
             if cond.holds(results):
                 if fired is None:
                     fired = Fired([], [], [], [], [])
                 pid, effect, label, label_zh = cv.provision_texts[j]
-                add(TrailStep(
-                    0, "provision", list(cv.provision_basis[j]),
+                add(
+                    "provision",
                     {"provision": pid, "effect": effect, "label": label, "label_zh": label_zh,
                      "clauses": self._clauses(cond)},
-                    True,
-                ))  # fmt: skip
+                    result=True,
+                    basis=list(cv.provision_basis[j]),
+                )  # fmt: skip
                 # one pass; each list keeps the order in which the provisions hold
                 if pid in self.rule.set_aside:
                     fired.set_aside.append(p)
@@ -507,7 +507,7 @@ class VersionRun:
             return NONE_FIRED
         for p in fired.set_aside:
             sp = next(s for s in self.rule.rule.special_provisions if s.sets_aside == p.id)
-            add(TrailStep(0, "provision.set_aside", cites(sp.basis), {"provision": p.id}))
+            add("provision.set_aside", {"provision": p.id}, basis=cites(sp.basis))
         return fired
 
     def _listed(self, list_name: str) -> bool:

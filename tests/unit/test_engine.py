@@ -209,3 +209,19 @@ def test_many_factors_give_the_same_arithmetic(write_pack: Any) -> None:
     assert d.tier == "standard" and d.recommended_fine == Decimal(2600)
     position = next(s for s in d.trail if s.code == "position")
     assert position.inputs["plus"] == "0.05" and position.inputs["position"] == "0.55"
+
+
+@pytest.mark.parametrize(
+    ("serious", "harm"),
+    [(True, "serious"), ("是", "serious"), ("true", "serious"), (False, "none"), ("否", "none")],
+)
+def test_bool_and_enum_facts_typed_or_written_as_text_give_the_same_decision(
+    engine: pe.Engine, serious: Any, harm: str
+) -> None:
+    # typed values take the per-rule shortcut, texts go through coercion: same facts, same decision
+    as_bool = serious in (True, "是", "true")
+    typed = engine.evaluate(case(UF, {"illegal_gain": "5000", "serious": as_bool, "harm": harm}), as_of=AS_OF)
+    written = engine.evaluate(case(UF, {"illegal_gain": "5000", "serious": serious, "harm": harm}), as_of=AS_OF)
+    assert written.model_dump(mode="json") == typed.model_dump(mode="json")
+    with pytest.raises(pe.PenaltyEngineError, match=r"facts\.harm"):
+        engine.evaluate(case(UF, {"illegal_gain": "5000", "serious": serious, "harm": "grave"}), as_of=AS_OF)
