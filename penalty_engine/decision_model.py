@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
@@ -128,6 +128,27 @@ class Combined(_Out):
     reason: str
 
 
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def built(cls: type[_M], values: dict[str, Any]) -> _M:
+    """An instance of an output model from values the engine made and typed itself, unvalidated.
+
+    What ``model_construct`` does for these models (no defaults to fill, no aliases to map, no
+    private attributes, no post-init), without its per-field loop: ``values`` has every field,
+    in declaration order, each of its declared type, and becomes the instance's own ``__dict__``
+    (give a fresh dict). Decisions are assembled this way on the hot path; the tests check that
+    every decision equals its own re-validation (``tests/unit/test_decision_model.py``).
+    """
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
 class Decisions(_Out):
     """The decisions of a case with several violations, and how their fines combine."""
 
@@ -140,3 +161,10 @@ class Decisions(_Out):
     model_config = ConfigDict(
         frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
     )
+
+
+#: the models ``built`` makes; each must stay a plain model for it to be right (checked on import)
+BUILT = (Decision, ViolationInfo, Dates, Range, PenaltyOut, FactorOut, Duty, Option)
+for _cls in BUILT:
+    if _cls.__pydantic_post_init__ or _cls.__private_attributes__ or _cls.__pydantic_root_model__:  # pragma: no cover
+        raise RuntimeError(f"{_cls.__name__}: decision_model.built() cannot make this model; use model_validate")

@@ -25,7 +25,7 @@ from .case_io import case_where
 from .case_model import Case
 from .compiled import FACT_DECIMAL, CompiledRule, CompiledVersion, canonical_json, position_of
 from .conditions import PARTY, CompiledCondition, cel_value
-from .decision_model import Decision
+from .decision_model import SCHEMA, Dates, Decision, Duty, FactorOut, Option, PenaltyOut, Range, built
 from .errors import CaseError, EvaluationError, suggest
 from .facts import FactProblem, coerce, to_json
 from .general import HEARING_KINDS, Fired, hearing_threshold, limitation, reaches, severity
@@ -331,27 +331,29 @@ class Evaluation:
         for a in result.assumptions:
             if a not in assumptions:
                 assumptions.append(a)
-        return Decision.model_validate(
+        return built(
+            Decision,
             {
+                "schema_": SCHEMA,
                 "case_id": c.case_id,
                 "violation": result.version.violation,
-                "dates": {"occurred_on": c.occurred_on, "discovered_on": c.discovered_on,
-                          "decided_on": self.decided_on},
+                "dates": built(Dates, {"occurred_on": c.occurred_on, "discovered_on": c.discovered_on,
+                                       "decided_on": self.decided_on}),
                 "outcome": result.outcome,
                 "tier": result.tier,
-                "statutory_range": result.statutory,
-                "band": result.band,
+                "statutory_range": _range(result.statutory),
+                "band": _range(result.band),
                 "recommended_fine": result.fine,
                 "currency": pack.currency,
-                "penalties": result.penalties,
-                "factors": result.factors,
-                "duties": result.duties,
-                "options": result.options,
+                "penalties": [built(PenaltyOut, p) for p in result.penalties],
+                "factors": [built(FactorOut, f) for f in result.factors],
+                "duties": [built(Duty, d) for d in result.duties],
+                "options": [built(Option, o) for o in result.options],
                 "assumptions": assumptions,
                 "trail": steps,
                 "fingerprint": self._fingerprint(versions),
                 "engine": ENGINE,
-            }
+            },
         )  # fmt: skip
 
     def _fingerprint(self, versions: list[CompiledVersion]) -> str:
@@ -533,7 +535,7 @@ class VersionRun:
         cited = cites(basis)
         if any(o["kind"] == kind for o in self.out.options):
             return
-        self.out.options.append({"kind": kind, "basis": cited, "reason": reason})
+        self.out.options.append({"kind": kind, "basis": list(cited), "reason": reason})
         self.trail.add("option", {"kind": kind, "reason": reason}, result=kind, basis=cited)
 
     def _mitigation_options(self, rng: Interval, fired: Fired) -> None:
@@ -717,7 +719,7 @@ class VersionRun:
                 basis=basis,
             )  # fmt: skip
             if holds:
-                self.out.factors.append({"id": f.id, "effect": f.effect, "basis": basis})
+                self.out.factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis)})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
                 mask |= 1 << j
         if self.cv.positions:  # every set of factors was computed once, at compile time
@@ -760,7 +762,7 @@ class VersionRun:
     def _duty(self, kind: str, basis: list[str], why: str = "") -> None:
         if any(d["kind"] == kind for d in self.out.duties):
             return
-        self.out.duties.append({"kind": kind, "basis": basis})
+        self.out.duties.append({"kind": kind, "basis": list(basis)})
         self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
 
     def _duties(self) -> None:
@@ -864,6 +866,10 @@ def _scalar_json(value: Any) -> str | None:
     if value is None:
         return "null"
     return None
+
+
+def _range(edges: dict[str, Decimal] | None) -> Range | None:
+    return None if edges is None else built(Range, {"min": edges["min"], "max": edges["max"]})
 
 
 def _party(case: Case) -> dict[str, Any]:

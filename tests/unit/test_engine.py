@@ -225,3 +225,25 @@ def test_bool_and_enum_facts_typed_or_written_as_text_give_the_same_decision(
     assert written.model_dump(mode="json") == typed.model_dump(mode="json")
     with pytest.raises(pe.PenaltyEngineError, match=r"facts\.harm"):
         engine.evaluate(case(UF, {"illegal_gain": "5000", "serious": serious, "harm": "grave"}), as_of=AS_OF)
+
+
+def test_built_models_are_what_model_construct_makes() -> None:
+    """``built`` sets what ``model_construct`` sets for the output models (guards a pydantic upgrade)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from penalty_engine.decision_model import BUILT, Dates, Duty, FactorOut, Option, PenaltyOut, Range, built
+
+    samples = {
+        Dates: {"occurred_on": dt.date(2024, 1, 2), "discovered_on": None, "decided_on": dt.date(2024, 2, 3)},
+        Range: {"min": Decimal(3000), "max": Decimal("10000.5")},
+        PenaltyOut: {"kind": "fine", "amount": Decimal(5000)},
+        FactorOut: {"id": "repeat", "effect": "aggravating", "basis": ["x"]},
+        Duty: {"kind": "hearing_notice", "basis": ["y"]},
+        Option: {"kind": "lighter", "basis": [], "reason": "r"},
+    }
+    assert set(samples) <= set(BUILT)
+    for cls, values in samples.items():
+        made, constructed = built(cls, dict(values)), cls.model_construct(**values)
+        assert made.__getstate__() == constructed.__getstate__(), cls.__name__
+        assert made == cls.model_validate(values) and repr(made) == repr(cls.model_validate(values))
