@@ -67,6 +67,9 @@ class CompiledVersion:
     positions: tuple[tuple[Fraction, str, str, str, str, str], ...] = ()
     #: the decision's ``violation`` block for this version (immutable: every decision can share it)
     violation: ViolationInfo | None = None
+    hash_json: str = ""  # content_hash as a JSON string, as the fingerprint writes it
+    #: the version's own 'lighter' tier, when it has one (mandatory mitigation caps the tier to it)
+    lighter: Tier | None = None
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,7 @@ class CompiledRule:
     set_aside: frozenset[str] = frozenset()  # what the rule's special provisions set aside
     #: values taken as they are: ``bool`` for a bool fact, the set of values for an enum fact
     as_is: dict[str, Any] = field(default_factory=dict)
+    provision_cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # general provision → citations
 
     @property
     def title(self) -> str:
@@ -282,7 +286,8 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 factors=tuple(factors),
                 provisions=tuple(provisions),
                 assumptions=tuple(assumptions),
-                content_hash=hashlib.sha256(canonical_json(content).encode()).hexdigest(),
+                content_hash=(content_hash := hashlib.sha256(canonical_json(content).encode()).hexdigest()),
+                hash_json=json.dumps(content_hash),
                 key=v.key,
                 basis=cites(v.basis),
                 branch_basis=tuple(cites(b.basis) or cites(v.basis) for b, _ in branches),
@@ -292,6 +297,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 provision_texts=tuple((p.id, p.effect.value, p.label.en, p.label.zh) for p, _ in provisions),
                 violation=ViolationInfo(id=f"{pack.id}/{rule.id}", title=rule.title.zh, pack=pack.id, version=v.key),
                 positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
+                lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -309,6 +315,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         kinds={n: (s, _KINDS[s.type]) for n, s in facts.items()},
         cites=_general_cites(pack),
         set_aside=frozenset(sp.sets_aside for sp in rule.special_provisions),
+        provision_cites={p.id: cites(p.basis) for p in pack.general.provisions},
         as_is={
             n: bool if s.type is FactType.bool else frozenset(s.values or ())
             for n, s in facts.items()

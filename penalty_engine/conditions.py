@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 import cel
@@ -112,6 +113,8 @@ class CompiledCondition:
         if shape == _NESTED and tree[1] == self.indices:  # a flat all/any of clauses (the usual compound form)
             shape = _ALL if tree[0] == "all" else _ANY
         object.__setattr__(self, "shape", shape)
+        if shape == _ONE:  # ``holds`` is ``results[tree]``: an item getter, without a Python call
+            object.__setattr__(self, "holds", itemgetter(tree))
 
     @classmethod
     def of(cls, tree: Any) -> CompiledCondition:

@@ -43,7 +43,17 @@ from .money import (
     show,
     show_sum,
 )
-from .rules_model import Basis, Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, RoundingSpec, SettingRef
+from .rules_model import (
+    Basis,
+    Branch,
+    MultipleFine,
+    PartialCount,
+    PerUnitFine,
+    Provision,
+    RangeFine,
+    RoundingSpec,
+    SettingRef,
+)
 from .trail import Trail, TrailStep
 from .yamlio import Located
 
@@ -112,6 +122,7 @@ class Result:
         "duties",
         "factors",
         "fine",
+        "kinds",
         "options",
         "outcome",
         "penalties",
@@ -121,7 +132,7 @@ class Result:
         "version",
     )  # fmt: skip
 
-    def __init__(self, version: CompiledVersion) -> None:
+    def __init__(self, version: CompiledVersion, first_step: int) -> None:
         self.version = version
         self.outcome = "penalty"
         self.tier: str | None = None
@@ -132,8 +143,9 @@ class Result:
         self.factors: list[dict[str, Any]] = []
         self.duties: list[dict[str, Any]] = []
         self.options: list[dict[str, Any]] = []
-        self.assumptions: list[str] = []
-        self.trail = Trail()
+        self.assumptions: dict[str, None] = {}  # an ordered set: first occurrence keeps its place
+        self.kinds: set[str] = set()  # duty kinds, and option kinds as "option.<kind>", already given
+        self.trail = Trail(first_step)
 
     def severity(self) -> tuple[int, Decimal, Decimal]:
         return severity(self.outcome, self.statutory["max"] if self.statutory else None, self.fine)
@@ -159,6 +171,9 @@ class Result:
 class Evaluation:
     """Evaluates one case: common stages here, each rule version in a ``VersionRun``."""
 
+    __slots__ = ("activation", "assumptions", "case", "decided_on", "decided_s", "decided_source", "facts",
+                 "facts_json", "occurred_s", "pack", "party", "post", "reads", "rule", "source", "trail")  # fmt: skip
+
     def __init__(self, rule: CompiledRule, case: Case, decided_on: dt.date, decided_source: str,
                  source: Located | None) -> None:  # fmt: skip
         self.rule = rule
@@ -168,12 +183,14 @@ class Evaluation:
         self.decided_source = decided_source
         self.source = source
         self.trail = Trail()  # dates, facts, limitation: before the version's steps
-        self.post = Trail()  # the lenient-law step: after them
-        self.assumptions: list[str] = []
+        self.post: Trail | None = None  # the lenient-law step: after them
+        self.assumptions: dict[str, None] = {}  # an ordered set, as ``Result.assumptions``
+        # set by ``_facts``: typed facts, their JSON, the CEL activation, and what a clause's trail
+        # shows it read (facts as JSON, and the party)
         self.facts: dict[str, Any] = {}
         self.facts_json: dict[str, Any] = {}
         self.activation: dict[str, Any] = {}
-        self.reads: dict[str, Any] = {}  # what a clause's trail shows it read: facts as JSON, and the party
+        self.reads: dict[str, Any] = {}
         self.party = _party(case)
         self.occurred_s = case.occurred_on.isoformat()
         self.decided_s = decided_on.isoformat()
@@ -203,13 +220,14 @@ class Evaluation:
         later = rule.version_on(self.decided_on)
         if later is None or later is cv:
             if later is None:
-                self._repealed_note(cv)
+                self._repealed_note(cv, first)
             return self._decision(first, [cv])
         second = VersionRun(self, later).run(self.decided_s)
         chosen = second if second.severity() < first.severity() else first
         other = first if chosen is second else second
         for number, step in enumerate(other.trail.steps, start=1):
             step.step = number  # the other version's trail is shown as it was made, numbered from 1
+        self.post = self._after(chosen)
         self.post.add(
             "lenient_law",
             {"occurred_version": cv.key, "decided_version": later.key,
@@ -224,8 +242,13 @@ class Evaluation:
         )  # fmt: skip
         return self._decision(chosen, [cv, later])
 
-    def _repealed_note(self, cv: CompiledVersion) -> None:
+    def _after(self, result: Result) -> Trail:
+        """The trail of the steps that follow ``result``'s."""
+        return Trail(len(self.trail.steps) + len(result.trail.steps) + 1)
+
+    def _repealed_note(self, cv: CompiledVersion, result: Result) -> None:
         """No version in force at the decision date (a gap in the pack's data): the act's version applies."""
+        self.post = self._after(result)
         self.post.add(
             "lenient_law.none",
             {"occurred_version": cv.key, "decided_on": self.decided_s},
@@ -280,9 +303,7 @@ class Evaluation:
                     f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})",
                     self.where("facts"),
                 )
-        defaults = dict(rule.defaults_json)
-        for name in given_json:
-            defaults.pop(name, None)
+        defaults = {name: value for name, value in rule.defaults_json.items() if name not in given_json}
         party_note = "individual of unknown age taken as an adult" if self.party.get("age_given") is False else ""
         self.trail.add(
             "facts",
@@ -292,8 +313,7 @@ class Evaluation:
         self.facts, self.facts_json = facts, facts_json
         cel[PARTY] = self.party
         self.activation = cel
-        self.reads = dict(facts_json)
-        self.reads[PARTY] = self.party
+        self.reads = {**facts_json, PARTY: self.party}
 
     def _limitation(self, cv: CompiledVersion) -> Result | None:
         """Art. 36: a no-penalty result when the act was discovered after the period ended."""
@@ -304,8 +324,8 @@ class Evaluation:
         if check is None:
             return None
         assert general.limitation is not None
-        if general.limitation.assumption and general.limitation.assumption not in self.assumptions:
-            self.assumptions.append(general.limitation.assumption)
+        if general.limitation.assumption:
+            self.assumptions[general.limitation.assumption] = None
         self.trail.add(
             "limitation",
             {"years": check.years, "occurred_on": self.occurred_s,
@@ -324,13 +344,9 @@ class Evaluation:
 
     def _decision(self, result: Result, versions: list[CompiledVersion]) -> Decision:
         pack, c = self.pack, self.case
-        steps: list[TrailStep] = [*self.trail.steps, *result.trail.steps, *self.post.steps]
-        for number, step in enumerate(steps, start=1):
-            step.step = number  # the steps were made for this decision alone: number them in place
-        assumptions = list(self.assumptions)
-        for a in result.assumptions:
-            if a not in assumptions:
-                assumptions.append(a)
+        # each trail numbered its steps from where it starts in the decision
+        steps: list[TrailStep] = [*self.trail.steps, *result.trail.steps, *(self.post.steps if self.post else ())]
+        assumptions = list({**self.assumptions, **result.assumptions})
         return built(
             Decision,
             {
@@ -364,16 +380,18 @@ class Evaluation:
         """
         c = self.case
         party = c.party
-        facts = "".join(_canonical_chunks(self.facts_json, 0))
-        age, name_s = _scalar_json(party.age), _scalar_json(party.name)
-        if age is None or name_s is None:
+        age, name = party.age, party.name
+        age_s = "null" if age is None else int.__repr__(age) if type(age) is int else None
+        name_s = "null" if name is None else _js(name) if type(name) is str else None
+        if age_s is None or name_s is None:
             return self._fingerprint_generic(versions)
+        facts = "".join(_canonical_chunks(self.facts_json, 0))
         discovered = f'"{c.discovered_on.isoformat()}"' if c.discovered_on else "null"
-        hashes = ",".join(['"' + v.content_hash + '"' for v in versions])
+        hashes = ",".join([v.hash_json for v in versions])
         text = (
             f'{{"case":{{"case_id":{_js(c.case_id)},"decided_on":"{self.decided_s}","discovered_on":{discovered},'
             f'"facts":{facts},"occurred_on":"{self.occurred_s}",'
-            f'"party":{{"age":{age},"kind":{_js(party.kind)},"name":{name_s}}},"violation":{_js(self.rule.id)}}},'
+            f'"party":{{"age":{age_s},"kind":{_js(party.kind)},"name":{name_s}}},"violation":{_js(self.rule.id)}}},'
             f'"engine":{_ENGINE_JSON},"rule_versions":[{hashes}]}}'
         )
         return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
@@ -397,18 +415,20 @@ class Evaluation:
 class VersionRun:
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
+    __slots__ = ("cv", "ev", "out", "pack", "results", "rule", "trail")
+
     def __init__(self, ev: Evaluation, cv: CompiledVersion) -> None:
         self.ev = ev
         self.rule = ev.rule
         self.pack = ev.pack
         self.cv = cv
-        self.out = Result(version=cv)
+        self.out = Result(cv, len(ev.trail.steps) + 1)  # its steps follow the evaluation's
         self.trail = self.out.trail
         self.results: list[bool] = []
 
     def assume(self, text: str | None) -> None:
-        if text and text not in self.out.assumptions:
-            self.out.assumptions.append(text)
+        if text:
+            self.out.assumptions[text] = None
 
     def _clauses(self, cond: CompiledCondition | None) -> list[dict[str, Any]]:
         """Each clause of a condition with its result and the fact values it read."""
@@ -419,15 +439,11 @@ class VersionRun:
         if len(clauses) != len(cond.indices):  # a condition not made by ``ClauseTable.add``
             table = self.cv.table
             clauses = tuple((table.sources[i], i, table.reads[i]) for i in cond.indices)
-        out = []
-        for source, i, reads in clauses:
-            if len(reads) == 1:  # the usual clause reads one fact (or the party)
-                name = reads[0]
-                read = {name: values[name]}
-            else:
-                read = dict(zip(reads, map(values.__getitem__, reads), strict=True))
-            out.append({"expr": source, "result": results[i], "reads": read})
-        return out
+        return [
+            {"expr": source, "result": results[i],
+             "reads": {reads[0]: values[reads[0]]} if len(reads) == 1 else {r: values[r] for r in reads}}
+            for source, i, reads in clauses
+        ]  # fmt: skip
 
     def start(self, on: str) -> None:
         """The rule step (``on``: the date the version is in force on) and the clause results."""
@@ -441,8 +457,8 @@ class VersionRun:
         self.results = results = cv.table.run(ev.activation, ev.where)
         assumptions = self.out.assumptions
         for text, cond in cv.assumptions:
-            if (cond is None or cond.holds(results)) and text and text not in assumptions:
-                assumptions.append(text)
+            if text and (cond is None or cond.holds(results)):
+                assumptions[text] = None
 
     def run(self, on: str) -> Result:
         out = self.out
@@ -454,7 +470,7 @@ class VersionRun:
         if recommend:
             return self._no_penalty(recommend, mandatory=False)
         for p in fired.may_no_penalty:
-            self._option("no_penalty", p.basis, f"{p.label.en} ({p.label.zh}): the law allows no penalty")
+            self._option("no_penalty", self._cites([p]), f"{p.label.en} ({p.label.zh}): the law allows no penalty")
         branch, branch_basis = self._branch()
         if isinstance(branch.fine, PerUnitFine):
             fine = self._per_unit(branch.fine, branch_basis)
@@ -473,7 +489,7 @@ class VersionRun:
             self._mitigation_options(rng, fired)
         elif fired.mitigate:
             self.trail.add("mitigation.no_fine", {"provisions": [p.id for p in fired.mitigate]},
-                           basis=[b.cite() for p in fired.mitigate for b in p.basis])  # fmt: skip
+                           basis=self._cites(fired.mitigate))  # fmt: skip
         if out.fine is not None:
             out.penalties.append({"kind": "fine", "amount": out.fine})
             text = dec_str(out.fine)
@@ -512,6 +528,11 @@ class VersionRun:
             add("provision.set_aside", {"provision": p.id}, basis=cites(sp.basis))
         return fired
 
+    def _cites(self, provisions: Iterable[Provision]) -> list[str]:
+        """The citations of general provisions, in order."""
+        cited = self.rule.provision_cites
+        return [c for p in provisions for c in cited[p.id]]
+
     def _listed(self, list_name: str) -> bool:
         listing = self.pack.general.lists[list_name]
         self.assume(listing.assumption)
@@ -525,16 +546,16 @@ class VersionRun:
             {"provisions": [p.id for p in provisions], "mandatory": mandatory,
              "how": "the law requires it" if mandatory else "the pack's list recommends using the law's option"},
             result="no_penalty",
-            basis=[b.cite() for p in provisions for b in p.basis],
+            basis=self._cites(provisions),
         )  # fmt: skip
         if any(p.education for p in provisions):
             self._duty("education", list(self.rule.cites["education"]), "not punished by law")
         return out
 
-    def _option(self, kind: str, basis: Iterable[Basis], reason: str) -> None:
-        cited = cites(basis)
-        if any(o["kind"] == kind for o in self.out.options):
+    def _option(self, kind: str, cited: list[str], reason: str) -> None:
+        if "option." + kind in self.out.kinds:
             return
+        self.out.kinds.add("option." + kind)
         self.out.options.append({"kind": kind, "basis": list(cited), "reason": reason})
         self.trail.add("option", {"kind": kind, "reason": reason}, result=kind, basis=cited)
 
@@ -543,21 +564,17 @@ class VersionRun:
         below = self.pack.general.below_minimum
         for p in [*fired.mitigate, *fired.may_mitigate]:
             if p in fired.may_mitigate and self.out.tier not in ("lighter", None):
-                self._option("lighter", p.basis, f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty")
+                self._option("lighter", self._cites([p]),
+                             f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty")  # fmt: skip
             if below is not None and rng.lo > 0:
-                lo, hi = scale(rng.lo, below.lower), scale(rng.lo, below.upper)
                 self.assume(below.assumption)
-                self._option(
-                    "below_minimum",
-                    [*p.basis, *below.basis],
-                    f"{p.label.en} ({p.label.zh}): a fine below the statutory minimum {dec_str(rng.lo)}, "
-                    f"{dec_str(lo)} up to (not including) {dec_str(hi)}, with collective discussion",
-                )
+                self._option("below_minimum", [*self.rule.provision_cites[p.id], *self.rule.cites["below_minimum"]],
+                             _below_reason(p.label.en, p.label.zh, rng.lo, below.lower, below.upper))  # fmt: skip
 
     def _below_minimum_fixed(self, fixed: Decimal, fired: Fired) -> None:
         """A formula fixes the fine, so mandatory mitigation can only be met below it (减轻)."""
         below, out = self.pack.general.below_minimum, self.out
-        basis = [b.cite() for p in fired.mitigate for b in p.basis]
+        basis = self._cites(fired.mitigate)
         if below is None or fixed <= 0:
             self.trail.add("mitigation.no_rule", {"provisions": [p.id for p in fired.mitigate]}, basis=basis)
             return
@@ -577,7 +594,7 @@ class VersionRun:
              "raw": show_sum(band.lo, CTX.subtract(band.hi, band.lo), start), "unit": dec_str(used),
              "mode": mode.value, "rounded": dec_str(rounded), "provisions": [p.id for p in fired.mitigate]},
             result=dec_str(result),
-            basis=basis + cites(below.basis),
+            basis=basis + list(self.rule.cites["below_minimum"]),
         )  # fmt: skip
 
     # ---------------------------------------------------------------- frame and amounts
@@ -678,8 +695,8 @@ class VersionRun:
         self.trail.add("tier", {"tier": name, "tried": tried, "lower": lower_s, "upper": upper_s}, result=name,
                        basis=basis)  # fmt: skip
         if fired.mitigate and name != "lighter":
-            lighter = next((t for t, _ in self.cv.tiers if t.tier == "lighter" and t.band), None)
-            if lighter and lighter.band:
+            lighter = self.cv.lighter
+            if lighter is not None and lighter.band:
                 band_spec = lighter.band
                 lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
             else:
@@ -690,7 +707,7 @@ class VersionRun:
                 {"from": name, "to": "lighter", "provisions": [p.id for p in fired.mitigate],
                  "lower": lower_s, "upper": upper_s},
                 result="lighter",
-                basis=[b.cite() for p in fired.mitigate for b in p.basis],
+                basis=self._cites(fired.mitigate),
             )  # fmt: skip
             name = "lighter"
         self.out.tier = name
@@ -760,8 +777,9 @@ class VersionRun:
                            basis=branch_basis)  # fmt: skip
 
     def _duty(self, kind: str, basis: list[str], why: str = "") -> None:
-        if any(d["kind"] == kind for d in self.out.duties):
+        if kind in self.out.kinds:
             return
+        self.out.kinds.add(kind)
         self.out.duties.append({"kind": kind, "basis": list(basis)})
         self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
 
@@ -784,7 +802,7 @@ class VersionRun:
         if out.tier == "below_minimum":
             self._duty("collective_discussion", list(cited["collective_discussion"]), "below the minimum")
         review = general.legal_review_with_hearing
-        if review is not None and review.value is True and any(d["kind"] == "hearing_notice" for d in out.duties):
+        if review is not None and review.value is True and "hearing_notice" in out.kinds:
             self.assume(review.assumption)
             self._duty("legal_review", list(cited["legal_review"]), "with the hearing notice")
 
@@ -854,22 +872,22 @@ _canonical_chunks = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
 _ENGINE_JSON = _js(ENGINE)
 
 
-def _scalar_json(value: Any) -> str | None:
-    """JSON text of a plain scalar as ``canonical_json`` writes it; ``None`` for anything else."""
-    t = type(value)
-    if t is str:
-        return _js(value)
-    if t is bool:
-        return "true" if value else "false"
-    if t is int:
-        return int.__repr__(value)
-    if value is None:
-        return "null"
-    return None
-
-
 def _range(edges: dict[str, Decimal] | None) -> Range | None:
     return None if edges is None else built(Range, {"min": edges["min"], "max": edges["max"]})
+
+
+def _below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction) -> str:
+    """The reason of the below-minimum option (memoised: minimums repeat across cases)."""
+    key = ("below", en, zh, str(minimum), lower, upper)
+    hit = _MEMO.get(key)
+    if hit is not None:
+        return hit  # type: ignore[no-any-return]
+    lo, hi = scale(minimum, lower), scale(minimum, upper)
+    return _remember(
+        key,
+        f"{en} ({zh}): a fine below the statutory minimum {dec_str(minimum)}, "
+        f"{dec_str(lo)} up to (not including) {dec_str(hi)}, with collective discussion",
+    )
 
 
 def _party(case: Case) -> dict[str, Any]:

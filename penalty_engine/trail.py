@@ -226,14 +226,18 @@ def steps_json(steps: list[TrailStep]) -> list[dict[str, Any]]:
 
 
 class Trail:
-    """Collects trail steps while a decision is made."""
+    """Collects trail steps while a decision is made, numbered from ``start`` (the steps that come
+    before them in the decision are already made when a trail starts)."""
 
-    def __init__(self) -> None:
+    __slots__ = ("start", "steps")
+
+    def __init__(self, start: int = 1) -> None:
+        self.start = start
         self.steps: list[TrailStep] = []
 
     def add(self, code: str, inputs: dict[str, Any], result: Any = None, basis: list[str] | None = None) -> None:
-        """Add a step; steps are numbered when the decision is assembled."""
-        self.steps.append(TrailStep(0, code, [] if basis is None else basis, inputs, result))
+        steps = self.steps
+        steps.append(TrailStep(self.start + len(steps), code, [] if basis is None else basis, inputs, result))
 
 
 def localized(steps: list[TrailStep], lang: str) -> list[TrailStep]:
