@@ -35,10 +35,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-__all__ = ["FastPathError", "compile_clause"]
+__all__ = ["FastPathError", "compile_clause", "compile_parts"]
 
 Activation = Mapping[str, Any]
 Fn = Callable[[Activation], Any]
+#: ``(get, test, operand)``: the clause's result is ``test(get(activation), operand)``
+Parts = tuple[Fn, Callable[[Any, Any], bool], Any]
 
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 MAX_TOKENS = 200  # longer clauses go to the library (keeps parser and closure nesting shallow)
@@ -78,14 +80,34 @@ def compile_clause(source: str, types: Mapping[str, str]) -> Callable[[Mapping[s
     ``types`` maps each declared fact to "bool", "int", "double" or "string"; ``party`` is the
     party map. The callable raises (``FastPathError`` or another exception) wherever the library
     raises or gives a non-bool. ``None`` means: outside the subset, use the library."""
+    node = _parse(source, types, finite=False)
+    return node.fn if node is not None else None
+
+
+def compile_parts(source: str, types: Mapping[str, str], finite: bool = False) -> Parts | None:
+    """The clause as ``(get, test, operand)``: ``test(get(activation), operand)`` is what the
+    callable of :func:`compile_clause` gives (and raises where it raises), or ``None``.
+
+    For the common shapes (``fact OP literal``, ``fact``, ``!fact``) ``get`` is an item getter and
+    ``test`` an operator: evaluated in one comprehension, a clause costs no Python call. Any other
+    clause is ``(callable, operator.is_, True)``. With ``finite``, the activation's doubles are
+    never NaN (validated facts are finite decimals), so ``fact < literal`` needs no NaN check."""
+    node = _parse(source, types, finite)
+    if node is None:
+        return None
+    return node.parts if node.parts is not None else (node.fn, operator.is_, True)
+
+
+def _parse(source: str, types: Mapping[str, str], finite: bool) -> _Node | None:
+    """The bool-typed node of a clause, or ``None`` outside the subset."""
     try:
-        parser = _Parser(_tokenize(source), types)
+        parser = _Parser(_tokenize(source), types, finite)
         node = parser.expr()
         if parser.peek()[0] != "end":
             return None
     except (_Refuse, RecursionError, ValueError):
         return None
-    return node.fn if node.type == "bool" else None
+    return node if node.type == "bool" else None
 
 
 @dataclass(frozen=True)
@@ -96,6 +118,7 @@ class _Node:
     value: Any = None  # the literal's value
     fact: str | None = None  # a bare fact read: fn is itemgetter(fact)
     member: str | None = None  # a party member read: fn is act["party"][member]
+    parts: Parts | None = None  # a bool node as (get, test, operand) without a Python call, when it has one
 
 
 def _literal(type_: str, value: Any) -> _Node:
@@ -145,8 +168,8 @@ def _tokenize(source: str) -> list[tuple[str, Any]]:
 class _Parser:
     """Precedence climbing over CEL's grammar: ?: < || < && < relations < + - < * < unary."""
 
-    def __init__(self, tokens: list[tuple[str, Any]], types: Mapping[str, str]) -> None:
-        self.tokens, self.pos, self.types = tokens, 0, types
+    def __init__(self, tokens: list[tuple[str, Any]], types: Mapping[str, str], finite: bool) -> None:
+        self.tokens, self.pos, self.types, self.finite = tokens, 0, types, finite
 
     def peek(self) -> tuple[str, Any]:
         return self.tokens[self.pos]
@@ -189,7 +212,7 @@ class _Parser:
             op = self.peek_op()
             if op in EQUALITY or op in ORDERING:
                 self.pos += 1
-                node = _compare(op, node, self.additive())
+                node = _compare(op, node, self.additive(), self.finite)
             elif self.accept("in"):
                 node = _member_of(node, self.list_literal())
             else:
@@ -241,7 +264,10 @@ class _Parser:
                 raise _Refuse
             return _Node(PARTY_MEMBERS[member], lambda act: act["party"][member], member=member)
         if kind == "name" and self.types.get(value) in FACT_TYPES:
-            return _Node(self.types[value], operator.itemgetter(value), fact=value)
+            get = operator.itemgetter(value)
+            if self.types[value] == "bool":  # a bool is itself when it ``is True``
+                return _Node("bool", get, fact=value, parts=(get, operator.is_, True))
+            return _Node(self.types[value], get, fact=value)
         raise _Refuse  # undeclared name, operator in the wrong place, '[', end of input…
 
     def list_literal(self) -> list[_Node]:
@@ -272,7 +298,7 @@ def _as_double(node: _Node) -> _Node:
     return _Node("double", lambda act: float(fn(act)))
 
 
-def _compare(op: str, left: _Node, right: _Node) -> _Node:
+def _compare(op: str, left: _Node, right: _Node, finite: bool) -> _Node:
     types = {left.type, right.type}
     if op in EQUALITY and len(types) == 2 and types != NUMERIC:
         lf, rf, result = left.fn, right.fn, op == "!="  # different types are never equal
@@ -292,7 +318,10 @@ def _compare(op: str, left: _Node, right: _Node) -> _Node:
     fn = EQUALITY.get(op) or ORDERING[op]
     nan_check = op in ORDERING and "double" in types
     if right.const and (left.fact or left.member):
-        return _Node("bool", _read_vs_literal(fn, left, right.value, nan_check))
+        # with ``finite``, a fact read is never NaN (nor is a literal): nothing to check
+        check = nan_check and not finite
+        parts = (operator.itemgetter(left.fact), fn, right.value) if left.fact and not check else None
+        return _Node("bool", _read_vs_literal(fn, left, right.value, check), parts=parts)
     lf, rf = left.fn, right.fn
     if not nan_check:
         return _Node("bool", lambda act: fn(lf(act), rf(act)))
@@ -369,7 +398,7 @@ def _not(node: _Node) -> _Node:
         raise _Refuse
     if node.fact is not None:
         name = node.fact
-        return _Node("bool", lambda act: not act[name])
+        return _Node("bool", lambda act: not act[name], parts=(operator.itemgetter(name), operator.is_, False))
     fn = node.fn
     return _Node("bool", lambda act: not fn(act))
 

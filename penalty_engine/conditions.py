@@ -16,7 +16,7 @@ from typing import Any
 
 import cel
 
-from .celfast import compile_clause
+from .celfast import Parts, compile_parts
 from .errors import EvaluationError, RuleError, suggest
 from .rules_model import AllOf, AnyOf, Condition, FactSpec, FactType
 
@@ -164,7 +164,7 @@ class ClauseTable:
         self._programs: list[Any] = []
         self._index: dict[str, int] = {}
         self._combined: Any = None
-        self._fast: tuple[Callable[[Mapping[str, Any]], bool], ...] | None = None
+        self._fast: tuple[Parts, ...] | None = None
 
     def add(self, cond: Condition, where: str) -> CompiledCondition:
         """Compile a condition (its clauses once each); ``where`` is its file:line."""
@@ -225,13 +225,14 @@ class ClauseTable:
             return
         self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
         types = {name: _CEL_TYPES[spec.type] for name, spec in self._declared.items()}
-        compiled = [compile_clause(source, types) for source in self.sources]
+        # finite: the activation's doubles come from validated facts, finite decimals (never NaN)
+        compiled = [compile_parts(source, types, finite=True) for source in self.sources]
         fast = tuple(f for f in compiled if f is not None)
         if len(fast) != len(compiled):
             return
         combined = self._combined
         for sample in sample_activations(self._declared):
-            if _outcome(lambda: [f(sample) for f in fast]) != _outcome(lambda: combined.execute(sample)):  # noqa: B023
+            if _outcome(lambda: _run_parts(fast, sample)) != _outcome(lambda: combined.execute(sample)):  # noqa: B023
                 return  # never expected (the property tests say so); the library alone then
         self._fast = fast
 
@@ -244,7 +245,7 @@ class ClauseTable:
         fast = self._fast
         if fast is not None:
             try:
-                return [f(activation) for f in fast]
+                return [test(get(activation), operand) for get, test, operand in fast]  # _run_parts, inline
             except Exception:  # an error: the library gives its exact result or error below
                 pass
         try:
@@ -272,6 +273,10 @@ class ClauseTable:
 _BOOL = {bool}
 _CEL_TYPES = {FactType.bool: "bool", FactType.int: "int", FactType.money: "double", FactType.number: "double",
               FactType.enum: "string"}  # fmt: skip
+
+
+def _run_parts(parts: Sequence[Parts], activation: Mapping[str, Any]) -> list[bool]:
+    return [test(get(activation), operand) for get, test, operand in parts]
 
 
 def _outcome(run: Callable[[], Any]) -> tuple[str, Any]:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from penalty_engine.celfast import compile_clause
+from penalty_engine.celfast import Parts, compile_clause, compile_parts
 from penalty_engine.compiled import CompiledRule
 from penalty_engine.rules_model import FactType
 
@@ -67,6 +67,15 @@ def fast_outcome(fn: Callable[[Mapping[str, Any]], bool], activation: Mapping[st
     return value
 
 
+def parts_outcome(parts: Parts, activation: Mapping[str, Any]) -> bool | str:
+    get, test, operand = parts
+    return fast_outcome(lambda act: test(get(act), operand), activation)
+
+
+def has_nan(activation: Mapping[str, Any]) -> bool:
+    return any(type(v) is float and v != v for v in activation.values())
+
+
 # ------------------------------------------------------------------ (a) shipped clauses
 
 
@@ -106,7 +115,10 @@ def test_shipped_clauses_agree_with_the_library(rule_id: str, data: st.DataObjec
     for source in version.table.sources:
         fn = compile_clause(source, types)
         assert fn is not None, f"shipped clause outside the fast path: {source}"
-        assert fast_outcome(fn, activation) == library_outcome(source, activation), source
+        expected = library_outcome(source, activation)
+        assert fast_outcome(fn, activation) == expected, source
+        parts = compile_parts(source, types, finite=True)  # as ClauseTable runs them (facts are finite)
+        assert parts is not None and parts_outcome(parts, activation) == expected, source
 
 
 # ------------------------------------------------------------------ (b) random expressions
@@ -224,8 +236,14 @@ def test_random_expressions_agree_with_the_library(source: str, activations: lis
         library(source)
     except Exception:
         raise AssertionError(f"accepted a clause the library rejects: {source}") from None
+    parts, finite_parts = compile_parts(source, TYPES), compile_parts(source, TYPES, finite=True)
+    assert parts is not None and finite_parts is not None  # the same subset as compile_clause
     for activation in activations:
-        assert fast_outcome(fn, activation) == library_outcome(source, activation), (source, activation)
+        expected = library_outcome(source, activation)
+        assert fast_outcome(fn, activation) == expected, (source, activation)
+        assert parts_outcome(parts, activation) == expected, (source, activation)
+        if not has_nan(activation):  # ``finite`` promises no NaN in the activation
+            assert parts_outcome(finite_parts, activation) == expected, (source, activation, "finite")
 
 
 @given(st.text(alphabet="ab1.5 ()!&|=<>-+*?:[],'\"\\xpartykind", max_size=20))

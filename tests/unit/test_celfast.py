@@ -6,13 +6,14 @@ table is re-checked here, so a library upgrade that changes one of them fails th
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import cel
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.celfast import FastPathError, compile_clause
+from penalty_engine.celfast import FastPathError, compile_clause, compile_parts
 
 TYPES = {"b": "bool", "f": "bool", "i": "int", "j": "int", "d": "double", "s": "string", "n": "double"}
 ORG = {"kind": "organization"}
@@ -237,3 +238,36 @@ def test_every_shipped_clause_is_on_the_fast_path(engine: pe.Engine) -> None:
         for version in rule.versions:
             for source in version.table.sources:
                 assert compile_clause(source, types) is not None, source
+
+
+@pytest.mark.parametrize(
+    ("source", "test", "operand"),
+    [("i > 2", operator.gt, 2), ("2 < i", operator.gt, 2), ("d >= 2.5", operator.ge, 2.5),
+     ("s == 'x'", operator.eq, "x"), ("b", operator.is_, True), ("!f", operator.is_, False),
+     ("d != 1", operator.ne, 1.0)],
+)  # fmt: skip
+def test_common_shapes_become_an_item_getter_and_an_operator(source: str, test: Any, operand: Any) -> None:
+    parts = compile_parts(source, TYPES, finite=True)
+    assert parts is not None
+    get, got_test, got_operand = parts
+    assert isinstance(get, operator.itemgetter) and got_test is test and got_operand == operand
+    assert type(got_operand) is type(operand)
+    assert got_test(get(act()), got_operand) == run_library(source, act())
+
+
+def test_other_shapes_are_the_callable_itself() -> None:
+    parts = compile_parts("i > 2 && s in ['x', 'y']", TYPES)
+    fn = compile_clause("i > 2 && s in ['x', 'y']", TYPES)
+    assert parts is not None and fn is not None and parts[1:] == (operator.is_, True)
+    assert parts[0](act()) is fn(act()) is True
+
+
+def test_ordering_a_double_fact_checks_for_nan_unless_facts_are_finite() -> None:
+    assert run_library("n < 1.0", act()) == ERROR
+    checked = compile_parts("n < 1.0", TYPES)
+    assert checked is not None and checked[1] is operator.is_  # the closure that raises on NaN
+    with pytest.raises(FastPathError):
+        checked[0](act())
+    finite = compile_parts("n < 1.0", TYPES, finite=True)  # validated facts are never NaN
+    assert finite is not None and finite[1] is operator.lt and finite[1](finite[0](act(n=0.5)), finite[2]) is True
+    assert compile_parts("i > 'x'", TYPES) is None and compile_parts("i + 1", TYPES) is None
