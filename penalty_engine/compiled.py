@@ -6,6 +6,7 @@ shared between threads.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
@@ -93,14 +94,20 @@ class CompiledRule:
     #: values taken as they are: ``bool`` for a bool fact, the set of values for an enum fact
     as_is: dict[str, Any] = field(default_factory=dict)
     provision_cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # general provision → citations
+    #: (effective_from, effective_to or the last day there is, version) of each version
+    spans: tuple[tuple[dt.date, dt.date, CompiledVersion], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        spans = tuple((v.version.effective_from, v.version.effective_to or dt.date.max, v) for v in self.versions)
+        object.__setattr__(self, "spans", spans)
 
     @property
     def title(self) -> str:
         return self.rule.title.zh
 
     def version_on(self, day: Any) -> CompiledVersion | None:
-        for v in self.versions:
-            if v.version.in_force(day):
+        for start, end, v in self.spans:
+            if start <= day <= end:
                 return v
         return None
 

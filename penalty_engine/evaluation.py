@@ -217,7 +217,7 @@ class Evaluation:
         if expired is not None:
             return self._decision(expired, [cv])
         first = VersionRun(self, cv).run(self.occurred_s)
-        later = rule.version_on(self.decided_on)
+        later = cv if cv.version.in_force(self.decided_on) else rule.version_on(self.decided_on)
         if later is None or later is cv:
             if later is None:
                 self._repealed_note(cv, first)
@@ -504,23 +504,23 @@ class VersionRun:
         cv, results = self.cv, self.results
         add = self.trail.add
         fired: Fired | None = None
-        for j, (p, cond) in enumerate(cv.provisions):
-            if cond.holds(results):
-                if fired is None:
-                    fired = Fired([], [], [], [], [])
-                pid, effect, label, label_zh = cv.provision_texts[j]
-                add(
-                    "provision",
-                    {"provision": pid, "effect": effect, "label": label, "label_zh": label_zh,
-                     "clauses": self._clauses(cond)},
-                    result=True,
-                    basis=list(cv.provision_basis[j]),
-                )  # fmt: skip
-                # one pass; each list keeps the order in which the provisions hold
-                if pid in self.rule.set_aside:
-                    fired.set_aside.append(p)
-                else:
-                    getattr(fired, effect).append(p)
+        for j in [j for j, (_, cond) in enumerate(cv.provisions) if cond.holds(results)]:
+            if fired is None:
+                fired = Fired([], [], [], [], [])
+            p, cond = cv.provisions[j]
+            pid, effect, label, label_zh = cv.provision_texts[j]
+            add(
+                "provision",
+                {"provision": pid, "effect": effect, "label": label, "label_zh": label_zh,
+                 "clauses": self._clauses(cond)},
+                result=True,
+                basis=list(cv.provision_basis[j]),
+            )  # fmt: skip
+            # one pass; each list keeps the order in which the provisions hold
+            if pid in self.rule.set_aside:
+                fired.set_aside.append(p)
+            else:
+                getattr(fired, effect).append(p)
         if fired is None:
             return NONE_FIRED
         for p in fired.set_aside:
