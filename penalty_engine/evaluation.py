@@ -258,7 +258,8 @@ class Evaluation:
     def _facts(self) -> None:
         """Typed facts (given, else the declared default) and the CEL activation."""
         rule, given = self.rule, self.case.facts
-        facts, facts_json, cel = dict(rule.defaults), dict(rule.defaults_json), dict(rule.defaults_cel)
+        # facts_json starts from every fact in sorted order (the fingerprint's canonical order)
+        facts, facts_json, cel = dict(rule.defaults), dict(rule.sorted_json), dict(rule.defaults_cel)
         given_json: dict[str, Any] = {}
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
         kinds, as_is = rule.kinds, rule.as_is
@@ -385,7 +386,7 @@ class Evaluation:
         name_s = "null" if name is None else _js(name) if type(name) is str else None
         if age_s is None or name_s is None:
             return self._fingerprint_generic(versions)
-        facts = "".join(_canonical_chunks(self.facts_json, 0))
+        facts = "".join(_canonical_chunks(self.facts_json, 0))  # already in sorted order
         discovered = f'"{c.discovered_on.isoformat()}"' if c.discovered_on else "null"
         hashes = ",".join([v.hash_json for v in versions])
         text = (
@@ -562,14 +563,16 @@ class VersionRun:
     def _mitigation_options(self, rng: Interval, fired: Fired) -> None:
         """Mandatory mitigation offers below-minimum; optional mitigation offers lighter and below-minimum."""
         below = self.pack.general.below_minimum
-        for p in [*fired.mitigate, *fired.may_mitigate]:
-            if p in fired.may_mitigate and self.out.tier not in ("lighter", None):
+        mandatory = len(fired.mitigate)  # the mandatory ones come first (no model comparisons: they are slow)
+        for k, p in enumerate([*fired.mitigate, *fired.may_mitigate]):
+            if k >= mandatory and self.out.tier not in ("lighter", None):
                 self._option("lighter", self._cites([p]),
                              f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty")  # fmt: skip
             if below is not None and rng.lo > 0:
                 self.assume(below.assumption)
                 self._option("below_minimum", [*self.rule.provision_cites[p.id], *self.rule.cites["below_minimum"]],
-                             _below_reason(p.label.en, p.label.zh, rng.lo, below.lower, below.upper))  # fmt: skip
+                             _below_reason(p.label.en, p.label.zh, rng.lo, below.lower, below.upper,
+                                           self.rule.below_texts))  # fmt: skip
 
     def _below_minimum_fixed(self, fixed: Decimal, fired: Fired) -> None:
         """A formula fixes the fine, so mandatory mitigation can only be met below it (减轻)."""
@@ -818,7 +821,8 @@ def _band(lo: Decimal, hi: Decimal, lower: Fraction, upper: Fraction, lower_s: s
           rounding: RoundingSpec) -> tuple[Interval, dict[str, Any]]:  # fmt: skip
     """The band of a tier in the statutory range ``lo``–``hi`` and its trail inputs (never changed: copy them)."""
     # amounts by their text: equal Decimals with other exponents ("100" and "100.00") stay apart
-    key = ("band", str(lo), str(hi), lower_s, upper_s, str(rounding.unit), rounding.mode)  # ratio texts are exact
+    # ratio texts are exact; str() of the mode (a StrEnum) is its value, hashed without a Python call
+    key = ("band", str(lo), str(hi), lower_s, upper_s, str(rounding.unit), str(rounding.mode))
     hit = _MEMO.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
@@ -838,7 +842,7 @@ def _amount(band: Interval, position: Fraction, position_s: str, rng: Interval, 
     """The fine at ``position`` in the band, rounded inside band and range, with the inputs of the
     amount and round steps (never changed: copy them)."""
     key = ("amount", str(band.lo), str(band.hi), position_s, str(rng.lo), str(rng.hi), rng.lo_incl, rng.hi_incl,
-           str(rounding.unit), rounding.mode, currency)  # fmt: skip
+           str(rounding.unit), str(rounding.mode), currency)  # fmt: skip
     hit = _MEMO.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
@@ -864,10 +868,10 @@ def _remember(key: tuple[Any, ...], value: _T) -> _T:
 
 
 _js = json.encoder.encode_basestring  # a JSON string as canonical_json writes it (ensure_ascii=False)
-#: ``canonical_json``'s encoder without its per-call set-up (sorted keys, compact, ensure_ascii=False,
-#: ``default=str``); called with a value and 0 it gives the text's chunks
+#: ``canonical_json``'s encoder without its per-call set-up (compact, ensure_ascii=False, ``default=str``)
+#: for a dict whose keys are already sorted; called with a value and 0 it gives the text's chunks
 _canonical_chunks = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-    None, str, _js, None, ":", ",", True, False, True
+    None, str, _js, None, ":", ",", False, False, True
 )
 _ENGINE_JSON = _js(ENGINE)
 
@@ -876,9 +880,10 @@ def _range(edges: dict[str, Decimal] | None) -> Range | None:
     return None if edges is None else built(Range, {"min": edges["min"], "max": edges["max"]})
 
 
-def _below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction) -> str:
-    """The reason of the below-minimum option (memoised: minimums repeat across cases)."""
-    key = ("below", en, zh, str(minimum), lower, upper)
+def _below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction, texts: tuple[str, str]) -> str:
+    """The reason of the below-minimum option (memoised: minimums repeat across cases); ``texts`` are
+    the exact texts of ``lower`` and ``upper`` (the key: hashing a Fraction is slow)."""
+    key = ("below", en, zh, str(minimum), *texts)
     hit = _MEMO.get(key)
     if hit is not None:
         return hit  # type: ignore[no-any-return]
