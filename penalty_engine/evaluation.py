@@ -263,23 +263,17 @@ class Evaluation:
         given_json: dict[str, Any] = {}
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
         kinds, as_is = rule.kinds, rule.as_is
-        for name, raw in given.items():
+        # in the order the facts are declared, not the order the case gives them: the same facts
+        # in another key order (YAML or JSON) give the same trail and the same first error
+        for name, (spec, kind) in kinds.items():
+            raw = given.get(name)
+            if raw is None:
+                continue  # not given (or given as null): the default stays
             accepted = as_is.get(name)  # bool, or an enum's values
             if type(raw) is accepted or (type(raw) is str and type(accepted) is frozenset and raw in accepted):
                 # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
                 given_json[name] = raw
                 continue
-            entry = kinds.get(name)
-            if entry is None:
-                raise CaseError(
-                    "PE-C003",
-                    f"facts.{name}: unknown fact for {rule.id}{suggest(name, rule.facts)}; "
-                    f"expected facts: {', '.join(rule.facts)}",
-                    self.where("facts", name),
-                )
-            if raw is None:
-                continue
-            spec, kind = entry
             try:
                 value = coerce(spec, raw)
             except FactProblem as exc:
@@ -289,6 +283,14 @@ class Evaluation:
                 decimals.append((name, value, spec))
             else:  # bool, int, enum: the typed value is also its JSON and CEL form
                 given_json[name] = value
+        if not given.keys() <= kinds.keys():
+            name = min(n for n in given if n not in kinds)
+            raise CaseError(
+                "PE-C003",
+                f"facts.{name}: unknown fact for {rule.id}{suggest(name, rule.facts)}; "
+                f"expected facts: {', '.join(rule.facts)}",
+                self.where("facts", name),
+            )
         # given facts replace their defaults (a default's key keeps its place, a new key goes last)
         facts.update(given_json)
         facts_json.update(given_json)

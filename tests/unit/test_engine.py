@@ -143,6 +143,21 @@ def test_unknown_fact_suggests_nearest(engine: pe.Engine) -> None:
     assert "did you mean 'illegal_gain'" in info.value.message
 
 
+@pytest.mark.parametrize(
+    "facts",
+    [{"serious": "maybe", "illegal_gain": "abc"}, {"zzz": 1, "ilegal_gain": "1", "illegal_gain": "1"},
+     {"prior_12m": 1.5, "ilegal_gain": "1"}],
+)  # fmt: skip
+def test_the_first_error_does_not_depend_on_the_key_order(engine: pe.Engine, facts: dict[str, Any]) -> None:
+    """Facts are checked in their declared order, unknown ones after (the first by name)."""
+    messages = set()
+    for ordered in (facts, dict(reversed(list(facts.items())))):
+        with pytest.raises(pe.CaseError) as info:
+            engine.evaluate(case(UF, ordered), as_of=AS_OF)
+        messages.add(str(info.value))
+    assert len(messages) == 1, messages
+
+
 def test_required_fact_missing(engine: pe.Engine) -> None:
     with pytest.raises(pe.CaseError) as info:
         engine.evaluate(case("overload-gross-mass", {}), as_of=AS_OF)
