@@ -91,13 +91,14 @@ class CompiledRule:
     cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # citations of the pack's general part
     band_texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # tier scheme band → (lower, upper) text
     set_aside: frozenset[str] = frozenset()  # what the rule's special provisions set aside
-    #: values taken as they are: ``bool`` for a bool fact, the set of values for an enum fact
-    as_is: dict[str, Any] = field(default_factory=dict)
     provision_cites: dict[str, tuple[str, ...]] = field(default_factory=dict)  # general provision → citations
     #: every fact, names in sorted order, with its default's JSON (``None`` for a required fact, which a
     #: case must give): a case's facts as JSON start from it, so they are already in canonical order
     sorted_json: dict[str, Any] = field(default_factory=dict)
     below_texts: tuple[str, str] = ("", "")  # the pack's below-minimum ratios as exact texts
+    #: per fact, in declared order: name, spec, FACT_* kind, the type a value is taken as it is in
+    #: (``bool`` for a bool fact) and the values an enum fact takes as they are
+    fact_rows: tuple[tuple[str, FactSpec, int, type | None, frozenset[str] | None], ...] = ()
     #: (effective_from, effective_to or the last day there is, version) of each version
     spans: tuple[tuple[dt.date, dt.date, CompiledVersion], ...] = field(init=False, repr=False, compare=False)
 
@@ -327,15 +328,20 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
         cites=_general_cites(pack),
         set_aside=frozenset(sp.sets_aside for sp in rule.special_provisions),
         provision_cites={p.id: cites(p.basis) for p in pack.general.provisions},
+        fact_rows=tuple(
+            (
+                n,
+                s,
+                _KINDS[s.type],
+                bool if s.type is FactType.bool else None,
+                frozenset(s.values or ()) if s.type is FactType.enum else None,
+            )
+            for n, s in facts.items()
+        ),
         below_texts=(frac_str(below.lower), frac_str(below.upper))
         if (below := pack.general.below_minimum)
         else ("", ""),
         sorted_json={n: to_json(facts[n], defaults[n]) if n in defaults else None for n in sorted(facts)},
-        as_is={
-            n: bool if s.type is FactType.bool else frozenset(s.values or ())
-            for n, s in facts.items()
-            if s.type in (FactType.bool, FactType.enum)
-        },
         band_texts={
             name: (frac_str(b.lower), frac_str(b.upper))
             for name in ("lighter", "standard", "heavier")

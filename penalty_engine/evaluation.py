@@ -258,20 +258,17 @@ class Evaluation:
     def _facts(self) -> None:
         """Typed facts (given, else the declared default) and the CEL activation."""
         rule, given = self.rule, self.case.facts
-        # facts_json starts from every fact in sorted order (the fingerprint's canonical order)
-        facts, facts_json, cel = dict(rule.defaults), dict(rule.sorted_json), dict(rule.defaults_cel)
         given_json: dict[str, Any] = {}
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
-        kinds, as_is = rule.kinds, rule.as_is
         # in the order the facts are declared, not the order the case gives them: the same facts
         # in another key order (YAML or JSON) give the same trail and the same first error
-        for name, (spec, kind) in kinds.items():
+        for name, spec, kind, typed, values in rule.fact_rows:
             raw = given.get(name)
             if raw is None:
                 continue  # not given (or given as null): the default stays
-            accepted = as_is.get(name)  # bool, or an enum's values
-            if type(raw) is accepted or (type(raw) is str and type(accepted) is frozenset and raw in accepted):
-                # already the declared type: its own JSON and CEL form (``coerce`` would keep it as it is)
+            t = type(raw)
+            if t is typed or (values is not None and t is str and raw in values):
+                # already the declared type (a bool, an enum's value): its own JSON and CEL form
                 given_json[name] = raw
                 continue
             try:
@@ -283,21 +280,14 @@ class Evaluation:
                 decimals.append((name, value, spec))
             else:  # bool, int, enum: the typed value is also its JSON and CEL form
                 given_json[name] = value
-        if not given.keys() <= kinds.keys():
-            name = min(n for n in given if n not in kinds)
+        if not given.keys() <= rule.kinds.keys():
+            name = min(n for n in given if n not in rule.kinds)
             raise CaseError(
                 "PE-C003",
                 f"facts.{name}: unknown fact for {rule.id}{suggest(name, rule.facts)}; "
                 f"expected facts: {', '.join(rule.facts)}",
                 self.where("facts", name),
             )
-        # given facts replace their defaults (a default's key keeps its place, a new key goes last)
-        facts.update(given_json)
-        facts_json.update(given_json)
-        cel.update(given_json)
-        for name, value, spec in decimals:
-            facts[name] = value
-            cel[name] = cel_value(spec, value)
         for name in rule.required:
             if name not in given_json:
                 spec = rule.facts[name]
@@ -306,17 +296,26 @@ class Evaluation:
                     f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})",
                     self.where("facts"),
                 )
+        # given facts replace their defaults (a default's key keeps its place, a new key goes last);
+        # facts as JSON start from every fact in sorted order (the fingerprint's canonical order)
+        facts = {**rule.defaults, **given_json}
+        facts_json = {**rule.sorted_json, **given_json}
+        cel = {**rule.defaults_cel, **given_json}
+        for name, value, spec in decimals:
+            facts[name] = value
+            cel[name] = cel_value(spec, value)
         defaults = {name: value for name, value in rule.defaults_json.items() if name not in given_json}
-        party_note = "individual of unknown age taken as an adult" if self.party.get("age_given") is False else ""
+        party = self.party
+        party_note = "individual of unknown age taken as an adult" if party.get("age_given") is False else ""
         self.trail.add(
             "facts",
             {"given": given_json, "defaults": defaults, "defaults_text": ", ".join(defaults) or "none",
-             "party": self.party, "party_note": party_note},
+             "party": party, "party_note": party_note},
         )  # fmt: skip
         self.facts, self.facts_json = facts, facts_json
-        cel[PARTY] = self.party
+        cel[PARTY] = party
         self.activation = cel
-        self.reads = {**facts_json, PARTY: self.party}
+        self.reads = {**facts_json, PARTY: party}
 
     def _limitation(self, cv: CompiledVersion) -> Result | None:
         """Art. 36: a no-penalty result when the act was discovered after the period ended."""
