@@ -309,7 +309,7 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
     """Clause indices of the frame, tiers and factors (the general part is the pack's, checked apart)."""
     conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
     conds += [c for _, c in cv.factors]
-    return sorted({i for c in conds for i in c.clause_indices()})
+    return sorted({i for c in conds for i in c.indices})
 
 
 def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:

@@ -102,9 +102,9 @@ class CompiledCondition:
     """A condition whose leaves are indices into the version's clause table."""
 
     tree: Any  # int (clause index) | ("all" | "any", tuple[tree, ...])
-    indices: tuple[int, ...] = ()
-    #: (source, index, names read) of each clause, for the trail (filled by ``ClauseTable.add``)
-    clauses: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    indices: tuple[int, ...]  # the clause indices of the tree's leaves, in order
+    #: (source, index, names read) of each clause, for the trail
+    clauses: tuple[tuple[str, int, tuple[str, ...]], ...]
     shape: int = field(default=_NESTED, init=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -116,12 +116,6 @@ class CompiledCondition:
         if shape == _ONE:  # ``holds`` is ``results[tree]``: an item getter, without a Python call
             object.__setattr__(self, "holds", itemgetter(tree))
 
-    @classmethod
-    def of(cls, tree: Any) -> CompiledCondition:
-        out: list[int] = []
-        _collect(tree, out)
-        return cls(tree, tuple(out))
-
     def holds(self, results: Sequence[bool]) -> bool:
         shape = self.shape
         if shape == _ONE:
@@ -131,9 +125,6 @@ class CompiledCondition:
         if shape == _ANY:
             return any(map(results.__getitem__, self.indices))
         return _holds(self.tree, results)
-
-    def clause_indices(self) -> tuple[int, ...]:
-        return self.indices
 
 
 def _holds(tree: Any, results: Sequence[bool]) -> bool:
@@ -168,9 +159,10 @@ class ClauseTable:
 
     def add(self, cond: Condition, where: str) -> CompiledCondition:
         """Compile a condition (its clauses once each); ``where`` is its file:line."""
-        compiled = CompiledCondition.of(self._tree(cond, where))
-        clauses = tuple((self.sources[i], i, self.reads[i]) for i in compiled.indices)
-        return CompiledCondition(compiled.tree, compiled.indices, clauses)
+        tree = self._tree(cond, where)
+        indices: list[int] = []
+        _collect(tree, indices)
+        return CompiledCondition(tree, tuple(indices), tuple((self.sources[i], i, self.reads[i]) for i in indices))
 
     def _tree(self, cond: Condition, where: str) -> Any:
         if isinstance(cond, str):

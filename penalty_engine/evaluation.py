@@ -437,14 +437,10 @@ class VersionRun:
         if cond is None:
             return []
         results, values = self.results, self.ev.reads
-        clauses = cond.clauses
-        if len(clauses) != len(cond.indices):  # a condition not made by ``ClauseTable.add``
-            table = self.cv.table
-            clauses = tuple((table.sources[i], i, table.reads[i]) for i in cond.indices)
         return [
             {"expr": source, "result": results[i],
              "reads": {reads[0]: values[reads[0]]} if len(reads) == 1 else {r: values[r] for r in reads}}
-            for source, i, reads in clauses
+            for source, i, reads in cond.clauses
         ]  # fmt: skip
 
     def start(self, on: str) -> None:
