@@ -139,7 +139,7 @@ def built(cls: type[_M], values: dict[str, Any]) -> _M:
     private attributes, no post-init), without its per-field loop: ``values`` has every field,
     in declaration order, each of its declared type, and becomes the instance's own ``__dict__``
     (give a fresh dict). Decisions are assembled this way on the hot path; the tests check that
-    every decision equals its own re-validation (``tests/unit/test_decision_model.py``).
+    every decision equals its own re-validation (``tests/property/test_decision_built.py``).
     """
     obj = cls.__new__(cls)
     _set(obj, "__dict__", values)

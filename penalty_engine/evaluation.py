@@ -120,9 +120,10 @@ class Result:
         "assumptions",
         "band",
         "duties",
+        "duty_kinds",
         "factors",
         "fine",
-        "kinds",
+        "option_kinds",
         "options",
         "outcome",
         "penalties",
@@ -144,7 +145,8 @@ class Result:
         self.duties: list[dict[str, Any]] = []
         self.options: list[dict[str, Any]] = []
         self.assumptions: dict[str, None] = {}  # an ordered set: first occurrence keeps its place
-        self.kinds: set[str] = set()  # duty kinds, and option kinds as "option.<kind>", already given
+        self.duty_kinds: set[str] = set()  # each duty and option is given once
+        self.option_kinds: set[str] = set()
         self.trail = Trail(first_step)
 
     def severity(self) -> tuple[int, Decimal, Decimal]:
@@ -551,9 +553,9 @@ class VersionRun:
         return out
 
     def _option(self, kind: str, cited: list[str], reason: str) -> None:
-        if "option." + kind in self.out.kinds:
+        if kind in self.out.option_kinds:
             return
-        self.out.kinds.add("option." + kind)
+        self.out.option_kinds.add(kind)
         self.out.options.append({"kind": kind, "basis": list(cited), "reason": reason})
         self.trail.add("option", {"kind": kind, "reason": reason}, result=kind, basis=cited)
 
@@ -567,7 +569,7 @@ class VersionRun:
                              f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty")  # fmt: skip
             if below is not None and rng.lo > 0:
                 self.assume(below.assumption)
-                self._option("below_minimum", [*self.rule.provision_cites[p.id], *self.rule.cites["below_minimum"]],
+                self._option("below_minimum", [*self._cites([p]), *self.rule.cites["below_minimum"]],
                              _below_reason(p.label.en, p.label.zh, rng.lo, below.lower, below.upper,
                                            self.rule.below_texts))  # fmt: skip
 
@@ -777,9 +779,9 @@ class VersionRun:
                            basis=branch_basis)  # fmt: skip
 
     def _duty(self, kind: str, basis: list[str], why: str = "") -> None:
-        if kind in self.out.kinds:
+        if kind in self.out.duty_kinds:
             return
-        self.out.kinds.add(kind)
+        self.out.duty_kinds.add(kind)
         self.out.duties.append({"kind": kind, "basis": list(basis)})
         self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
 
@@ -802,7 +804,7 @@ class VersionRun:
         if out.tier == "below_minimum":
             self._duty("collective_discussion", list(cited["collective_discussion"]), "below the minimum")
         review = general.legal_review_with_hearing
-        if review is not None and review.value is True and "hearing_notice" in out.kinds:
+        if review is not None and review.value is True and "hearing_notice" in out.duty_kinds:
             self.assume(review.assumption)
             self._duty("legal_review", list(cited["legal_review"]), "with the hearing notice")
 
