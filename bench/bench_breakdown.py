@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling bench_ev
 from bench_evaluate import make_case, pin_one_core
 
 import penalty_engine as pe
-from penalty_engine import evaluation
-from penalty_engine.case_io import to_case
-from penalty_engine.trail import Trail
+from penalty_engine.core import evaluation
+from penalty_engine.core.case_io import to_case
+from penalty_engine.models.trail import Trail
 
 #: name → (what switching it off leaves out, how)
 SWITCHES: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[Any]]]] = {

@@ -32,8 +32,8 @@ from decimal import Decimal
 from typing import Any
 
 import penalty_engine as pe
-from penalty_engine.compiled import CompiledRule
-from penalty_engine.rules_model import FactSpec, FactType
+from penalty_engine.models.rules import FactSpec, FactType
+from penalty_engine.pack.compiled import CompiledRule
 
 OPEN_END = dt.date(2030, 12, 31)
 MONEY_MAX = Decimal(10**7)

@@ -14,7 +14,7 @@ fact, a missing required fact, a minor, a misspelt violation, no ``decided_on``)
 (``gen_decisions.py``). Keeping them as files means ``run`` needs nothing but the command line, which
 every refactoring keeps.
 
-``run`` drives the real command line in-process (``penalty_engine.cli.app``): ``evaluate`` in text,
+``run`` drives the real command line in-process (``penalty_engine.cli``): ``evaluate`` in text,
 markdown and JSON, zh and en, over the golden cases and the generated ones (errors included);
 ``rules show``/``list``/``schema``/``validate``/``test``/``check``/``publish``; ``new-case
 --template``; ``replay`` with every output. Each command's stdout, stderr and exit code land in one
@@ -91,10 +91,7 @@ def run(inputs: Path, out: Path) -> None:
     def call(name: str, *args: str) -> None:
         result = runner.invoke(app, list(args), catch_exceptions=True)
         text = f"exit {result.exit_code}\n--- stdout\n{result.stdout}"
-        try:
-            text += f"--- stderr\n{result.stderr}"
-        except ValueError:
-            pass
+        text += f"--- stderr\n{result.stderr}"
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             text += f"--- exception\n{type(result.exception).__name__}: {result.exception}\n"
         (out / f"{name}.txt").write_text(text, encoding="utf-8")

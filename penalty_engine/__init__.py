@@ -10,10 +10,9 @@ The public API (DESIGN.md, "Library")::
 from __future__ import annotations
 
 from .__about__ import __version__
-from .case_model import Case, Party
-from .decision_model import Decision, Decisions
-from .engine import Engine
+from .core import Engine
 from .errors import CaseError, EvaluationError, PenaltyEngineError, RuleError
+from .models import Case, Decision, Decisions, Party
 
 __all__ = [
     "Case",

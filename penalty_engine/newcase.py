@@ -20,11 +20,10 @@ from typing import Any, TypeVar
 
 import yaml
 
-from .case_io import to_case
-from .compiled import CompiledRule
-from .facts import FactProblem, coerce, to_json
+from .core import to_case
+from .models import FactProblem, FactSpec, FactType, coerce, to_json
 from .money import dec_str
-from .rules_model import FactSpec, FactType
+from .pack import CompiledRule
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the answer (raises EOFError, or the caller's own error, when input ends)."""

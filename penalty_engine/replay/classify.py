@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..case_model import Actual
-from ..decision_model import Decision, Decisions, Range
+from ..models import Actual, Decision, Decisions, Range
 from ..money import dec_str
 
 STATUSES = (

@@ -17,7 +17,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..__about__ import __version__
-from ..templating import environment
+from ..render import environment
 from .groups import group_json
 from .run import Replay
 

@@ -25,8 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from ..case_io import to_case
-from ..engine import Engine
+from ..core import Engine, to_case
 from ..errors import PenaltyEngineError
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from penalty_engine.compiled import compile_pack
-from penalty_engine.loader import load_pack_files
+from penalty_engine.pack.compiled import compile_pack
+from penalty_engine.pack.loader import load_pack_files
 from tests.cli.test_cli import run
 
 CHROMIUM = shutil.which("chromium")

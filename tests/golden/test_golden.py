@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.golden import cases_dir, compare, golden_files, run_file
+from penalty_engine.check.golden import cases_dir, compare, golden_files, run_file
 
 FILES = golden_files(cases_dir("cn-transport"))
 

@@ -25,8 +25,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 import penalty_engine as pe
-from penalty_engine.compiled import CompiledRule, CompiledVersion
-from penalty_engine.rules_model import FactSpec, FactType, PerUnitFine
+from penalty_engine.models.rules import FactSpec, FactType, PerUnitFine
+from penalty_engine.pack.compiled import CompiledRule, CompiledVersion
 
 #: Open-ended versions are sampled up to this day.
 OPEN_END = dt.date(2030, 12, 31)

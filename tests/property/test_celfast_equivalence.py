@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from penalty_engine.celfast import Parts, compile_clause, compile_parts
-from penalty_engine.compiled import CompiledRule
-from penalty_engine.rules_model import FactType
+from penalty_engine.cel.fast import Parts, compile_clause, compile_parts
+from penalty_engine.models.rules import FactType
+from penalty_engine.pack.compiled import CompiledRule
 
 from .strategies import all_rules, rule_by_id
 

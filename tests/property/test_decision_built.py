@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from penalty_engine.decision_model import Decision
+from penalty_engine.models.decision import Decision
 
 from .strategies import Example, engine, examples
 

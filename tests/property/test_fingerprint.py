@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from penalty_engine.evaluation import Evaluation
+from penalty_engine.core.evaluation import Evaluation
 
 from .strategies import Example, engine, examples
 

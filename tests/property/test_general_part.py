@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from penalty_engine.decision_model import Decision
+from penalty_engine.models.decision import Decision
 
 from .strategies import Example, all_rules, engine, example_for, examples, rule_by_id
 

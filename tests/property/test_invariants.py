@@ -24,10 +24,10 @@ from hypothesis import given, note, reject
 from hypothesis import strategies as st
 
 import penalty_engine as pe
-from penalty_engine.case_io import parse_case_text
-from penalty_engine.compiled import CompiledRule, CompiledVersion
-from penalty_engine.decision_model import Decision
-from penalty_engine.rules_model import FactSpec, FactType
+from penalty_engine.core.case_io import parse_case_text
+from penalty_engine.models.decision import Decision
+from penalty_engine.models.rules import FactSpec, FactType
+from penalty_engine.pack.compiled import CompiledRule, CompiledVersion
 
 from .strategies import (
     Example,

@@ -13,7 +13,7 @@ import cel
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.celfast import FastPathError, compile_clause, compile_parts
+from penalty_engine.cel.fast import FastPathError, compile_clause, compile_parts
 
 TYPES = {"b": "bool", "f": "bool", "i": "int", "j": "int", "d": "double", "s": "string", "n": "double"}
 ORG = {"kind": "organization"}

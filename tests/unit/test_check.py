@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from penalty_engine.check import KINDS, check_pack
+from penalty_engine.check.static import KINDS, check_pack
 from tests.conftest import MINI_PACK, MINI_RULE
 
 
@@ -97,7 +97,7 @@ def test_shipped_pack_is_clean() -> None:
 
 def test_invariant_search_finds_a_broken_direction_with_the_smallest_case(write_pack: Any) -> None:
     from penalty_engine import Engine
-    from penalty_engine.invariants import search
+    from penalty_engine.check.invariants import search
 
     rule = MINI_RULE + (
         "    factors:\n      - {id: odd, effect: mitigating, when: n >= 3, weight: 1/4, label: {zh: 怪, en: odd},"
@@ -116,7 +116,7 @@ def test_invariant_search_finds_a_broken_direction_with_the_smallest_case(write_
 
 def test_invariant_search_finds_minors_treated_more_heavily(write_pack: Any) -> None:
     from penalty_engine import Engine
-    from penalty_engine.invariants import search
+    from penalty_engine.check.invariants import search
 
     rule = MINI_RULE.replace(
         "      - {tier: heavier, when: n >= 2}",
@@ -130,7 +130,7 @@ def test_invariant_search_finds_minors_treated_more_heavily(write_pack: Any) -> 
 
 def test_shipped_rules_keep_every_invariant() -> None:
     from penalty_engine import Engine
-    from penalty_engine.invariants import search
+    from penalty_engine.check.invariants import search
 
     engine = Engine.load("cn-transport")
     for rule in engine.rules():

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.conditions import ClauseTable
+from penalty_engine.cel.conditions import ClauseTable
 from penalty_engine.errors import EvaluationError
-from penalty_engine.rules_model import FactSpec
+from penalty_engine.models.rules import FactSpec
 
 FACTS = {
     "gain": FactSpec.model_validate({"type": "money", "label": {"zh": "违法所得", "en": "gain"}}),

@@ -247,7 +247,7 @@ def test_built_models_are_what_model_construct_makes() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from penalty_engine.decision_model import BUILT, Dates, Duty, FactorOut, Option, PenaltyOut, Range, built
+    from penalty_engine.models.decision import BUILT, Dates, Duty, FactorOut, Option, PenaltyOut, Range, built
 
     samples = {
         Dates: {"occurred_on": dt.date(2024, 1, 2), "discovered_on": None, "decided_on": dt.date(2024, 2, 3)},

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.general import add_years
+from penalty_engine.core.general import add_years
 from tests.conftest import AS_OF, MINI_PACK, case
 
 UF = "cn-transport/unlicensed-freight"

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.compiled import CompiledRule, compile_pack
 from penalty_engine.errors import RuleError
-from penalty_engine.loader import load_pack_files
-from penalty_engine.publish import condition_view, publication, publish, render_publication
-from penalty_engine.rules_model import AllOf, AnyOf, LawRef, Pack
+from penalty_engine.models.rules import AllOf, AnyOf, LawRef, Pack
+from penalty_engine.pack.compiled import CompiledRule, compile_pack
+from penalty_engine.pack.loader import load_pack_files
+from penalty_engine.publish.document import condition_view, publication, publish, render_publication
 from tests.conftest import AS_OF, MINI_PACK, MINI_RULE, case
 
 
@@ -167,7 +167,7 @@ def test_band_amounts_are_the_engines(engine: pe.Engine, docs: dict[tuple[str, s
 
 
 def test_conditions_in_words_where_simple() -> None:
-    from penalty_engine.rules_model import FactSpec
+    from penalty_engine.models.rules import FactSpec
 
     facts = {
         "illegal_gain": FactSpec.model_validate(

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.case_model import Actual
-from penalty_engine.decision_model import Range
+from penalty_engine.models.case import Actual
+from penalty_engine.models.decision import Range
 from penalty_engine.replay.aggregate import Aggregates
 from penalty_engine.replay.classify import View, classify, deviation_of, similarity_key, tolerance, view_of
 from penalty_engine.replay.groups import Groups, group_json

@@ -13,9 +13,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import RuleError, RuleErrors, suggest
-from .rules_model import Pack, Rule
-from .yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
+from ..errors import RuleError, RuleErrors, suggest
+from ..models import Pack, Rule
+from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
 PACK_FILE = "pack.yaml"
 SKIP_DIRS = {"cases", "docs", ".git"}
@@ -38,7 +38,7 @@ class LoadedPack:
 
 def bundled_packs_dir() -> Path:
     """Folder of the packs shipped with the package (installed copy, else the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]
     installed = here / "rules"
     return installed if installed.is_dir() else here.parent / "rules"
 

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from .money import Rounding, frac_str, is_terminating
+from ..money import Rounding, frac_str, is_terminating
 
 
 class Frozen(BaseModel):

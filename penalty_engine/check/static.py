@@ -12,7 +12,7 @@ Two passes:
   branches, tiers and factors, weights that never matter or get clamped. Band geometry, unused
   facts and version gaps are checked from the rule data.
 
-Property search over the engine's invariants lives in ``penalty_engine.invariants``.
+Property search over the engine's invariants lives in ``penalty_engine.check.invariants``.
 Findings follow the check contract (DESIGN.md "Check output").
 """
 
@@ -29,12 +29,10 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from .compiled import CompiledRule, CompiledVersion, compile_rule
-from .conditions import PARTY, cel_value
-from .errors import RuleError, RuleErrors
-from .facts import to_json
-from .loader import LoadedPack, load_pack_files
-from .rules_model import FactSpec, FactType, MultipleFine, PerUnitFine
+from ..cel import PARTY, cel_value
+from ..errors import RuleError, RuleErrors
+from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
+from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
 
 Severity = Literal["error", "warning"]
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from .rules_model import General, HearingThreshold, Provision, Rule
+from ..models import General, HearingThreshold, Provision, Rule
 
 #: Penalty kinds that always bring the hearing notice (行政处罚法 Art. 63 items 3 and 4).
 HEARING_KINDS = ("qualification_downgrade", "revocation", "suspension", "closure", "practice_restriction")

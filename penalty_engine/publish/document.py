@@ -21,12 +21,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .__about__ import __version__
-from .compiled import CompiledRule, compile_pack
-from .loader import load_pack_files
-from .money import band_edge, dec_str, frac_str
-from .render import LABELS as DECISION_LABELS
-from .rules_model import (
+from ..__about__ import __version__
+from ..models import (
     AllOf,
     AnyOf,
     Basis,
@@ -46,11 +42,14 @@ from .rules_model import (
     SettingRef,
     Tier,
 )
-from .templating import environment
+from ..money import band_edge, dec_str, frac_str
+from ..pack import CompiledRule, compile_pack, load_pack_files
+from ..render import LABELS as DECISION_LABELS
+from ..render import environment
 
 FORMATS = ("html", "markdown")
 
-_env = environment()
+_env = environment("penalty_engine.publish")
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {

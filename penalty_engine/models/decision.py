@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
-from .money import dec_str
+from ..money import dec_str
 from .trail import TrailStep, step_from_json, steps_json
 
 Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="json")]

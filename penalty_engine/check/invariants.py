@@ -36,14 +36,12 @@ from hypothesis import HealthCheck, Phase, find, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
-from .check import Finding, _constants
-from .compiled import CompiledRule
-from .decision_model import Decision
-from .engine import Engine
-from .errors import PenaltyEngineError
-from .general import severity
-from .money import round_units
-from .rules_model import FactType
+from ..core import Engine, severity
+from ..errors import PenaltyEngineError
+from ..models import Decision, FactType
+from ..money import round_units
+from ..pack import CompiledRule
+from .static import Finding, _constants
 
 OPEN_END = dt.date(2030, 12, 31)
 AGES = [None, 10, 13, 14, 15, 17, 18, 30, 60]
@@ -191,7 +189,7 @@ def explained(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broke
 
 
 def _mode(name: str) -> Any:
-    from .money import Rounding
+    from ..money import Rounding
 
     return Rounding(name)
 

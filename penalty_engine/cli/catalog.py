@@ -13,10 +13,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from .case_model import Case
-from .compiled import CompiledRule
-from .engine import Engine
-from .rules_model import AllOf, AnyOf, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
+from ..core import Engine
+from ..models import AllOf, AnyOf, Case, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
+from ..pack import CompiledRule
 
 
 def _fact_row(name: str, spec: Any) -> dict[str, Any]:

@@ -20,16 +20,36 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple, TypeVar
 
-from .__about__ import __version__
-from .case_io import case_where
-from .case_model import Case
-from .compiled import FACT_DECIMAL, CompiledRule, CompiledVersion, canonical_json, position_of
-from .conditions import PARTY, CompiledCondition, cel_value
-from .decision_model import SCHEMA, Dates, Decision, Duty, FactorOut, Option, PenaltyOut, Range, built
-from .errors import CaseError, EvaluationError, suggest
-from .facts import FactProblem, coerce, to_json
-from .general import HEARING_KINDS, Fired, hearing_threshold, limitation, reaches, severity
-from .money import (
+from ..__about__ import __version__
+from ..cel import PARTY, CompiledCondition, cel_value
+from ..errors import CaseError, EvaluationError, suggest
+from ..models import (
+    SCHEMA,
+    Basis,
+    Branch,
+    Case,
+    Dates,
+    Decision,
+    Duty,
+    FactorOut,
+    FactProblem,
+    MultipleFine,
+    Option,
+    PartialCount,
+    PenaltyOut,
+    PerUnitFine,
+    Provision,
+    Range,
+    RangeFine,
+    RoundingSpec,
+    SettingRef,
+    Trail,
+    TrailStep,
+    built,
+    coerce,
+    to_json,
+)
+from ..money import (
     CTX,
     FEN,
     Rounding,
@@ -43,19 +63,10 @@ from .money import (
     show,
     show_sum,
 )
-from .rules_model import (
-    Basis,
-    Branch,
-    MultipleFine,
-    PartialCount,
-    PerUnitFine,
-    Provision,
-    RangeFine,
-    RoundingSpec,
-    SettingRef,
-)
-from .trail import Trail, TrailStep
-from .yamlio import Located
+from ..pack import FACT_DECIMAL, CompiledRule, CompiledVersion, canonical_json, position_of
+from ..yamlio import Located
+from .case_io import case_where
+from .general import HEARING_KINDS, Fired, hearing_threshold, limitation, reaches, severity
 
 ENGINE = f"penalty-engine {__version__}"
 NONE_FIRED = Fired([], [], [], [], [])  # never changed: the fields are only read

@@ -20,16 +20,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import catalog, newcase
-from .__about__ import __version__
-from .case_io import read_case_file
-from .check import check_pack
-from .check_run import run_check
-from .engine import Engine
-from .errors import PenaltyEngineError, RuleErrors
-from .golden import run_pack
-from .publish import publish
-from .render import render_any
+from .. import newcase
+from ..__about__ import __version__
+from ..check import check_pack, run_check, run_pack
+from ..core import Engine, read_case_file
+from ..errors import PenaltyEngineError, RuleErrors
+from ..publish import publish
+from ..render import render_any
+from . import catalog
 
 app = typer.Typer(
     name="penalty",
@@ -285,7 +283,15 @@ def rules_check(
 ) -> None:
     """Prove a pack consistent: gaps, overlaps, unreachable entries, bands, weights, facts, versions,
     and a property search of the invariants. Exit 1 on any error finding."""
-    report = guarded(lambda: run_check(pack, max_examples=max_examples, seed=seed, progress=sys.stderr.isatty()))
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("invariants", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = guarded(lambda: run_check(pack, max_examples=max_examples, seed=seed, progress=advance))
     if as_json or fmt is ListFmt.json:
         _print(json.dumps(report.as_json(), ensure_ascii=False, indent=2, default=str))
     else:
@@ -426,7 +432,7 @@ def replay(
     """Replay past decisions: recompute each with the rules in force at its dates and compare."""
     from decimal import Decimal, InvalidOperation
 
-    from . import replay as rp
+    from .. import replay as rp
 
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None

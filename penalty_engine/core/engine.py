@@ -11,16 +11,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
+from ..models import Case, Combined, CombinedFine, Decision, Decisions, Pack
+from ..money import dec_str
+from ..pack import CompiledRule, bundled_pack_paths, compile_pack, load_pack_files
+from ..yamlio import Located
 from .case_io import case_where, to_case
-from .case_model import Case
-from .compiled import CompiledRule, compile_pack
-from .decision_model import Combined, CombinedFine, Decision, Decisions
-from .errors import CaseError, RuleError, RuleErrors, collect, suggest
 from .evaluation import Evaluation
-from .loader import bundled_pack_paths, load_pack_files
-from .money import dec_str
-from .rules_model import Pack
-from .yamlio import Located
 
 ART29 = "行政处罚法 第二十九条"
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .case_model import Case
-from .errors import CaseError, suggest
-from .loader import allowed_fields, shown_input
-from .yamlio import Loc, Located, YamlProblem, parse_json, parse_yaml, read_text
+from ..errors import CaseError, suggest
+from ..models import Case
+from ..pack import allowed_fields, shown_input
+from ..yamlio import Loc, Located, YamlProblem, parse_json, parse_yaml, read_text
 
 _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 

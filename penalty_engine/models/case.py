@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .rules_model import Amount
+from .rules import Amount
 
 
 class _Model(BaseModel):

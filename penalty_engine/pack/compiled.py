@@ -14,16 +14,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .conditions import RESERVED, ClauseTable, CompiledCondition, cel_value
-from .decision_model import ViolationInfo
-from .errors import RuleError, RuleErrors, collect, suggest
-from .facts import FactProblem, coerce, to_json
-from .loader import LoadedPack, LoadedRule
-from .money import frac_str
-from .rules_model import (
+from ..cel import RESERVED, ClauseTable, CompiledCondition, cel_value
+from ..errors import RuleError, RuleErrors, collect, suggest
+from ..models import (
     Basis,
     Branch,
     Factor,
+    FactProblem,
     FactSpec,
     FactType,
     MultipleFine,
@@ -35,8 +32,13 @@ from .rules_model import (
     RuleVersion,
     SettingRef,
     Tier,
+    ViolationInfo,
+    coerce,
+    to_json,
 )
-from .yamlio import Located
+from ..money import frac_str
+from ..yamlio import Located
+from .loader import LoadedPack, LoadedRule
 
 
 def canonical_json(value: Any) -> str:

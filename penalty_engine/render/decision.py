@@ -9,9 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .decision_model import Decision, Decisions
+from ..models import Decision, Decisions, localized
 from .templating import environment
-from .trail import localized
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -131,7 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
 
 FORMATS = ("text", "json", "markdown")
 
-_env = environment()
+_env = environment("penalty_engine.render")
 
 
 def _label(lang: str) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .rules_model import FactSpec, FactType
+from .rules import FactSpec, FactType
 
 
 class FactProblem(ValueError):

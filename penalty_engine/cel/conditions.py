@@ -16,9 +16,9 @@ from typing import Any
 
 import cel
 
-from .celfast import Parts, compile_parts
-from .errors import EvaluationError, RuleError, suggest
-from .rules_model import AllOf, AnyOf, Condition, FactSpec, FactType
+from ..errors import EvaluationError, RuleError, suggest
+from ..models import AllOf, AnyOf, Condition, FactSpec, FactType
+from .fast import Parts, compile_parts
 
 PARTY = "party"
 RESERVED = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import jinja2
 
 
-def environment(package: str = "penalty_engine", *, strict: bool = True) -> jinja2.Environment:
+def environment(package: str, *, strict: bool = True) -> jinja2.Environment:
     """Templates of ``package``'s ``templates`` folder; HTML (``*.html``, ``*.html.j2``) is always
     autoescaped, and with ``strict`` a name the template does not get is an error, not a blank."""
     return jinja2.Environment(

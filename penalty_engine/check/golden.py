@@ -14,11 +14,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from .case_io import read_case_file
-from .decision_model import Decisions
-from .engine import Engine
-from .errors import PenaltyEngineError
-from .loader import resolve_pack
+from ..core import Engine, read_case_file
+from ..errors import PenaltyEngineError
+from ..models import Decisions
+from ..pack import resolve_pack
 
 EXPECT_KEYS = {
     "outcome", "tier", "recommended_fine", "statutory_range", "band", "penalties", "duties", "options", "factors",
@@ -43,7 +42,7 @@ def cases_dir(pack: str | Path) -> Path:
     own = root / "cases"
     if own.is_dir():
         return own
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for base in (package / "cases", package.parent / "cases"):  # installed wheel, then source tree
         if (base / root.name).is_dir():
             return base / root.name

@@ -1,0 +1,39 @@
+"""Packs: reading rule packs safely (``loader``) and compiling them for evaluation (``compiled``)."""
+
+from __future__ import annotations
+
+from .compiled import (
+    FACT_DECIMAL,
+    CompiledRule,
+    CompiledVersion,
+    canonical_json,
+    compile_pack,
+    compile_rule,
+    position_of,
+)
+from .loader import (
+    LoadedPack,
+    LoadedRule,
+    allowed_fields,
+    bundled_pack_paths,
+    load_pack_files,
+    resolve_pack,
+    shown_input,
+)
+
+__all__ = [
+    "FACT_DECIMAL",
+    "CompiledRule",
+    "CompiledVersion",
+    "LoadedPack",
+    "LoadedRule",
+    "allowed_fields",
+    "bundled_pack_paths",
+    "canonical_json",
+    "compile_pack",
+    "compile_rule",
+    "load_pack_files",
+    "position_of",
+    "resolve_pack",
+    "shown_input",
+]
