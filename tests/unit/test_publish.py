@@ -13,7 +13,8 @@ from penalty_engine.errors import RuleError
 from penalty_engine.models.rules import AllOf, AnyOf, LawRef, Pack
 from penalty_engine.pack.compiled import CompiledRule, compile_pack
 from penalty_engine.pack.loader import load_pack_files
-from penalty_engine.publish.document import condition_view, publication, publish, render_publication
+from penalty_engine.publish import publication, publish, render_publication
+from penalty_engine.publish.conditions import condition_view
 from tests.conftest import AS_OF, MINI_PACK, MINI_RULE, case
 
 
