@@ -188,6 +188,7 @@ def test_publish_refuses_a_pack_with_check_errors(write_pack: object, tmp_path: 
     root = write_pack(MINI_RULE.replace("      - id: base\n", "      - id: base\n        when: n < 5\n"))  # type: ignore[operator]
     refused = run("rules", "publish", str(root), "--format", "markdown")
     assert refused.returncode == 1 and "gap" in refused.stderr and refused.stdout == ""
+    assert refused.stderr.endswith("not published: 1 errors from rules check (--force publishes anyway)\n")
     forced = run("rules", "publish", str(root), "--format", "markdown", "--force")
     assert forced.returncode == 0 and "r1" in forced.stdout
 
@@ -220,3 +221,20 @@ def test_rules_check_json_reports_a_pack_that_does_not_load(write_pack: object) 
     data = json.loads(proc.stdout)
     assert proc.returncode == 1 and data["findings"][0]["kind"] == "load_error"
     assert data["findings"][0]["line"] == 9 and "frmae" in data["findings"][0]["message"]
+
+
+RULES_COMMANDS = ("list", "show", "validate", "test", "check", "publish", "schema")
+COMMANDS = [[], ["evaluate"], ["rules"], *(["rules", c] for c in RULES_COMMANDS), ["new-case"], ["replay"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "penalty")
+def test_dash_h_prints_the_same_help_as_dash_dash_help(command: list[str]) -> None:
+    from typer.testing import CliRunner
+
+    from penalty_engine.cli import app
+
+    runner = CliRunner()
+    short = runner.invoke(app, [*command, "-h"], env={"COLUMNS": "100"})
+    long = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
+    assert short.exit_code == 0 and long.exit_code == 0
+    assert short.output == long.output and "Usage: penalty" in short.output and "-h" in short.output

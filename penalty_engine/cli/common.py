@@ -1,0 +1,120 @@
+"""What every command shares: the stderr console, the error guard, output helpers, the choices
+and one ``Annotated`` alias per repeated option (STYLE.md "Command line").
+
+Not pure: writes to standard output, standard error and the files a command is told to write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..core import Engine
+from ..errors import PenaltyEngineError, RuleErrors
+
+#: ``-h`` as well as ``--help``, on the root app and every command group.
+CONTEXT: dict[str, Any] = {"help_option_names": ["--help", "-h"]}
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+T = TypeVar("T")
+
+
+class Fmt(StrEnum):
+    """Output of ``evaluate``."""
+
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ListFmt(StrEnum):
+    """Output of the ``rules`` commands: a table or text, or JSON."""
+
+    text = "text"
+    json = "json"
+
+
+class Lang(StrEnum):
+    """Language of what an officer reads."""
+
+    zh = "zh"
+    en = "en"
+
+
+class PubFmt(StrEnum):
+    """Output of ``rules publish``."""
+
+    html = "html"
+    markdown = "markdown"
+
+
+PackOpt = Annotated[
+    list[str] | None,
+    typer.Option("--pack", "-p", help="Pack id or folder (repeatable); default: every bundled pack."),
+]
+PackArg = Annotated[str, typer.Argument(help="Pack id or folder.")]
+RuleArg = Annotated[str, typer.Argument(help="Rule id: pack/rule, or a rule id only one pack has.")]
+FormatOpt = Annotated[ListFmt, typer.Option("--format", "-f")]
+LangOpt = Annotated[Lang, typer.Option("--lang")]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
+]
+DateOpt = Annotated[
+    dt.datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help="Decision date for cases without decided_on (default: today).",
+    ),
+]
+
+
+def fail(exc: PenaltyEngineError) -> None:
+    """Print a project error on stderr: its code and message, one line per error it holds."""
+    errors = exc.errors if isinstance(exc, RuleErrors) else [exc]
+    for e in errors:
+        err.print(PenaltyEngineError.__str__(e), markup=False)
+
+
+def guarded(fn: Callable[[], T]) -> T:
+    """Run ``fn``; a project error becomes its message on stderr and exit 1."""
+    try:
+        return fn()
+    except PenaltyEngineError as exc:
+        fail(exc)
+        raise typer.Exit(1) from None
+
+
+def say(message: str) -> None:
+    """One line on stderr, as it is (no markup)."""
+    err.print(message, markup=False)
+
+
+def load_engine(packs: list[str] | None) -> Engine:
+    """The engine over ``packs`` (default: every bundled pack); a pack error exits 1."""
+    return guarded(lambda: Engine.load(*(packs or [])))
+
+
+def print_text(text: str) -> None:
+    """Print ``text`` on stdout, ending in exactly one newline of its own."""
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def write(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` (UTF-8) and say so on stderr."""
+    if output is None:
+        print_text(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        say(f"cannot write {output}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    say(f"wrote {output}")
