@@ -20,9 +20,17 @@ from ..models import Decisions
 from ..pack import resolve_pack
 
 EXPECT_KEYS = {
-    "outcome", "tier", "recommended_fine", "statutory_range", "band", "penalties", "duties", "options", "factors",
+    "outcome",
+    "tier",
+    "recommended_fine",
+    "statutory_range",
+    "band",
+    "penalties",
+    "duties",
+    "options",
+    "factors",
     "error",
-}  # fmt: skip
+}
 
 
 @dataclass
@@ -136,8 +144,10 @@ def run_file(engine: Engine, path: Path, as_of: dt.date | None = None) -> Golden
 
 def compare_many(expect: dict[str, Any], got: dict[str, Any]) -> list[str]:
     """``expect`` of a several-violation case: ``decisions`` (one expect each) and ``combined``."""
-    diffs = [f"expect.{k}: a several-violation case expects 'decisions' and 'combined'"
-             for k in sorted(set(expect) - {"decisions", "combined"})]  # fmt: skip
+    diffs = [
+        f"expect.{k}: a several-violation case expects 'decisions' and 'combined'"
+        for k in sorted(set(expect) - {"decisions", "combined"})
+    ]
     for i, (want, have) in enumerate(zip(expect.get("decisions", []), got["decisions"], strict=False), start=1):
         diffs += [f"decisions[{i}].{d}" for d in compare(want, have)]
     if len(expect.get("decisions", got["decisions"])) != len(got["decisions"]):

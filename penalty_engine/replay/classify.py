@@ -99,10 +99,14 @@ def view_of(result: Decision | Decisions) -> View:
     duties = frozenset(x.kind for d in result.decisions for x in d.duties)
     if not fined:
         return View(outcome, None, None, None, None, duties, None)
-    band = Range(min=sum((d.band.min for d in fined if d.band), Decimal(0)),
-                 max=sum((d.band.max for d in fined if d.band), Decimal(0)))  # fmt: skip
-    rng = Range(min=sum((d.statutory_range.min for d in fined if d.statutory_range), Decimal(0)),
-                max=sum((d.statutory_range.max for d in fined if d.statutory_range), Decimal(0)))  # fmt: skip
+    band = Range(
+        min=sum((d.band.min for d in fined if d.band), Decimal(0)),
+        max=sum((d.band.max for d in fined if d.band), Decimal(0)),
+    )
+    rng = Range(
+        min=sum((d.statutory_range.min for d in fined if d.statutory_range), Decimal(0)),
+        max=sum((d.statutory_range.max for d in fined if d.statutory_range), Decimal(0)),
+    )
     rec = sum((d.recommended_fine for d in fined if d.recommended_fine is not None), Decimal(0))
     key = " + ".join(similarity_key(d) for d in fined) + f"|same_act={result.same_act}"
     return View(outcome, None, rng, band, rec, duties, key)

@@ -37,8 +37,16 @@ def replay(
     """Run a replay and write every requested output; returns the totals."""
     workdir = temp_workdir()
     try:
-        state = run_replay(inputs, settings, workdir=workdir, results=outputs.results, rejects=outputs.rejects,
-                           workers=workers, encoding=encoding, progress=progress)  # fmt: skip
+        state = run_replay(
+            inputs,
+            settings,
+            workdir=workdir,
+            results=outputs.results,
+            rejects=outputs.rejects,
+            workers=workers,
+            encoding=encoding,
+            progress=progress,
+        )
         if outputs.json:
             report.write_json(state, outputs.json)
         if outputs.html:

@@ -33,13 +33,39 @@ from ..errors import CaseError
 
 TYPES = ("str", "amount", "date", "bool", "int", "list", "party_kind", "outcome")
 
-BOOL_TEXT = {"是": True, "否": False, "true": True, "false": False, "yes": True, "no": False, "y": True,
-             "n": False, "1": True, "0": False, "有": True, "无": False}  # fmt: skip
-PARTY_KIND = {"个人": "individual", "自然人": "individual", "单位": "organization", "法人": "organization",
-              "企业": "organization", "其他组织": "organization", "individual": "individual",
-              "organization": "organization"}  # fmt: skip
-OUTCOME = {"处罚": "penalty", "给予处罚": "penalty", "行政处罚": "penalty", "不予处罚": "no_penalty",
-           "不予行政处罚": "no_penalty", "penalty": "penalty", "no_penalty": "no_penalty"}  # fmt: skip
+BOOL_TEXT = {
+    "是": True,
+    "否": False,
+    "true": True,
+    "false": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "1": True,
+    "0": False,
+    "有": True,
+    "无": False,
+}
+PARTY_KIND = {
+    "个人": "individual",
+    "自然人": "individual",
+    "单位": "organization",
+    "法人": "organization",
+    "企业": "organization",
+    "其他组织": "organization",
+    "individual": "individual",
+    "organization": "organization",
+}
+OUTCOME = {
+    "处罚": "penalty",
+    "给予处罚": "penalty",
+    "行政处罚": "penalty",
+    "不予处罚": "no_penalty",
+    "不予行政处罚": "no_penalty",
+    "penalty": "penalty",
+    "no_penalty": "no_penalty",
+}
 
 FIELD_TYPES: dict[str, str] = {
     "occurred_on": "date",
@@ -220,8 +246,11 @@ def load_mapping(path: str | Path) -> Mapping:
             columns[str(header)] = Column(field=spec)
             continue
         if not isinstance(spec, dict) or "field" not in spec or set(spec) - {"field", "type", "values", "encoding"}:
-            raise CaseError("PE-C001", f"mapping file: column {header!r}: expected a field name or "
-                            "{field, type, values, encoding}", where)  # fmt: skip
+            raise CaseError(
+                "PE-C001",
+                f"mapping file: column {header!r}: expected a field name or {{field, type, values, encoding}}",
+                where,
+            )
         if spec.get("type") is not None and spec["type"] not in TYPES:
             raise CaseError("PE-C001", f"mapping file: column {header!r}: type must be one of {TYPES}", where)
         values = spec.get("values")

@@ -58,8 +58,11 @@ def write_json(state: Replay, path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write('{"schema": "penalty-engine/replay@1",\n"engine": ' + json.dumps(f"penalty-engine {__version__}"))
         out.write(',\n"summary": ' + json.dumps(summary(state)))
-        for name, items in (("flagged", flagged_entries(state)), ("similar_groups", iter(groups(state))),
-                            ("rejects", _jsonl(state.rejects_path))):  # fmt: skip
+        for name, items in (
+            ("flagged", flagged_entries(state)),
+            ("similar_groups", iter(groups(state))),
+            ("rejects", _jsonl(state.rejects_path)),
+        ):
             out.write(f',\n"{name}": [')
             for i, item in enumerate(items):
                 out.write(("\n" if i == 0 else ",\n") + json.dumps(item, ensure_ascii=False))
@@ -77,8 +80,10 @@ def _bars(items: list[tuple[str, int | Decimal]], title: str, unit: str = "", wi
         return Markup("")
     top = max((Decimal(str(v)) for _, v in rows), default=Decimal(1)) or Decimal(1)
     h = 22 * len(rows) + 30
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {h}" width="{width}" height="{h}">',
-             f"<title>{escape(title)}</title>"]  # fmt: skip
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {h}" width="{width}" height="{h}">',
+        f"<title>{escape(title)}</title>",
+    ]
     for i, (label, value) in enumerate(rows):
         y = 24 + 22 * i
         w = int(Decimal(str(value)) / top * (width - 260))
@@ -96,18 +101,23 @@ def _trend(points: list[tuple[str, Decimal]], title: str, width: int = 640, heig
     step = (width - 60) / max(n - 1, 1)
     coords = [(40 + i * step, 20 + (height - 60) * (1 - v / 100)) for i, (_, v) in enumerate(points)]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(coords))
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
-             f"<title>{escape(title)}</title>",
-             f'<line x1="40" y1="{height - 40}" x2="{width - 20}" y2="{height - 40}" class="axis"/>',
-             f'<text x="0" y="24" class="lbl">100%</text><text x="0" y="{height - 40}" class="lbl">0%</text>',
-             f'<path d="{path}" class="line"/>']  # fmt: skip
+    parts = [
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f"<title>{escape(title)}</title>",
+        f'<line x1="40" y1="{height - 40}" x2="{width - 20}" y2="{height - 40}" class="axis"/>',
+        f'<text x="0" y="24" class="lbl">100%</text><text x="0" y="{height - 40}" class="lbl">0%</text>',
+        f'<path d="{path}" class="line"/>',
+    ]
     for (x, y), (label, v) in zip(coords, points, strict=True):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot"><title>{escape(label)}: {v}%</title>'
-                     "</circle>")  # fmt: skip
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot"><title>{escape(label)}: {v}%</title></circle>'
+        )
     every = max(1, n // 8)
     for i in range(0, n, every):
-        parts.append(f'<text x="{coords[i][0]:.1f}" y="{height - 22}" class="lbl" text-anchor="middle">'
-                     f"{escape(points[i][0])}</text>")  # fmt: skip
+        parts.append(
+            f'<text x="{coords[i][0]:.1f}" y="{height - 22}" class="lbl" text-anchor="middle">'
+            f"{escape(points[i][0])}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -180,8 +190,22 @@ def write_markdown(state: Replay, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-FLAT_COLUMNS = ("case_id", "source", "status", "violation", "recommended_fine", "band_min", "band_max",
-                "actual_fine", "deviation", "deviation_pct", "tier", "actual_tier", "officer", "unit")  # fmt: skip
+FLAT_COLUMNS = (
+    "case_id",
+    "source",
+    "status",
+    "violation",
+    "recommended_fine",
+    "band_min",
+    "band_max",
+    "actual_fine",
+    "deviation",
+    "deviation_pct",
+    "tier",
+    "actual_tier",
+    "officer",
+    "unit",
+)
 
 
 def _flat(e: dict[str, Any]) -> list[Any]:

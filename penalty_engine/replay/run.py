@@ -168,8 +168,18 @@ class Evaluator:
         flagged = None
         if verdict.status not in NOT_FLAGGED:
             flagged = json.dumps(dict(entry, decision=result.model_dump(mode="json")), ensure_ascii=False)
-        return Evaluated(case.case_id, source, verdict.status, line, names, verdict.deviation,
-                         verdict.deviation_pct, fine, group, flagged)  # fmt: skip
+        return Evaluated(
+            case.case_id,
+            source,
+            verdict.status,
+            line,
+            names,
+            verdict.deviation,
+            verdict.deviation_pct,
+            fine,
+            group,
+            flagged,
+        )
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:
         return [self.row(r) for r in rows]
@@ -211,8 +221,16 @@ class Replay:
     results_out: IO[str] | None = None
     groups: Groups = field(default_factory=Groups)
     aggregates: Aggregates = field(default_factory=Aggregates)
-    counts: dict[str, int] = field(default_factory=lambda: {"input": 0, "evaluated": 0, "rejected": 0,
-                                                            "consistent": 0, "flagged": 0, "no_actual": 0})  # fmt: skip
+    counts: dict[str, int] = field(
+        default_factory=lambda: {
+            "input": 0,
+            "evaluated": 0,
+            "rejected": 0,
+            "consistent": 0,
+            "flagged": 0,
+            "no_actual": 0,
+        }
+    )
     seen: set[int] = field(default_factory=set)
     spill_path: Path | None = None
     rejects_path: Path | None = None
@@ -246,8 +264,10 @@ class Replay:
                 self.seen.add(h)
         if isinstance(out, Rejected):
             self.counts["rejected"] += 1
-            self.rejects_out.write(json.dumps({"source": out.source, "case_id": out.case_id, "error": out.error},
-                                              ensure_ascii=False) + "\n")  # fmt: skip
+            self.rejects_out.write(
+                json.dumps({"source": out.source, "case_id": out.case_id, "error": out.error}, ensure_ascii=False)
+                + "\n"
+            )
             return
         self.counts["evaluated"] += 1
         self.counts["flagged" if out.status not in NOT_FLAGGED else out.status] += 1

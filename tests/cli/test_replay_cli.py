@@ -34,9 +34,18 @@ def jcase(cid: str, fine: str | None = "52000", **kw: Any) -> str:
 
 
 def write_jsonl(path: Path) -> Path:
-    lines = [jcase("A1"), jcase("A2", "60000"), jcase("A3", "30000"), jcase("A4", None), "{not json", "[1, 2]",
-             jcase("A5", facts={"unknown_fact": 1}), jcase("A1"), jcase("A6", occurred_on="2026/13/01"),
-             jcase("A7", "52000", decided_on=None)]  # fmt: skip
+    lines = [
+        jcase("A1"),
+        jcase("A2", "60000"),
+        jcase("A3", "30000"),
+        jcase("A4", None),
+        "{not json",
+        "[1, 2]",
+        jcase("A5", facts={"unknown_fact": 1}),
+        jcase("A1"),
+        jcase("A6", occurred_on="2026/13/01"),
+        jcase("A7", "52000", decided_on=None),
+    ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
@@ -44,8 +53,16 @@ def write_jsonl(path: Path) -> Path:
 def replay(tmp_path: Path, *args: str) -> tuple[int, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)
-    proc = run("replay", *args, "--json", str(out / "s.json"), "--results", str(out / "r.jsonl"),
-               "--rejects", str(out / "x.jsonl"))  # fmt: skip
+    proc = run(
+        "replay",
+        *args,
+        "--json",
+        str(out / "s.json"),
+        "--results",
+        str(out / "r.jsonl"),
+        "--rejects",
+        str(out / "x.jsonl"),
+    )
     summary = json.loads((out / "s.json").read_text(encoding="utf-8"))
     results = [json.loads(x) for x in (out / "r.jsonl").read_text(encoding="utf-8").splitlines()]
     rejects = [json.loads(x) for x in (out / "x.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -122,8 +139,9 @@ def test_csv_with_chinese_headers_and_mapping(tmp_path: Path, encoding: str) -> 
     (tmp_path / "map.yaml").write_text(MAPPING, encoding="utf-8")
     path = tmp_path / "export.csv"
     path.write_bytes(CSV.encode(encoding))
-    code, summary, results, rejects = replay(tmp_path, str(path), "--mapping", str(tmp_path / "map.yaml"),
-                                             "--workers", "1")  # fmt: skip
+    code, summary, results, rejects = replay(
+        tmp_path, str(path), "--mapping", str(tmp_path / "map.yaml"), "--workers", "1"
+    )
     assert code == 1
     assert summary["summary"]["input"] == 5 and summary["summary"]["rejected"] == 2
     assert [r["source"] for r in rejects] == ["export.csv:4", "export.csv:5"]
@@ -141,8 +159,9 @@ def test_xlsx_with_mapping(tmp_path: Path) -> None:
         ws.append(line.split(","))
     ws["K2"] = 52000  # a number cell, as spreadsheets store amounts
     wb.save(tmp_path / "export.xlsx")
-    code, summary, results, _ = replay(tmp_path, str(tmp_path / "export.xlsx"), "--mapping",
-                                       str(tmp_path / "map.yaml"), "--workers", "1")  # fmt: skip
+    code, summary, results, _ = replay(
+        tmp_path, str(tmp_path / "export.xlsx"), "--mapping", str(tmp_path / "map.yaml"), "--workers", "1"
+    )
     assert code == 1 and summary["summary"]["evaluated"] == 3
     assert results[0]["source"] == "export.xlsx:2" and results[0]["status"] == "consistent"
 
@@ -176,8 +195,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lines = [jcase(f"R{i}", f) for i, f in enumerate(fines)] + ["{bad"]
     (tmp / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp / "report.html"
-    proc = run("replay", str(tmp / "in.jsonl"), "--report", str(out), "--markdown", str(tmp / "s.md"),
-               "--workers", "1")  # fmt: skip
+    proc = run("replay", str(tmp / "in.jsonl"), "--report", str(out), "--markdown", str(tmp / "s.md"), "--workers", "1")
     assert proc.returncode == 1 and out.exists()
     return out
 
@@ -203,11 +221,23 @@ needs_chromium = pytest.mark.skipif(
 def _chromium(tmp_path: Path, *args: str) -> str:
     assert CHROMIUM is not None
     proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync",
-         "--disable-background-networking", "--disable-component-update", f"--user-data-dir={tmp_path / 'p'}",
-         *args],
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-sync",
+            "--disable-background-networking",
+            "--disable-component-update",
+            f"--user-data-dir={tmp_path / 'p'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     return proc.stdout
 
@@ -239,14 +269,32 @@ def test_flagged_export_csv_and_xlsx_and_redact(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("\n".join([jcase("E1"), jcase("E2", "60000"), jcase("E3", "30000")]) + "\n", encoding="utf-8")
     outs = {name: tmp_path / name for name in ("s.json", "r.jsonl", "f.csv", "f.xlsx", "r.html", "s.md")}
-    proc = run("replay", str(path), "--workers", "1", "--redact", "--json", str(outs["s.json"]), "--results",
-               str(outs["r.jsonl"]), "--flagged-csv", str(outs["f.csv"]), "--flagged-xlsx", str(outs["f.xlsx"]),
-               "--report", str(outs["r.html"]), "--markdown", str(outs["s.md"]))  # fmt: skip
+    proc = run(
+        "replay",
+        str(path),
+        "--workers",
+        "1",
+        "--redact",
+        "--json",
+        str(outs["s.json"]),
+        "--results",
+        str(outs["r.jsonl"]),
+        "--flagged-csv",
+        str(outs["f.csv"]),
+        "--flagged-xlsx",
+        str(outs["f.xlsx"]),
+        "--report",
+        str(outs["r.html"]),
+        "--markdown",
+        str(outs["s.md"]),
+    )
     assert proc.returncode == 0, proc.stderr
     with outs["f.csv"].open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["case_id"], r["status"], r["deviation"]) for r in rows] == [("E2", "above_band", "2800"),
-                                                                           ("E3", "below_band", "6400")]  # fmt: skip
+    assert [(r["case_id"], r["status"], r["deviation"]) for r in rows] == [
+        ("E2", "above_band", "2800"),
+        ("E3", "below_band", "6400"),
+    ]
     wb = openpyxl.load_workbook(outs["f.xlsx"], read_only=True)
     sheet = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
     assert sheet[0][0] == "case_id" and [r[0] for r in sheet[1:]] == ["E2", "E3"]

@@ -70,8 +70,12 @@ def across_versions(draw: st.DrawFn) -> tuple[Example, dt.date]:
     occurred = draw(st.dates(max(old.effective_from, old.effective_to - dt.timedelta(days=600)), old.effective_to))
     ex = draw(example_for(rule))
     decided = draw(st.dates(new.effective_from, new.effective_from + dt.timedelta(days=900)))
-    case = {**ex.case, "occurred_on": occurred.isoformat(), "discovered_on": occurred.isoformat(),
-            "decided_on": decided.isoformat()}  # fmt: skip
+    case = {
+        **ex.case,
+        "occurred_on": occurred.isoformat(),
+        "discovered_on": occurred.isoformat(),
+        "decided_on": decided.isoformat(),
+    }
     return Example(ex.rule_id, old.key, case, decided), occurred
 
 

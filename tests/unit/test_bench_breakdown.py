@@ -26,8 +26,14 @@ def test_a_switched_off_part_really_is_off(monkeypatch: pytest.MonkeyPatch) -> N
     import penalty_engine as pe
 
     engine = pe.Engine.load()
-    case = {"case_id": "B-1", "violation": "cn-transport/unqualified-driver", "occurred_on": "2025-03-02",
-            "decided_on": "2025-04-01", "party": {"kind": "organization"}, "facts": {}}  # fmt: skip
+    case = {
+        "case_id": "B-1",
+        "violation": "cn-transport/unqualified-driver",
+        "occurred_on": "2025-03-02",
+        "decided_on": "2025-04-01",
+        "party": {"kind": "organization"},
+        "facts": {},
+    }
     with bench_breakdown.switched_off(["fingerprint", "decision", "steps", "clauses"]):
         bare = engine.evaluate(case)
     assert isinstance(bare, dict) and bare["fingerprint"] == "" and bare["trail"] == []

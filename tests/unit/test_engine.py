@@ -32,10 +32,25 @@ def test_contract_example_amounts(engine: pe.Engine) -> None:
 def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
     data = engine.evaluate(case(UF, {"illegal_gain": "12000"}), as_of=AS_OF).model_dump(mode="json")
     assert list(data) == [
-        "schema", "case_id", "violation", "dates", "outcome", "tier", "statutory_range", "band",
-        "recommended_fine", "currency", "penalties", "factors", "duties", "options", "assumptions", "trail",
-        "fingerprint", "engine",
-    ]  # fmt: skip
+        "schema",
+        "case_id",
+        "violation",
+        "dates",
+        "outcome",
+        "tier",
+        "statutory_range",
+        "band",
+        "recommended_fine",
+        "currency",
+        "penalties",
+        "factors",
+        "duties",
+        "options",
+        "assumptions",
+        "trail",
+        "fingerprint",
+        "engine",
+    ]
     assert data["schema"] == "penalty-engine/decision@1"
     assert data["recommended_fine"] == "20000" and isinstance(data["recommended_fine"], str)
     assert set(data["trail"][0]) == {"step", "code", "message", "basis", "inputs", "result"}
@@ -145,9 +160,12 @@ def test_unknown_fact_suggests_nearest(engine: pe.Engine) -> None:
 
 @pytest.mark.parametrize(
     "facts",
-    [{"serious": "maybe", "illegal_gain": "abc"}, {"zzz": 1, "ilegal_gain": "1", "illegal_gain": "1"},
-     {"prior_12m": 1.5, "ilegal_gain": "1"}],
-)  # fmt: skip
+    [
+        {"serious": "maybe", "illegal_gain": "abc"},
+        {"zzz": 1, "ilegal_gain": "1", "illegal_gain": "1"},
+        {"prior_12m": 1.5, "ilegal_gain": "1"},
+    ],
+)
 def test_the_first_error_does_not_depend_on_the_key_order(engine: pe.Engine, facts: dict[str, Any]) -> None:
     """Facts are checked in their declared order, unknown ones after (the first by name)."""
     messages = set()

@@ -202,13 +202,16 @@ def test_unknown_special_provision_is_a_rule_error(write_pack: Any) -> None:
 
 def test_one_act_two_provisions_one_fine(engine: pe.Engine) -> None:
     c = {
-        "case_id": "A29", "occurred_on": "2026-03-02", "party": {"kind": "organization"}, "same_act": True,
+        "case_id": "A29",
+        "occurred_on": "2026-03-02",
+        "party": {"kind": "organization"},
+        "same_act": True,
         "violations": [
             {"violation": "unqualified-driver", "facts": {"prior_12m": 3}},
             {"violation": "overload-gross-mass", "facts": {"excess_mass_kg": 500}},
             {"violation": "unlicensed-freight", "facts": {"illegal_gain": "2000"}},
         ],
-    }  # fmt: skip
+    }
     r = engine.evaluate_any(c, as_of=AS_OF)
     assert isinstance(r, pe.Decisions) and [d.case_id for d in r.decisions] == ["A29#1", "A29#2", "A29#3"]
     assert r.combined.applied == "cn-transport/unlicensed-freight"  # max 10000 beats 2000; a warning has no fine
@@ -238,12 +241,15 @@ def test_fine_group_rules_must_exist(write_pack: Any) -> None:
 
 def test_separate_over_limit_acts_add_up_to_the_cap(engine: pe.Engine) -> None:
     c = {
-        "case_id": "G1", "occurred_on": "2026-03-02", "party": {"kind": "organization"}, "same_act": False,
+        "case_id": "G1",
+        "occurred_on": "2026-03-02",
+        "party": {"kind": "organization"},
+        "same_act": False,
         "violations": [
             {"violation": "over-limit-dimensions", "facts": {"height_m": "4.6", "width_m": "2.5", "length_m": "16"}},
             {"violation": "overload-gross-mass", "facts": {"excess_mass_kg": 60000}},
         ],
-    }  # fmt: skip
+    }
     r = engine.evaluate_any(c, as_of=AS_OF)
     assert isinstance(r, pe.Decisions)
     # 1400 first, then 30000 cut to what is left of the 30000 cap: 28600

@@ -131,7 +131,16 @@ def test_aggregates() -> None:
     agg.add({**names, "unit": "U2"}, "no_actual", "c", None, None)
     out = agg.as_json()
     u1 = out["unit"][0]  # type: ignore[index]
-    assert u1 == {"name": "U1", "count": 2, "consistent": 1, "flagged": 1, "no_actual": 0,
-                  "share_consistent": "50.00", "mean_deviation_pct": "6.25", "worst_deviation_pct": "12.50",
-                  "worst_deviation": "500", "worst_case": "b"}  # fmt: skip
+    assert u1 == {
+        "name": "U1",
+        "count": 2,
+        "consistent": 1,
+        "flagged": 1,
+        "no_actual": 0,
+        "share_consistent": "50.00",
+        "mean_deviation_pct": "6.25",
+        "worst_deviation_pct": "12.50",
+        "worst_deviation": "500",
+        "worst_case": "b",
+    }
     assert out["deviation_histogram"][0] == {"bin": "0", "count": 1}  # type: ignore[index]

@@ -68,9 +68,21 @@ def test_mapping_file(tmp_path: Path) -> None:
     path.write_text(MAPPING, encoding="utf-8")
     m = load_mapping(path)
     assert m.encoding == "gbk" and m.column_encoding("经办人") == "gb18030" and m.column_encoding("备注") == "gbk"
-    row = {"案件编号": "ZJ-1", "违法行为": "无证货运", "当事人类型": "单位", "违法所得": "1.56万元",
-           "发生日期": "2026/3/2", "决定日期": "2026年4月10日", "多车": "是", "一年内次数": "1",
-           "处罚结果": "处罚", "罚款金额": "5.2万元", "经办人": "张三", "备注": " ", "未映射": "x"}  # fmt: skip
+    row = {
+        "案件编号": "ZJ-1",
+        "违法行为": "无证货运",
+        "当事人类型": "单位",
+        "违法所得": "1.56万元",
+        "发生日期": "2026/3/2",
+        "决定日期": "2026年4月10日",
+        "多车": "是",
+        "一年内次数": "1",
+        "处罚结果": "处罚",
+        "罚款金额": "5.2万元",
+        "经办人": "张三",
+        "备注": " ",
+        "未映射": "x",
+    }
     assert m.to_case(row) == {
         "case_id": "ZJ-1",
         "violation": "cn-transport/unlicensed-freight",
@@ -95,10 +107,23 @@ def test_mapping_value_errors_name_the_column(tmp_path: Path) -> None:
 
 
 def test_no_mapping_uses_dotted_headers() -> None:
-    case = Mapping().to_case({"case_id": "C1", "party.kind": "个人", "facts.x": "1", "actual.duties": "a、b",
-                              "actual.fine": "1.5万元", "occurred_on": "2026/3/2"})  # fmt: skip
-    assert case == {"case_id": "C1", "party": {"kind": "individual"}, "facts": {"x": "1"},
-                    "actual": {"duties": ["a", "b"], "fine": "15000"}, "occurred_on": "2026-03-02"}  # fmt: skip
+    case = Mapping().to_case(
+        {
+            "case_id": "C1",
+            "party.kind": "个人",
+            "facts.x": "1",
+            "actual.duties": "a、b",
+            "actual.fine": "1.5万元",
+            "occurred_on": "2026/3/2",
+        }
+    )
+    assert case == {
+        "case_id": "C1",
+        "party": {"kind": "individual"},
+        "facts": {"x": "1"},
+        "actual": {"duties": ["a", "b"], "fine": "15000"},
+        "occurred_on": "2026-03-02",
+    }
 
 
 @pytest.mark.parametrize(
