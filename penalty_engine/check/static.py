@@ -33,6 +33,7 @@ from ..cel import PARTY, cel_value
 from ..errors import RuleError, RuleErrors
 from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
+from .quote import discrepancies
 
 Severity = Literal["error", "warning"]
 
@@ -53,6 +54,7 @@ KINDS: dict[str, Severity] = {
     "invariant": "error",
     "unmarked_assumption": "warning",
     "load_error": "error",
+    "quote_mismatch": "error",
 }
 
 _LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008": "version_overlap",
@@ -155,6 +157,7 @@ def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Repor
         report.findings.extend(_versions(compiled))
         report.findings.extend(_bands(loaded, compiled))
         report.findings.extend(_unused(compiled))
+        report.findings.extend(Finding("quote_mismatch", *d) for d in discrepancies(compiled))
         for cv in compiled.versions:
             findings, n = _witness_analysis(compiled, cv, seed)
             report.witnesses += n

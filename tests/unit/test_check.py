@@ -66,6 +66,7 @@ ZOO: list[tuple[str, str, str, int]] = [
     ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
     ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: rounded to 100 yuan", ""), 0),
     ("load_error", MINI_RULE.replace("    frame:", "    frmae: []\n    frame:"), MINI_PACK, 9),
+    ("quote_mismatch", MINI_RULE.replace("fine: {min: 1000, max: 4000}", "fine: {min: 1000, max: 5000}"), MINI_PACK, 11),
 ]  # fmt: skip
 
 
