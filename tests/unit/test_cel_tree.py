@@ -31,8 +31,8 @@ from penalty_engine.check.static import _boundary_values, _candidates
 from penalty_engine.models import FactSpec
 
 TYPES = {"b": "bool", "c": "bool", "i": "int", "j": "int", "d": "double", "s": "string"}
-I, J, D = Fact(CelType.INT, "i"), Fact(CelType.INT, "j"), Fact(CelType.DOUBLE, "d")
-B, C = Fact(CelType.BOOL, "b"), Fact(CelType.BOOL, "c")
+FI, FJ = Fact(CelType.INT, "i"), Fact(CelType.INT, "j")
+FB, FC = Fact(CelType.BOOL, "b"), Fact(CelType.BOOL, "c")
 
 
 def lit(value: object, text: str | None = None) -> Literal:
@@ -41,15 +41,15 @@ def lit(value: object, text: str | None = None) -> Literal:
 
 
 def test_and_binds_tighter_than_or_and_both_group_to_the_left() -> None:
-    assert parse("b || c && b", TYPES) == Logical(LogicOp.OR, B, Logical(LogicOp.AND, C, B))
-    assert parse("b && c && b", TYPES) == Logical(LogicOp.AND, Logical(LogicOp.AND, B, C), B)
-    assert parse("(b || c) && b", TYPES) == Logical(LogicOp.AND, Logical(LogicOp.OR, B, C), B)
+    assert parse("b || c && b", TYPES) == Logical(LogicOp.OR, FB, Logical(LogicOp.AND, FC, FB))
+    assert parse("b && c && b", TYPES) == Logical(LogicOp.AND, Logical(LogicOp.AND, FB, FC), FB)
+    assert parse("(b || c) && b", TYPES) == Logical(LogicOp.AND, Logical(LogicOp.OR, FB, FC), FB)
 
 
 def test_multiplication_binds_tighter_than_addition_and_relations_bind_loosest() -> None:
     tree = parse("i + j * 2 > 7", TYPES)
-    product = Arithmetic(CelType.INT, ArithOp.MUL, J, lit(2))
-    assert tree == Compare(CmpOp.GT, Arithmetic(CelType.INT, ArithOp.ADD, I, product), lit(7))
+    product = Arithmetic(CelType.INT, ArithOp.MUL, FJ, lit(2))
+    assert tree == Compare(CmpOp.GT, Arithmetic(CelType.INT, ArithOp.ADD, FI, product), lit(7))
 
 
 def test_literals_keep_their_text_and_their_typed_value() -> None:
@@ -60,8 +60,8 @@ def test_literals_keep_their_text_and_their_typed_value() -> None:
 
 
 def test_not_and_negation_of_a_read() -> None:
-    assert parse("!b", TYPES) == Not(B)
-    assert parse("-i < 0", TYPES) == Compare(CmpOp.LT, Negate(CelType.INT, I), lit(0))
+    assert parse("!b", TYPES) == Not(FB)
+    assert parse("-i < 0", TYPES) == Compare(CmpOp.LT, Negate(CelType.INT, FI), lit(0))
 
 
 def test_party_members_are_typed_reads() -> None:
@@ -73,13 +73,13 @@ def test_party_members_are_typed_reads() -> None:
 
 
 def test_in_takes_a_list_of_literals() -> None:
-    assert parse("i in [1, -2, 3.5]", TYPES) == In(I, (lit(1), lit(-2, "-2"), lit(3.5)))
+    assert parse("i in [1, -2, 3.5]", TYPES) == In(FI, (lit(1), lit(-2, "-2"), lit(3.5)))
     assert parse("i in [j]", TYPES) is None
 
 
 def test_ternary_needs_a_bool_condition_and_one_branch_type() -> None:
-    assert parse("b ? i > 1 : c", TYPES) == Ternary(CelType.BOOL, B, Compare(CmpOp.GT, I, lit(1)), C)
-    assert parse("(b ? i : j) == 2", TYPES) == Compare(CmpOp.EQ, Ternary(CelType.INT, B, I, J), lit(2))
+    assert parse("b ? i > 1 : c", TYPES) == Ternary(CelType.BOOL, FB, Compare(CmpOp.GT, FI, lit(1)), FC)
+    assert parse("(b ? i : j) == 2", TYPES) == Compare(CmpOp.EQ, Ternary(CelType.INT, FB, FI, FJ), lit(2))
     assert parse("b ? i : d", TYPES) is None
     assert parse("i ? b : c", TYPES) is None
 
@@ -151,3 +151,14 @@ def test_every_shipped_clause_has_a_tree() -> None:
         if tree is None
     ]
     assert missing == []
+
+
+def test_publish_reads_the_tree_a_comparison_written_either_way_round_has_words() -> None:
+    from penalty_engine.publish.conditions import condition_view
+
+    facts = {"x": FactSpec.model_validate({"type": "money", "default": 0, "label": {"zh": "金额", "en": "amount"}})}
+    assert (view := condition_view("10000 < x", facts, "zh")) is not None and view.words == "金额超过10000元"
+    assert (view := condition_view("x > 10000 && x <= 2e4", facts, "en")) is not None and view.words is None
+    assert (view := condition_view("x > 1 || x < 0 && x > 5", facts, "en")) is not None and view.words is None
+    assert (view := condition_view("x >= 1 && x < 5", facts, "en")) is not None
+    assert view.words == "amount is at least 1 CNY and amount is under 5 CNY"
