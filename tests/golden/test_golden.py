@@ -42,11 +42,16 @@ def test_golden_case(cel_engine: pe.Engine, path: Path) -> None:
 
 def test_compare_reports_each_difference() -> None:
     got = {
-        "outcome": "penalty", "tier": "standard", "recommended_fine": "36000",
-        "statutory_range": {"min": "12000", "max": "60000"}, "band": {"min": "28000", "max": "44000"},
-        "penalties": [{"kind": "fine", "amount": "36000"}], "duties": [{"kind": "order_correction"}],
-        "options": [], "factors": [],
-    }  # fmt: skip
+        "outcome": "penalty",
+        "tier": "standard",
+        "recommended_fine": "36000",
+        "statutory_range": {"min": "12000", "max": "60000"},
+        "band": {"min": "28000", "max": "44000"},
+        "penalties": [{"kind": "fine", "amount": "36000"}],
+        "duties": [{"kind": "order_correction"}],
+        "options": [],
+        "factors": [],
+    }
     assert compare({"recommended_fine": "36000.00", "band": {"min": 28000, "max": "44000"}}, got) == []
     diffs = compare({"recommended_fine": "36100", "tier": "heavier", "duties": [], "colour": "red"}, got)
     assert len(diffs) == 4
