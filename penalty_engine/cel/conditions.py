@@ -4,6 +4,11 @@ A condition is one CEL expression or an ``all:`` / ``any:`` list of conditions. 
 expression is a *clause*. All clauses of one rule version are compiled into a single CEL program
 that returns the list of their results (one call per decision); if that call fails, the
 clauses are run one by one to name the one that failed. See docs/adr/0001-cel-conditions.md.
+
+Each clause is also parsed once into its tree (``cel.tree``; ``None`` outside the subset), kept in
+``ClauseTable.trees`` for the readers above the core, and compiled from it into the fast path
+(``cel.fast``, ADR 0009) unless the table is made with ``fast=False``: then every clause runs on
+the library, the reference path the golden suite also runs on.
 """
 
 from __future__ import annotations
@@ -12,15 +17,19 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any
+from typing import Any, Literal
 
 import cel
 
 from ..errors import EvaluationError, RuleError, suggest
 from ..models import AllOf, AnyOf, Condition, FactSpec, FactType
-from .fast import Parts, compile_parts
+from .fast import Parts, tree_parts
+from .tree import Node, cel_types, parse
 
 PARTY = "party"
+#: How a pack's clauses run: "tree" (the fast path compiled from each clause's tree, the library
+#: where it is outside the subset) or "library" (the CEL library alone, the reference path)
+CelPath = Literal["tree", "library"]
 RESERVED = {
     "party",
     "true",
@@ -147,11 +156,16 @@ def _collect(tree: Any, out: list[int]) -> None:
 class ClauseTable:
     """Every clause of one rule version, compiled, checked and run as one CEL program."""
 
-    def __init__(self, declared: Mapping[str, FactSpec], where: str) -> None:
+    def __init__(self, declared: Mapping[str, FactSpec], where: str, *, fast: bool = True) -> None:
+        """``fast=False``: every clause runs on the CEL library (the reference path)."""
         self._declared = declared
         self._where = where
+        self._use_fast = fast
+        self._types = cel_types(declared)
         self.sources: list[str] = []
         self.reads: list[tuple[str, ...]] = []
+        #: the tree of each clause (``cel.tree``), ``None`` where it is outside the subset
+        self.trees: list[Node | None] = []
         self._programs: list[Any] = []
         self._index: dict[str, int] = {}
         self._combined: Any = None
@@ -206,19 +220,27 @@ class ClauseTable:
         self._index[source] = len(self.sources)
         self.sources.append(source)
         self.reads.append(names)
+        self.trees.append(parse(source, self._types))
         self._programs.append(program)
         return self._index[source]
 
+    @property
+    def fast(self) -> bool:
+        """Whether ``run`` tries the fast path first (every clause compiled from its tree)."""
+        return self._fast is not None
+
     def seal(self) -> None:
         """Compile all clauses into one program returning the list of their results, and, when
-        every clause is in the fast subset (``celfast``) and agrees with it on the typed samples,
-        into the fast path ``run`` tries first."""
+        the table may use the fast path, every clause has a tree that compiles (``cel.fast``) and
+        the closures agree with the library on the typed samples, into the fast path ``run``
+        tries first."""
         if not self.sources:
             return
         self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
-        types = {name: _CEL_TYPES[spec.type] for name, spec in self._declared.items()}
+        if not self._use_fast:
+            return
         # finite: the activation's doubles come from validated facts, finite decimals (never NaN)
-        compiled = [compile_parts(source, types, finite=True) for source in self.sources]
+        compiled = [tree_parts(tree, finite=True) if tree is not None else None for tree in self.trees]
         fast = tuple(f for f in compiled if f is not None)
         if len(fast) != len(compiled):
             return
@@ -263,8 +285,6 @@ class ClauseTable:
 
 
 _BOOL = {bool}
-_CEL_TYPES = {FactType.bool: "bool", FactType.int: "int", FactType.money: "double", FactType.number: "double",
-              FactType.enum: "string"}  # fmt: skip
 
 
 def _run_parts(parts: Sequence[Parts], activation: Mapping[str, Any]) -> list[bool]:

@@ -2,16 +2,13 @@
 
 Why: ``cel.Program.execute`` converts the whole Python activation into CEL values on every call
 (about 1 µs per string fact and 0.75 µs per double), so one call costs ~13 µs for a typical rule
-version, while most clauses compare one fact with a literal. :func:`compile_clause` parses a clause
-of a small subset of CEL itself and builds Python closures that read only the facts they need
-(~0.03–0.3 µs per clause). No ``eval``/``exec``: a tokenizer, a precedence-climbing parser, closures.
+version, while most clauses compare one fact with a literal. :func:`compile_tree` turns the tree
+of a clause (``cel.tree``, the one parser) into Python closures that read only the facts they
+need (~0.03–0.3 µs per clause). No ``eval``/``exec``: closures only. Pure; compiling is linear in
+the tree.
 
-The subset: literals (int, double, ``'…'`` / ``"…"`` strings with the escapes ``\\\\ \\" \\' \\n \\r
-\\t``, ``true``, ``false``), declared facts, ``party.kind`` / ``party.age`` / ``party.age_given``,
-``!``, unary ``-``, ``== != < <= > >=``, ``x in [literal, …]``, ``&&``, ``||``, ``c ? a : b``,
-``+ - *`` on two ints or two doubles, parentheses. Every sub-expression gets a static type from the
-declared fact types, and only type combinations checked against the library are compiled. What the
-library does, and this module copies (tests/unit/test_celfast.py pins each point):
+The subset is the tree's (``cel.tree``), minus ordering of strings and bools (not verified here).
+What the library does, and this module copies (tests/unit/test_celfast.py pins each point):
 
 * int vs double compare as ``double(int) OP double``: lossy above 2**53, as in the library;
 * ``==`` between other different types is false (``true == 1``, ``"a" == 1``);
@@ -30,40 +27,39 @@ always are). tests/property/test_celfast_equivalence.py checks the agreement wit
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-__all__ = ["FastPathError", "compile_clause", "compile_parts"]
+from .tree import (
+    INT_MAX,
+    INT_MIN,
+    Arithmetic,
+    Compare,
+    Fact,
+    In,
+    Literal,
+    Logical,
+    Negate,
+    Node,
+    Not,
+    PartyMember,
+    Ternary,
+    parse,
+)
+
+__all__ = ["FastPathError", "compile_clause", "compile_parts", "compile_tree", "tree_parts"]
 
 Activation = Mapping[str, Any]
 Fn = Callable[[Activation], Any]
 #: ``(get, test, operand)``: the clause's result is ``test(get(activation), operand)``
 Parts = tuple[Fn, Callable[[Any, Any], bool], Any]
 
-INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-MAX_TOKENS = 200  # longer clauses go to the library (keeps parser and closure nesting shallow)
-FACT_TYPES = frozenset({"bool", "int", "double", "string"})
 NUMERIC = frozenset({"int", "double"})
-PARTY_MEMBERS = {"kind": "string", "age": "int", "age_given": "bool"}
-_RESERVED = "as break const continue else for function if import let loop namespace null package return var void while"
-RESERVED = frozenset(_RESERVED.split())  # reserved words and null: refused
-ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "r": "\r", "t": "\t"}
 EQUALITY = {"==": operator.eq, "!=": operator.ne}
 ORDERING = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 MIRROR = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 ARITHMETIC = {"+": operator.add, "-": operator.sub, "*": operator.mul}
-
-_TOKEN = re.compile(
-    r"[ \t\r\n\f]*(?:"
-    r"(?P<num>(?>(?:[0-9]+\.[0-9]+|\.[0-9]+|[0-9]+)(?:[eE][+-]?[0-9]+)?)(?![A-Za-z_0-9]))"
-    r"|(?P<str>\"(?:[^\"\\\r\n]|\\.)*\"|'(?:[^'\\\r\n]|\\.)*')"
-    r"|(?P<name>[A-Za-z_][A-Za-z_0-9]*)"
-    r"|(?P<op>==|!=|<=|>=|&&|\|\||[-+*!<>()\[\],.?:])"
-    r"|(?P<end>\Z))"
-)
-_ESCAPE = re.compile(r"\\(.)")
 
 
 class FastPathError(Exception):
@@ -71,7 +67,7 @@ class FastPathError(Exception):
 
 
 class _Refuse(Exception):
-    """Outside the subset: compile_clause returns None."""
+    """Outside the verified subset: compiling gives None."""
 
 
 def compile_clause(source: str, types: Mapping[str, str]) -> Callable[[Mapping[str, Any]], bool] | None:
@@ -80,38 +76,48 @@ def compile_clause(source: str, types: Mapping[str, str]) -> Callable[[Mapping[s
     ``types`` maps each declared fact to "bool", "int", "double" or "string"; ``party`` is the
     party map. The callable raises (``FastPathError`` or another exception) wherever the library
     raises or gives a non-bool. ``None`` means: outside the subset, use the library."""
-    node = _parse(source, types, finite=False)
-    return node.fn if node is not None else None
+    tree = parse(source, types)
+    return compile_tree(tree) if tree is not None else None
 
 
 def compile_parts(source: str, types: Mapping[str, str], finite: bool = False) -> Parts | None:
-    """The clause as ``(get, test, operand)``: ``test(get(activation), operand)`` is what the
-    callable of :func:`compile_clause` gives (and raises where it raises), or ``None``.
+    """The clause as ``(get, test, operand)`` (see :func:`tree_parts`), or ``None``."""
+    tree = parse(source, types)
+    return tree_parts(tree, finite) if tree is not None else None
+
+
+def compile_tree(tree: Node) -> Callable[[Mapping[str, Any]], bool] | None:
+    """The callable of :func:`compile_clause` for a parsed clause, or ``None`` (not verified)."""
+    closure = _closure(tree, finite=False)
+    return closure.fn if closure is not None else None
+
+
+def tree_parts(tree: Node, finite: bool = False) -> Parts | None:
+    """A parsed clause as ``(get, test, operand)``: ``test(get(activation), operand)`` is what the
+    callable of :func:`compile_tree` gives (and raises where it raises), or ``None``.
 
     For the common shapes (``fact OP literal``, ``fact``, ``!fact``) ``get`` is an item getter and
     ``test`` an operator: evaluated in one comprehension, a clause costs no Python call. Any other
     clause is ``(callable, operator.is_, True)``. With ``finite``, the activation's doubles are
     never NaN (validated facts are finite decimals), so ``fact < literal`` needs no NaN check."""
-    node = _parse(source, types, finite)
-    if node is None:
+    closure = _closure(tree, finite)
+    if closure is None:
         return None
-    return node.parts if node.parts is not None else (node.fn, operator.is_, True)
+    return closure.parts if closure.parts is not None else (closure.fn, operator.is_, True)
 
 
-def _parse(source: str, types: Mapping[str, str], finite: bool) -> _Node | None:
-    """The bool-typed node of a clause, or ``None`` outside the subset."""
+def _closure(tree: Node, finite: bool) -> _Node | None:
     try:
-        parser = _Parser(_tokenize(source), types, finite)
-        node = parser.expr()
-        if parser.peek()[0] != "end":
-            return None
-    except (_Refuse, RecursionError, ValueError):
+        node = _compile(tree, finite)
+    except (_Refuse, RecursionError):
         return None
     return node if node.type == "bool" else None
 
 
 @dataclass(frozen=True)
 class _Node:
+    """A compiled node: its closure and what the builders of its parents need to know."""
+
     type: str  # "bool" | "int" | "double" | "string"
     fn: Fn
     const: bool = False  # a literal: fn ignores the activation
@@ -129,163 +135,32 @@ def _fail(_act: Activation) -> NoReturn:
     raise FastPathError("operand is not a bool")
 
 
-def _unescape(match: re.Match[str]) -> str:
-    if match.group(1) not in ESCAPES:
-        raise _Refuse
-    return ESCAPES[match.group(1)]
-
-
-def _tokenize(source: str) -> list[tuple[str, Any]]:
-    tokens: list[tuple[str, Any]] = []
-    pos = 0
-    while (m := _TOKEN.match(source, pos)) is not None and m.lastgroup != "end":
-        if len(tokens) >= MAX_TOKENS:
-            raise _Refuse
-        kind, text, pos = m.lastgroup, m.group(m.lastgroup or 0), m.end()
-        if kind == "num" and any(c in text for c in ".eE"):
-            value = float(text)
-            if value in (float("inf"), float("-inf")):
-                raise _Refuse  # the library rejects 1e400
-            tokens.append(("double", value))
-        elif kind == "num":
-            tokens.append(("int", int(text)))  # ValueError above 4300 digits: refused
-        elif kind == "str":
-            tokens.append(("string", _ESCAPE.sub(_unescape, text[1:-1])))
-        elif text in ("true", "false"):
-            tokens.append(("bool", text == "true"))
-        elif text == "in" or kind == "op":
-            tokens.append(("op", text))
-        elif text in RESERVED:
-            raise _Refuse
-        else:
-            tokens.append(("name", text))
-    if m is None:
-        raise _Refuse  # a character outside the subset: '/', '{', '%', a raw string, an unclosed quote…
-    tokens.append(("end", None))
-    return tokens
-
-
-class _Parser:
-    """Precedence climbing over CEL's grammar: ?: < || < && < relations < + - < * < unary."""
-
-    def __init__(self, tokens: list[tuple[str, Any]], types: Mapping[str, str], finite: bool) -> None:
-        self.tokens, self.pos, self.types, self.finite = tokens, 0, types, finite
-
-    def peek(self) -> tuple[str, Any]:
-        return self.tokens[self.pos]
-
-    def next(self) -> tuple[str, Any]:
-        self.pos += 1
-        return self.tokens[self.pos - 1]
-
-    def peek_op(self) -> str | None:
-        kind, value = self.tokens[self.pos]
-        return str(value) if kind == "op" else None
-
-    def accept(self, op: str) -> bool:
-        if self.peek_op() == op:
-            self.pos += 1
-            return True
-        return False
-
-    def expect(self, op: str) -> None:
-        if not self.accept(op):
-            raise _Refuse
-
-    def expr(self) -> _Node:
-        cond = self.logic("||")
-        if not self.accept("?"):
-            return cond
-        then = self.logic("||")  # as in CEL's grammar, a nested ?: needs parentheses here
-        self.expect(":")
-        return _ternary(cond, then, self.expr())
-
-    def logic(self, op: str) -> _Node:
-        node = self.logic("&&") if op == "||" else self.relation()
-        while self.accept(op):
-            node = _logic(op, node, self.logic("&&") if op == "||" else self.relation())
-        return node
-
-    def relation(self) -> _Node:
-        node = self.additive()
-        while True:
-            op = self.peek_op()
-            if op in EQUALITY or op in ORDERING:
-                self.pos += 1
-                node = _compare(op, node, self.additive(), self.finite)
-            elif self.accept("in"):
-                node = _member_of(node, self.list_literal())
-            else:
-                return node
-
-    def additive(self) -> _Node:
-        node = self.multiplicative()
-        while (op := self.peek_op()) in ("+", "-"):
-            self.pos += 1
-            node = _arithmetic(op, node, self.multiplicative())
-        return node
-
-    def multiplicative(self) -> _Node:
-        node = self.unary()
-        while self.accept("*"):
-            node = _arithmetic("*", node, self.unary())
-        return node
-
-    def unary(self) -> _Node:
-        if self.accept("!"):
-            return _not(self.unary())
-        if self.accept("-"):
-            if self.peek()[0] in NUMERIC:
-                return self.number(negate=True)
-            return _negate(self.unary())
-        return self.primary()
-
-    def number(self, negate: bool) -> _Node:
-        kind, value = self.next()
-        if kind == "int" and value > INT_MAX:  # the library rejects it; -2**63 is left to it too
-            raise _Refuse
-        return _literal(kind, -value if negate else value)
-
-    def primary(self) -> _Node:
-        kind, value = self.peek()
-        if kind in NUMERIC:
-            return self.number(negate=False)
-        self.pos += 1
-        if kind in ("bool", "string"):
-            return _literal(kind, value)
-        if kind == "op" and value == "(":
-            node = self.expr()
-            self.expect(")")
-            return node
-        if kind == "name" and value == "party":
-            self.expect(".")
-            kind, member = self.next()
-            if kind != "name" or member not in PARTY_MEMBERS:
-                raise _Refuse
-            return _Node(PARTY_MEMBERS[member], lambda act: act["party"][member], member=member)
-        if kind == "name" and self.types.get(value) in FACT_TYPES:
-            get = operator.itemgetter(value)
-            if self.types[value] == "bool":  # a bool is itself when it ``is True``
-                return _Node("bool", get, fact=value, parts=(get, operator.is_, True))
-            return _Node(self.types[value], get, fact=value)
-        raise _Refuse  # undeclared name, operator in the wrong place, '[', end of input…
-
-    def list_literal(self) -> list[_Node]:
-        self.expect("[")
-        items: list[_Node] = []
-        while not self.accept("]"):
-            negate = self.accept("-")
-            kind = self.peek()[0]
-            if kind in NUMERIC:
-                items.append(self.number(negate))
-            elif kind in ("bool", "string") and not negate:
-                items.append(_literal(kind, self.next()[1]))
-            else:
-                raise _Refuse
-            if not self.accept(","):
-                self.expect("]")
-                break
-        return items
+def _compile(node: Node, finite: bool) -> _Node:
+    """The closure of one tree node, its children first."""
+    if isinstance(node, Literal):
+        return _literal(node.type, node.value)
+    if isinstance(node, Fact):
+        get = operator.itemgetter(node.name)
+        if node.type == "bool":  # a bool is itself when it ``is True``
+            return _Node("bool", get, fact=node.name, parts=(get, operator.is_, True))
+        return _Node(node.type, get, fact=node.name)
+    if isinstance(node, PartyMember):
+        member = node.name
+        return _Node(node.type, lambda act: act["party"][member], member=member)
+    if isinstance(node, Not):
+        return _not(_compile(node.operand, finite))
+    if isinstance(node, Negate):
+        return _negate(_compile(node.operand, finite))
+    if isinstance(node, Compare):
+        return _compare(node.op, _compile(node.left, finite), _compile(node.right, finite), finite)
+    if isinstance(node, In):
+        return _member_of(_compile(node.operand, finite), node.items)
+    if isinstance(node, Logical):
+        return _logic(node.op, _compile(node.left, finite), _compile(node.right, finite))
+    if isinstance(node, Arithmetic):
+        return _arithmetic(node.op, _compile(node.left, finite), _compile(node.right, finite))
+    assert isinstance(node, Ternary)
+    return _ternary(_compile(node.cond, finite), _compile(node.then, finite), _compile(node.other, finite))
 
 
 def _as_double(node: _Node) -> _Node:
@@ -352,7 +227,7 @@ def _read_vs_literal(fn: Callable[[Any, Any], bool], node: _Node, literal: Any, 
     return ordered
 
 
-def _member_of(node: _Node, items: list[_Node]) -> _Node:
+def _member_of(node: _Node, items: tuple[Literal, ...]) -> _Node:
     """``x in [literals]``: any element equal to x by the rules of ``==``."""
     same = frozenset(i.value for i in items if i.type == node.type)
     if node.type == "double":

@@ -52,8 +52,7 @@ AGES = [None, 10, 13, 14, 15, 17, 18, 30, 60]
 
 def _numeric(rule: CompiledRule, name: str) -> st.SearchStrategy[Any]:
     spec = rule.facts[name]
-    sources = [s for cv in rule.versions for s in cv.table.sources]
-    consts = _constants(sources, name)
+    consts = _constants([t for cv in rule.versions for t in cv.table.trees], name)
     lo = spec.min if spec.min is not None else Decimal(0)
     hi = spec.max if spec.max is not None else max([lo, *consts, Decimal(100000)]) * 3
     if spec.type is FactType.int:

@@ -5,8 +5,12 @@ Two passes:
 * **load findings**: what stops a pack from loading (CEL type errors, undeclared facts,
   overlapping versions) becomes a finding with its file:line instead of an exception;
 * **static analysis** of every rule version on *witness cases*: for every fact a condition
-  reads, the values at and around each constant it is compared with (so 以上/以下 boundaries are
-  hit exactly), both booleans, every enum value, both party kinds and the ages around 14 and 18.
+  reads, the values at each edge its conditions compare it with (found by walking each clause's
+  tree, ``cel.edges``: ``fact OP literal``, ``literal OP fact``, ``fact in [...]``), just inside
+  and just outside each edge, and between consecutive edges, at the fact's precision (int 1,
+  money one fen, number unlimited: between 10 and 10.01 lies 10.005), so 以上/以下 boundaries are
+  hit exactly and no value slips between two branches; both booleans, every enum value, both
+  party kinds and the ages around 14, 18 and every ``party.age`` edge.
   When their product is small every combination is tried, otherwise a seeded sample. Each
   witness runs through the rule's compiled conditions, which finds gaps, overlaps, unreachable
   branches, tiers and factors, weights that never matter or get clamped. Band geometry, unused
@@ -21,15 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any, Literal
 
-from ..cel import PARTY, cel_value
+from ..cel import PARTY, Node, cel_value, edges
 from ..errors import RuleError, RuleErrors
 from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
@@ -61,9 +64,6 @@ _LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008":
                "PE-R005": "type_error"}  # fmt: skip
 
 MAX_WITNESSES = 4096
-_CMP = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\s*(==|!=|>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)")
-_CMP_REV = re.compile(r"(-?\d+(?:\.\d+)?)\s*(==|!=|>=|<=|>|<)\s*([A-Za-z_][A-Za-z0-9_]*)\b")
-_AGE = re.compile(r"party\.age\s*(?:==|!=|>=|<=|>|<)\s*(\d+)")
 
 
 @dataclass
@@ -268,41 +268,74 @@ def _unused(rule: CompiledRule) -> Iterator[Finding]:
 # ------------------------------------------------------------------ witness analysis
 
 
-def _constants(sources: list[str], name: str) -> set[Decimal]:
+def _constants(trees: Iterable[Node | None], name: str) -> set[Decimal]:
+    """The exact edges of ``name`` (a fact, or ``party.age``) in the clauses' trees: every literal
+    it is compared with or listed against. A clause outside the subset (no tree) has none."""
     out: set[Decimal] = set()
-    for src in sources:
-        out.update(Decimal(m.group(3)) for m in _CMP.finditer(src) if m.group(1) == name)
-        out.update(Decimal(m.group(1)) for m in _CMP_REV.finditer(src) if m.group(3) == name)
+    for tree in trees:
+        if tree is not None:
+            out |= edges(tree).get(name, set())
     return out
 
 
+#: The precision of a fact's values: int facts step 1, money is stated in fen; number facts have
+#: none (``None``): any decimal is a valid value.
+_GRID = {FactType.int: Decimal(1), FactType.money: Decimal("0.01")}
+#: Just inside / outside an edge of a number fact, as a person would write a value.
+_NEAR = Decimal("0.01")
+
+
+def _on_grid(value: Decimal, grid: Decimal, rounding: str) -> Decimal:
+    return (value / grid).to_integral_value(rounding) * grid
+
+
+def _boundary_values(constants: set[Decimal], grid: Decimal | None) -> set[Decimal]:
+    """Each edge, the values just inside and just outside it, and a value between consecutive
+    edges, at the precision ``grid`` (``None``: unlimited). Off-grid values are left to the caller."""
+    values: set[Decimal] = set()
+    near = grid if grid is not None else _NEAR
+    for c in constants:
+        values.update({c - near, c, c + near})
+        if grid is None or grid < 1:
+            values.update({c - 1, c + 1})
+        if grid is not None:  # an edge between two grid points: the points on either side
+            values.update({_on_grid(c, grid, ROUND_FLOOR), _on_grid(c, grid, ROUND_CEILING)})
+    ordered = sorted(constants)
+    for a, b in itertools.pairwise(ordered):
+        mid = (a + b) / 2
+        if grid is not None:
+            mid = _on_grid(mid, grid, ROUND_FLOOR)
+        if a < mid < b:
+            values.add(mid)
+    return values
+
+
 def _candidates(spec: FactSpec, constants: set[Decimal]) -> list[Any]:
+    """The witness values of one fact: both booleans, every enum value, or the numbers at, around
+    and between the edges ``constants``, and the fact's bounds."""
     if spec.type is FactType.bool:
         return [False, True]
     if spec.type is FactType.enum:
         assert spec.values
         return list(spec.values)
-    step = Decimal(1) if spec.type is FactType.int else Decimal("0.01")
+    grid = _GRID.get(spec.type)
     lo = spec.min if spec.min is not None else Decimal(0)
     hi = spec.max if spec.max is not None else max([lo, *constants]) * 2 + 1000
-    values = {lo, hi}
-    for c in constants:
-        values.update({c - step, c, c + step})
-        if spec.type is not FactType.int:
-            values.update({c - 1, c + 1})
-    kept = sorted(v for v in values if lo <= v <= hi and (spec.type is not FactType.int or v == v.to_integral_value()))
-    return [int(v) if spec.type is FactType.int else v for v in kept]
+    values = {lo, hi} | _boundary_values(constants, grid)
+    kept = sorted(v for v in values if lo <= v <= hi and (grid is None or v % grid == 0 or v in (lo, hi)))
+    if spec.type is FactType.int:
+        return [int(v) for v in kept if v == v.to_integral_value()]
+    return kept
 
 
-def _parties(sources: list[str]) -> list[dict[str, Any]]:
-    if not any("party" in s for s in sources):
+def _parties(trees: list[Node | None], reads_party: bool) -> list[dict[str, Any]]:
+    """Both party kinds when a clause reads the party, with the ages around 14, 18 and each
+    ``party.age`` edge; otherwise an organization alone."""
+    if not reads_party:
         return [{"kind": "organization"}]
-    ages = {30, 18, 17, 14, 13}
-    for s in sources:
-        for m in _AGE.finditer(s):
-            a = int(m.group(1))
-            ages.update({a - 1, a, a + 1})
-    people = [{"kind": "individual", "age": a, "age_given": True} for a in sorted(x for x in ages if 0 <= x <= 150)]
+    ages = {30, 18, 17, 14, 13} | _boundary_values(_constants(trees, "party.age"), Decimal(1))
+    kept = sorted(int(a) for a in ages if 0 <= a <= 150 and a == int(a))
+    people = [{"kind": "individual", "age": a, "age_given": True} for a in kept]
     return [*people, {"kind": "organization"}]
 
 
@@ -316,10 +349,10 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
 def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(typed facts, party) pairs covering the values the version's conditions care about."""
     clauses = _frame_clauses(cv)
-    sources = [cv.table.sources[i] for i in clauses]
+    trees = [cv.table.trees[i] for i in clauses]
     read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY})
-    axes = {n: _candidates(rule.facts[n], _constants(sources, n)) for n in read}
-    parties = _parties(sources)
+    axes = {n: _candidates(rule.facts[n], _constants(trees, n)) for n in read}
+    parties = _parties(trees, any(PARTY in cv.table.reads[i] for i in clauses))
     names = list(axes)
     total = len(parties)
     for n in names:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..cel import CelPath
 from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
 from ..models import Case, Combined, CombinedFine, Decision, Decisions, Pack
 from ..money import dec_str
@@ -41,8 +42,11 @@ class Engine:
             self._bare.setdefault(r.rule.id, []).append(r.id)
 
     @classmethod
-    def load(cls, *packs: str | Path) -> Engine:
+    def load(cls, *packs: str | Path, cel: CelPath = "tree") -> Engine:
         """Load packs by folder or bundled id; with no argument, every bundled pack.
+
+        ``cel="library"`` runs every condition on the CEL library, without the fast path (the
+        reference path; results are the same, ADR 0009).
 
         Raises:
             RuleError: (often ``RuleErrors``) naming file:line for every defect found.
@@ -51,7 +55,7 @@ class Engine:
         compiled: list[CompiledRule] = []
         errors: list[RuleError] = []
         for p in paths:
-            compiled.extend(collect(errors, lambda p=p: compile_pack(load_pack_files(p))) or [])  # type: ignore[misc]
+            compiled.extend(collect(errors, lambda p=p: compile_pack(load_pack_files(p), cel=cel)) or [])  # type: ignore[misc]
         if errors:
             raise RuleErrors(errors)
         return cls(compiled)

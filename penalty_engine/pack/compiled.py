@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..cel import RESERVED, ClauseTable, CompiledCondition, cel_value
+from ..cel import RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
 from ..errors import RuleError, RuleErrors, collect, suggest
 from ..models import (
     Basis,
@@ -222,7 +222,8 @@ def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Locate
         _fact_ref(facts, name, {FactType.money}, "confiscate", _where(src, (*loc, "confiscate", i)))
 
 
-def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
+def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = "tree") -> CompiledRule:
+    """Compile one rule of a loaded pack; ``cel="library"`` runs every clause on the CEL library."""
     pack, rule, src = loaded_pack.pack, loaded.rule, loaded.source
     facts: dict[str, FactSpec] = {}
     for name, spec in pack.common_facts.items():
@@ -255,7 +256,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 f"give it an effective_to before {nxt[1].effective_from}",
                 _where(src, (*vloc, "effective_to" if v.effective_to else "effective_from")),
             )
-        table = ClauseTable(facts, f"{pack.id}/{rule.id} version {v.key}")
+        table = ClauseTable(facts, f"{pack.id}/{rule.id} version {v.key}", fast=cel == "tree")
         branches = []
         for j, b in enumerate(v.frame):
             bloc = (*vloc, "frame", j)
@@ -352,8 +353,10 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
     )
 
 
-def compile_pack(loaded: LoadedPack) -> list[CompiledRule]:
-    """Compile every rule of a pack; collect every error before raising."""
+def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledRule]:
+    """Compile every rule of a pack; collect every error before raising.
+
+    ``cel="library"`` compiles for the reference path: every clause runs on the CEL library."""
     out: list[CompiledRule] = []
     errors: list[RuleError] = list(loaded.errors)
     seen: dict[str, str] = {}
@@ -368,7 +371,7 @@ def compile_pack(loaded: LoadedPack) -> list[CompiledRule]:
             )
             continue
         seen[lr.rule.id] = lr.source.path
-        compiled = collect(errors, lambda lr=lr: compile_rule(loaded, lr))  # type: ignore[misc]
+        compiled = collect(errors, lambda lr=lr: compile_rule(loaded, lr, cel=cel))  # type: ignore[misc]
         if compiled is not None:
             out.append(compiled)
     for list_name, listing in loaded.pack.general.lists.items():

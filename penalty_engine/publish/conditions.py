@@ -1,9 +1,14 @@
-"""Conditions in words, where they are simple (facts compared with literals, all/any of those)."""
+"""Conditions in words, where they are simple (facts compared with literals, all/any of those).
+
+Pure. Each clause is read by walking its tree (``cel.parse``, the one parser, ADR 0009): a bool
+fact or its negation, ``read OP literal`` (either side), ``read in [literals]``, and chains of
+one of ``&&`` / ``||`` over those. Anything else (a clause outside the subset, arithmetic, a
+ternary, ``&&`` mixed with ``||``) gives no words, and the document shows the CEL text alone.
+"""
 
 from __future__ import annotations
 
-import re
-
+from ..cel import CelType, CmpOp, Compare, Fact, In, Literal, Logical, Node, Not, PartyMember, cel_types, parse
 from ..models import (
     AllOf,
     AnyOf,
@@ -16,20 +21,23 @@ from .view import Cond
 
 # ---------------------------------------------------------------- conditions in words
 
-_IDENT = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?"
-_LITERAL = r'-?\d+(?:\.\d+)?|"[^"\\]*"|true|false'
-_RE_BOOL = re.compile(rf"^\s*(!?)\s*({_IDENT})\s*$")
-_RE_CMP = re.compile(rf"^\s*({_IDENT})\s*(==|!=|>=|<=|>|<)\s*({_LITERAL})\s*$")
-_RE_IN = re.compile(rf"^\s*({_IDENT})\s+in\s+\[\s*((?:{_LITERAL})(?:\s*,\s*(?:{_LITERAL}))*)\s*\]\s*$")
 _OPS = {
     "zh": {">": "超过", ">=": "不少于", "<": "不足", "<=": "不超过", "==": "为", "!=": "不为"},
     "en": {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most", "==": "is", "!=": "is not"},
 }
+_EQUALITY = (CmpOp.EQ, CmpOp.NE)
+
+
+def _plain_number(text: str) -> bool:
+    """A number written plainly (``12``, ``-4.5``), not ``1e3`` or ``.5``: shown as written."""
+    whole, _, fraction = text.removeprefix("-").partition(".")
+    return whole.isdigit() and (fraction.isdigit() or "." not in text)
 
 
 class _Words:
     def __init__(self, facts: dict[str, FactSpec], lang: str, currency: str) -> None:
         self.facts = facts
+        self.types = cel_types(facts)
         self.lang = "zh" if lang == "zh" else "en"
         self.currency = currency
 
@@ -51,78 +59,89 @@ class _Words:
             return "元" if self.lang == "zh" and self.currency == "CNY" else self.currency
         return ""
 
-    def value(self, name: str, literal: str) -> str | None:
+    def value(self, name: str, literal: Literal) -> str | None:
         spec = self.facts.get(name)
-        if literal.startswith('"'):
-            text = literal[1:-1]
+        if literal.type is CelType.STRING:
+            text = str(literal.value)
             if name == "party.kind" and text in ("individual", "organization"):
                 return labels(self.lang)(text)
             return f"“{text}”"
         if spec is not None and spec.type is FactType.bool:
             return None
+        if literal.type is not CelType.BOOL and not _plain_number(literal.text):
+            return None
         unit = self.unit(name)
         sep = "" if self.lang == "zh" or not unit else " "
-        return f"{literal}{sep}{unit}"
+        return f"{literal.text}{sep}{unit}"
 
-    def atom(self, expr: str) -> str | None:
-        zh = self.lang == "zh"
-        m = _RE_BOOL.match(expr)
-        if m:
-            negated, name = m.group(1) == "!", m.group(2)
-            spec = self.facts.get(name)
+    def atom(self, node: Node) -> str | None:
+        if isinstance(node, Fact | Not):
+            read = node.operand if isinstance(node, Not) else node
+            spec = self.facts.get(read.name) if isinstance(read, Fact) else None
             if spec is None or spec.type is not FactType.bool:
                 return None
-            return self._bool(spec.label.get(self.lang), not negated)
-        m = _RE_CMP.match(expr)
-        if m:
-            name, op, literal = m.groups()
-            if name == "party.kind" and op in ("==", "!="):
-                kind = self.value(name, literal)
-                if zh:
-                    return f"当事人{'为' if op == '==' else '不为'}{kind}"
-                return f"the party {'is' if op == '==' else 'is not'} an {kind}"
+            return self._bool(spec.label.get(self.lang), isinstance(node, Fact))
+        if isinstance(node, Compare):
+            return self._compare(node)
+        if isinstance(node, In) and isinstance(node.operand, Fact | PartyMember):
+            name = node.operand.path
             label = self.label(name)
             if label is None:
                 return None
-            spec = self.facts.get(name)
-            if spec is not None and spec.type is FactType.bool and literal in ("true", "false") and op in ("==", "!="):
-                return self._bool(label, (literal == "true") == (op == "=="))
-            if spec is not None and spec.type is FactType.enum and op not in ("==", "!="):
-                return None  # enums compare alphabetically with < and >: not worth words
-            value = self.value(name, literal)
-            if value is None:
-                return None
-            return f"{label}{_OPS['zh'][op]}{value}" if zh else f"{label} {_OPS['en'][op]} {value}"
-        m = _RE_IN.match(expr)
-        if m:
-            name, items = m.groups()
-            label = self.label(name)
-            if label is None:
-                return None
-            values = [self.value(name, x.strip()) for x in re.findall(_LITERAL, items)]
+            values = [self.value(name, item) for item in node.items]
             if any(v is None for v in values):
                 return None
-            joined = ("或" if zh else " or ").join(v for v in values if v is not None)
-            return f"{label}为{joined}" if zh else f"{label} is {joined}"
+            joined = ("或" if self.lang == "zh" else " or ").join(v for v in values if v is not None)
+            return f"{label}为{joined}" if self.lang == "zh" else f"{label} is {joined}"
         return None
+
+    def _compare(self, node: Compare) -> str | None:
+        """``read OP literal`` (or ``literal OP read``, said the other way round) in words."""
+        op, read, literal = node.op, node.left, node.right
+        if isinstance(read, Literal):
+            op, read, literal = op.mirrored, literal, read
+        if not isinstance(read, Fact | PartyMember) or not isinstance(literal, Literal):
+            return None
+        name = read.path
+        if name == "party.kind" and op in _EQUALITY:
+            kind = self.value(name, literal)
+            if self.lang == "zh":
+                return f"当事人{'为' if op is CmpOp.EQ else '不为'}{kind}"
+            return f"the party {'is' if op is CmpOp.EQ else 'is not'} an {kind}"
+        label = self.label(name)
+        if label is None:
+            return None
+        spec = self.facts.get(name)
+        if spec is not None and spec.type is FactType.bool and literal.type is CelType.BOOL and op in _EQUALITY:
+            return self._bool(label, literal.value == (op is CmpOp.EQ))
+        if spec is not None and spec.type is FactType.enum and op not in _EQUALITY:
+            return None  # enums compare alphabetically with < and >: not worth words
+        value = self.value(name, literal)
+        if value is None:
+            return None
+        return f"{label}{_OPS['zh'][op]}{value}" if self.lang == "zh" else f"{label} {_OPS['en'][op]} {value}"
 
     def _bool(self, label: str, positive: bool) -> str:
         if positive:
             return label
         return f"非“{label}”" if self.lang == "zh" else f"not: {label}"
 
-    def expression(self, expr: str) -> str | None:
-        if "(" in expr or ")" in expr:
-            return None
-        has_and, has_or = "&&" in expr, "||" in expr
-        if has_and and has_or:
-            return None
-        if not (has_and or has_or):
-            return self.atom(expr)
-        parts = [self.atom(p) for p in expr.split("&&" if has_and else "||")]
+    def expression(self, tree: Node) -> str | None:
+        """A clause: one atom, or a chain of one of ``&&`` / ``||`` over atoms."""
+        if not isinstance(tree, Logical):
+            return self.atom(tree)
+        leaves: list[Node] = []
+        stack: list[Node] = [tree]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Logical) and node.op is tree.op:
+                stack.extend((node.right, node.left))
+            else:
+                leaves.append(node)
+        parts = [None if isinstance(leaf, Logical) else self.atom(leaf) for leaf in leaves]
         if any(p is None for p in parts):
             return None
-        return self._join([p for p in parts if p is not None], has_and)
+        return self._join([p for p in parts if p is not None], tree.op == "&&")
 
     def _join(self, parts: list[str], all_: bool) -> str:
         if self.lang == "zh":
@@ -136,9 +155,9 @@ class _Words:
     def _condition(self, cond: Condition) -> tuple[str, bool] | None:
         """The words and whether they join several clauses (then a nested use wraps them)."""
         if isinstance(cond, str):
-            expr = " ".join(cond.split())
-            words = self.expression(expr)
-            return (words, "&&" in expr or "||" in expr) if words is not None else None
+            tree = parse(cond, self.types)
+            words = self.expression(tree) if tree is not None else None
+            return (words, isinstance(tree, Logical)) if words is not None else None
         items = cond.all if isinstance(cond, AllOf) else cond.any
         parts = []
         for item in items:

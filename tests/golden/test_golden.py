@@ -1,4 +1,9 @@
-"""Every shipped golden case is one test item; a failure names the file, the case and the difference."""
+"""Every shipped golden case is one test item; a failure names the file, the case and the difference.
+
+Each case runs twice: on the tree path (the fast path compiled from each clause's tree, the
+default) and on the library path (every clause on the CEL library, the reference): two runners
+of one language share one conformance suite (ADR 0009).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,13 @@ FILES = golden_files(cases_dir("cn-transport"))
 
 
 STARTER = {"overload-gross-mass", "unlicensed-freight", "unqualified-driver"}
+CEL_PATHS = ("tree", "library")
+
+
+@pytest.fixture(scope="module", params=CEL_PATHS)
+def cel_engine(request: pytest.FixtureRequest, engine: pe.Engine) -> pe.Engine:
+    """The bundled packs compiled for one CEL path (the tree path is the session's engine)."""
+    return engine if request.param == "tree" else pe.Engine.load(cel=request.param)
 
 
 def test_every_rule_has_golden_cases(engine: pe.Engine) -> None:
@@ -23,8 +35,8 @@ def test_every_rule_has_golden_cases(engine: pe.Engine) -> None:
 
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(cases_dir("cn-transport"))) for p in FILES])
-def test_golden_case(engine: pe.Engine, path: Path) -> None:
-    result = run_file(engine, path)
+def test_golden_case(cel_engine: pe.Engine, path: Path) -> None:
+    result = run_file(cel_engine, path)
     assert result.passed, f"{path} [{result.case_id}]:\n  " + "\n  ".join(result.differences)
 
 
@@ -55,3 +67,9 @@ def test_altered_golden_amount_fails(engine: pe.Engine, tmp_path: Path) -> None:
     bad.write_text(text.replace('recommended_fine: "52000"', 'recommended_fine: "52100"'), encoding="utf-8")
     result = run_file(engine, bad)
     assert not result.passed and "recommended_fine" in result.differences[0]
+
+
+def test_the_two_cel_paths_are_what_they_say(engine: pe.Engine) -> None:
+    library = pe.Engine.load(cel="library")
+    assert all(cv.table.fast for rule in engine.rules() for cv in rule.versions)
+    assert not any(cv.table.fast for rule in library.rules() for cv in rule.versions)

@@ -8,8 +8,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -18,6 +18,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from penalty_engine.cel import cel_types as tree_types
+from penalty_engine.cel import edges
 from penalty_engine.cel.fast import Parts, compile_clause, compile_parts
 from penalty_engine.models.rules import FactType
 from penalty_engine.pack.compiled import CompiledRule
@@ -26,14 +28,6 @@ from .strategies import all_rules, rule_by_id
 
 ERROR = "error"
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
-CEL_TYPES = {
-    FactType.bool: "bool",
-    FactType.int: "int",
-    FactType.money: "double",
-    FactType.number: "double",
-    FactType.enum: "string",
-}
-_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 
 PARTIES = st.one_of(
     st.just({"kind": "organization"}),
@@ -80,7 +74,7 @@ def has_nan(activation: Mapping[str, Any]) -> bool:
 
 
 def cel_types(rule: CompiledRule) -> dict[str, str]:
-    return {name: CEL_TYPES[spec.type] for name, spec in rule.facts.items()}
+    return {name: str(t) for name, t in tree_types(rule.facts).items()}
 
 
 def fact_values(rule: CompiledRule, name: str) -> st.SearchStrategy[Any]:
@@ -89,9 +83,9 @@ def fact_values(rule: CompiledRule, name: str) -> st.SearchStrategy[Any]:
         return st.booleans()
     if spec.type is FactType.enum:
         return st.sampled_from(spec.values or ("",)) | st.text(max_size=3)
-    literals = {
-        lit for v in rule.versions for src in v.table.sources if name in src for lit in _NUMBER.findall(src)
-    } or {"0"}
+    # the numbers the rule's clauses compare ``name`` with: the edges in each clause's tree
+    literals = {lit for v in rule.versions for t in v.table.trees if t is not None for lit in edges(t).get(name, ())}
+    literals = literals or {Decimal(0)}
     if spec.type is FactType.int:
         near = sorted({int(float(lit)) + d for lit in literals for d in (-1, 0, 1)})
         return st.sampled_from(near) | st.integers(-5, 1000)

@@ -143,3 +143,31 @@ def test_a_broken_pack_yaml_is_a_load_error_not_an_exception(write_pack: Any) ->
     assert [f.kind for f in report.findings] == ["load_error"] and report.errors == 1
     assert report.findings[0].file is not None and report.findings[0].file.endswith("pack.yaml")
     assert report.as_json()["summary"] == {"errors": 1, "warnings": 0}
+
+
+def with_fact(rule: str, line: str) -> str:
+    return rule.replace("facts:\n", f"facts:\n  {line}\n", 1)
+
+
+TWO_EDGES = rule_with_frame(
+    "      - id: low\n        when: x <= 10\n        fine: {min: 1000, max: 4000}\n"
+    "      - id: high\n        when: x >= 10.01\n        fine: {min: 2000, max: 8000}\n"
+)
+
+
+def test_a_gap_between_two_decimal_edges_is_found_between_them(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.errors import EvaluationError
+    from tests.conftest import AS_OF, case
+
+    root = write_pack(with_fact(TWO_EDGES, "x: {type: number, min: 0, default: 0, label: {zh: 比值, en: ratio}}"))
+    gap = only(root, "gap")[0]
+    assert gap.witness == {"facts": {"x": "10.005"}, "party": {"kind": "organization"}}
+    with pytest.raises(EvaluationError) as exc:  # the witness is a real case that falls in no branch
+        Engine.load(root).evaluate(case("mini/r1", {"x": "10.005"}), as_of=AS_OF)
+    assert exc.value.code == "PE-E001"
+
+
+def test_money_has_no_value_between_two_edges_one_fen_apart(write_pack: Any) -> None:
+    root = write_pack(with_fact(TWO_EDGES, "x: {type: money, min: 0, default: 0, label: {zh: 金额, en: amount}}"))
+    assert check_pack(root).findings == []
