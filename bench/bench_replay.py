@@ -47,8 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             data = Path(tmp) / f"past.{args.format}"
             t0 = time.perf_counter()
             truth = write(data, args.n, args.seed, 0.05, 0.02, 0.02)
-            print(f"generated {args.n} cases in {time.perf_counter() - t0:.1f} s "
-                  f"({len(truth['deviations'])} deviations, {len(truth['inconsistencies'])} pairs)")  # fmt: skip
+            print(
+                f"generated {args.n} cases in {time.perf_counter() - t0:.1f} s "
+                f"({len(truth['deviations'])} deviations, {len(truth['inconsistencies'])} pairs)"
+            )
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()
         state = replay(
@@ -62,9 +64,11 @@ def main(argv: list[str] | None = None) -> int:
     parent = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     rate = c["input"] / secs
-    print(f"replayed {c['input']} rows ({c['evaluated']} evaluated, {c['rejected']} rejected, "
-          f"{c['flagged']} flagged, {len(state.groups)} groups) with {workers} workers "
-          f"in {secs:.1f} s: {rate:,.0f} cases/s")  # fmt: skip
+    print(
+        f"replayed {c['input']} rows ({c['evaluated']} evaluated, {c['rejected']} rejected, "
+        f"{c['flagged']} flagged, {len(state.groups)} groups) with {workers} workers "
+        f"in {secs:.1f} s: {rate:,.0f} cases/s"
+    )
     cpu_parent = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     cpu_workers = sum(resource.getrusage(resource.RUSAGE_CHILDREN)[:2])
     print(f"CPU: parent {cpu_parent:.0f} s (incl. generation), workers {cpu_workers:.0f} s")

@@ -107,8 +107,9 @@ def flat(case: dict[str, Any]) -> dict[str, str]:
     for k, v in case.items():
         if isinstance(v, dict):
             for k2, v2 in v.items():
-                row[f"{k}.{k2}"] = ";".join(v2) if isinstance(v2, list) else json.dumps(v2) if isinstance(
-                    v2, bool) else str(v2)  # fmt: skip
+                row[f"{k}.{k2}"] = (
+                    ";".join(v2) if isinstance(v2, list) else json.dumps(v2) if isinstance(v2, bool) else str(v2)
+                )
         else:
             row[k] = str(v)
     return row
@@ -120,9 +121,21 @@ def write(out: Path, n: int, seed: int, dev: float, inc: float, none: float) -> 
     if out.suffix == ".csv":
         engine = pe.Engine.load()
         facts = sorted({f for r in engine.rules() for f in r.facts})
-        headers = ["case_id", "violation", "occurred_on", "decided_on", "party.kind", "party.age",
-                   *[f"facts.{f}" for f in facts], "actual.outcome", "actual.fine", "actual.tier",
-                   "actual.duties", "actual.officer", "actual.unit"]  # fmt: skip
+        headers = [
+            "case_id",
+            "violation",
+            "occurred_on",
+            "decided_on",
+            "party.kind",
+            "party.age",
+            *[f"facts.{f}" for f in facts],
+            "actual.outcome",
+            "actual.fine",
+            "actual.tier",
+            "actual.duties",
+            "actual.officer",
+            "actual.unit",
+        ]
         with out.open("w", encoding="utf-8", newline="") as fh:
             w = csv.DictWriter(fh, headers)
             w.writeheader()
@@ -155,8 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-actual-share", type=float, default=0.02, help="share of cases without actual")
     args = ap.parse_args(argv)
     truth = write(args.out, args.n, args.seed, args.deviation_share, args.inconsistency_share, args.no_actual_share)
-    print(f"wrote {args.n} rows to {args.out}: {len(truth['deviations'])} deviations, "
-          f"{len(truth['inconsistencies'])} inconsistent pairs; truth in {args.out}.truth.json")  # fmt: skip
+    print(
+        f"wrote {args.n} rows to {args.out}: {len(truth['deviations'])} deviations, "
+        f"{len(truth['inconsistencies'])} inconsistent pairs; truth in {args.out}.truth.json"
+    )
     return 0
 
 

@@ -74,10 +74,18 @@ def gen(out: Path, n: int, seed: int) -> None:
     import subprocess
 
     subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gen_decisions.py"), "--n", "1500", "--seed", str(seed),
-         "--out", str(out / "past.jsonl")],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "gen_decisions.py"),
+            "--n",
+            "1500",
+            "--seed",
+            str(seed),
+            "--out",
+            str(out / "past.jsonl"),
+        ],
         check=True,
-    )  # fmt: skip
+    )
 
 
 def run(inputs: Path, out: Path) -> None:
@@ -101,8 +109,17 @@ def run(inputs: Path, out: Path) -> None:
     for label, files in (("golden", golden), ("generated", generated)):
         for fmt in ("text", "markdown", "json"):
             for lang in ("zh", "en"):
-                call(f"evaluate-{label}-{fmt}-{lang}", "evaluate", *files, "--format", fmt, "--lang", lang,
-                     "--as-of", AS_OF)  # fmt: skip
+                call(
+                    f"evaluate-{label}-{fmt}-{lang}",
+                    "evaluate",
+                    *files,
+                    "--format",
+                    fmt,
+                    "--lang",
+                    lang,
+                    "--as-of",
+                    AS_OF,
+                )
     import penalty_engine as pe
 
     engine = pe.Engine.load()
@@ -126,10 +143,27 @@ def run(inputs: Path, out: Path) -> None:
                 call(f"publish-{pack}-{fmt}-{lang}", "rules", "publish", pack, "--format", fmt, "--lang", lang)
     rp = out / "replay"
     rp.mkdir(exist_ok=True)
-    call("replay", "replay", str(inputs / "past.jsonl"), "-j", "1", "--as-of", AS_OF,
-         "--report", str(rp / "report.html"), "--json", str(rp / "summary.json"), "--markdown", str(rp / "summary.md"),
-         "--results", str(rp / "results.jsonl"), "--rejects", str(rp / "rejects.jsonl"),
-         "--flagged-csv", str(rp / "flagged.csv"))  # fmt: skip
+    call(
+        "replay",
+        "replay",
+        str(inputs / "past.jsonl"),
+        "-j",
+        "1",
+        "--as-of",
+        AS_OF,
+        "--report",
+        str(rp / "report.html"),
+        "--json",
+        str(rp / "summary.json"),
+        "--markdown",
+        str(rp / "summary.md"),
+        "--results",
+        str(rp / "results.jsonl"),
+        "--rejects",
+        str(rp / "rejects.jsonl"),
+        "--flagged-csv",
+        str(rp / "flagged.csv"),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -92,8 +92,14 @@ def cases(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
     party: dict[str, Any] = draw(st.sampled_from([{"kind": "organization"}, {"kind": "individual"}]))
     if party["kind"] == "individual" and age is not None:
         party = {**party, "age": age}
-    case = {"case_id": "CHECK-1", "violation": rule.id, "occurred_on": occurred.isoformat(),
-            "decided_on": decided.isoformat(), "party": party, "facts": facts}  # fmt: skip
+    case = {
+        "case_id": "CHECK-1",
+        "violation": rule.id,
+        "occurred_on": occurred.isoformat(),
+        "decided_on": decided.isoformat(),
+        "party": party,
+        "facts": facts,
+    }
     if draw(st.booleans()):
         case["discovered_on"] = discovered.isoformat()
     return case
@@ -285,8 +291,9 @@ def _summary(d: Decision) -> dict[str, Any]:
     return {k: data[k] for k in ("violation", "outcome", "tier", "statutory_range", "band", "recommended_fine")}
 
 
-def search(engine: Engine, rule: CompiledRule, *, max_examples: int = 100, seed: int = 0,
-           names: list[str] | None = None) -> list[Finding]:  # fmt: skip
+def search(
+    engine: Engine, rule: CompiledRule, *, max_examples: int = 100, seed: int = 0, names: list[str] | None = None
+) -> list[Finding]:
     """Search each invariant on ``rule``; a finding per broken invariant, with its smallest case."""
     config = settings(
         max_examples=max_examples,
@@ -317,8 +324,13 @@ def search(engine: Engine, rule: CompiledRule, *, max_examples: int = 100, seed:
         except PenaltyEngineError as exc:
             message, decisions = f"a valid case fails: {exc}", []
         out.append(
-            Finding("invariant", rule.id, rule.source.path, rule.source.line_of(("versions",)),
-                    f"invariant '{name}' broken: {message}",
-                    {"invariant": name, "case": case, "case_file": case_yaml(case), "decisions": decisions})
-        )  # fmt: skip
+            Finding(
+                "invariant",
+                rule.id,
+                rule.source.path,
+                rule.source.line_of(("versions",)),
+                f"invariant '{name}' broken: {message}",
+                {"invariant": name, "case": case, "case_file": case_yaml(case), "decisions": decisions},
+            )
+        )
     return out

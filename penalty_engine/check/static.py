@@ -60,8 +60,12 @@ KINDS: dict[str, Severity] = {
     "quote_mismatch": "error",
 }
 
-_LOAD_KINDS = {"PE-R006": "type_error", "PE-R007": "undeclared_fact", "PE-R008": "version_overlap",
-               "PE-R005": "type_error"}  # fmt: skip
+_LOAD_KINDS = {
+    "PE-R006": "type_error",
+    "PE-R007": "undeclared_fact",
+    "PE-R008": "version_overlap",
+    "PE-R005": "type_error",
+}
 
 MAX_WITNESSES = 4096
 
@@ -80,8 +84,15 @@ class Finding:
         self.severity = KINDS[self.kind]
 
     def as_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "severity": self.severity, "rule": self.rule, "file": self.file,
-                "line": self.line, "message": self.message, "witness": self.witness}  # fmt: skip
+        return {
+            "kind": self.kind,
+            "severity": self.severity,
+            "rule": self.rule,
+            "file": self.file,
+            "line": self.line,
+            "message": self.message,
+            "witness": self.witness,
+        }
 
 
 @dataclass
@@ -185,14 +196,20 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
             (("general", "below_minimum"), "the below-minimum amount", general.below_minimum.assumption is None)
         )
     if general.limitation is not None:
-        choices.append((("general", "limitation"), "the counting of the limitation period",
-                        general.limitation.assumption is None))  # fmt: skip
+        choices.append(
+            (("general", "limitation"), "the counting of the limitation period", general.limitation.assumption is None)
+        )
     for j, t in enumerate(general.hearing):
         choices.append((("general", "hearing", j), f"the 较大数额 for {t.party}", t.assumption is None))
     for loc, what, missing in choices:
         if missing:
-            yield Finding("unmarked_assumption", None, src.path, src.line_of(loc),
-                          f"{what} is the pack's choice, not law: say so in its 'assumption'")  # fmt: skip
+            yield Finding(
+                "unmarked_assumption",
+                None,
+                src.path,
+                src.line_of(loc),
+                f"{what} is the pack's choice, not law: say so in its 'assumption'",
+            )
 
 
 def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:
@@ -205,10 +222,15 @@ def _versions(rule: CompiledRule) -> Iterator[Finding]:
         end = a.version.effective_to
         if end is not None and end + dt.timedelta(days=1) < b.version.effective_from:
             path, line = _where(rule, ("versions", a.index, "effective_to"))
-            yield Finding("version_gap", rule.id, path, line,
-                          f"no version is in force from {end + dt.timedelta(days=1)} to "
-                          f"{b.version.effective_from - dt.timedelta(days=1)}",
-                          {"occurred_on": (end + dt.timedelta(days=1)).isoformat()})  # fmt: skip
+            yield Finding(
+                "version_gap",
+                rule.id,
+                path,
+                line,
+                f"no version is in force from {end + dt.timedelta(days=1)} to "
+                f"{b.version.effective_from - dt.timedelta(days=1)}",
+                {"occurred_on": (end + dt.timedelta(days=1)).isoformat()},
+            )
 
 
 def _bands(loaded: LoadedPack, rule: CompiledRule) -> Iterator[Finding]:
@@ -224,22 +246,37 @@ def _bands(loaded: LoadedPack, rule: CompiledRule) -> Iterator[Finding]:
                 bands[t.tier] = (t.band.lower, t.band.upper, _where(rule, ("versions", cv.index, "tiers", j, "band")))
         for name, (lo, hi, (path, line)) in bands.items():
             if lo < 0 or hi > 1:
-                yield Finding("band_outside_range", rule.id, path, line,
-                              f"band of '{name}' ({lo}–{hi}) leaves the statutory range (0–1)")  # fmt: skip
+                yield Finding(
+                    "band_outside_range",
+                    rule.id,
+                    path,
+                    line,
+                    f"band of '{name}' ({lo}–{hi}) leaves the statutory range (0–1)",
+                )
         order = ["lighter", "standard", "heavier"]
         for low, high in itertools.pairwise(order):
             (_, a_hi, _), (b_lo, _, (path, line)) = bands[low], bands[high]
             if a_hi > b_lo:
-                yield Finding("band_overlap", rule.id, path, line,
-                              f"bands of '{low}' (up to {a_hi}) and '{high}' (from {b_lo}) overlap: a heavier "
-                              f"tier could give a lower fine")  # fmt: skip
+                yield Finding(
+                    "band_overlap",
+                    rule.id,
+                    path,
+                    line,
+                    f"bands of '{low}' (up to {a_hi}) and '{high}' (from {b_lo}) overlap: a heavier "
+                    f"tier could give a lower fine",
+                )
             elif a_hi < b_lo:
                 message = f"no tier covers the part {a_hi}–{b_lo} of the range between '{low}' and '{high}'"
                 yield Finding("band_hole", rule.id, path, line, message)
         if bands["lighter"][0] > 0 or bands["heavier"][1] < 1:
             path, line = bands["lighter"][2] if bands["lighter"][0] > 0 else bands["heavier"][2]
-            yield Finding("band_hole", rule.id, path, line,
-                          f"the tiers cover only {bands['lighter'][0]}–{bands['heavier'][1]} of the range")  # fmt: skip
+            yield Finding(
+                "band_hole",
+                rule.id,
+                path,
+                line,
+                f"the tiers cover only {bands['lighter'][0]}–{bands['heavier'][1]} of the range",
+            )
 
 
 def _reads(rule: CompiledRule) -> set[str]:
@@ -261,8 +298,13 @@ def _unused(rule: CompiledRule) -> Iterator[Finding]:
     for name in rule.rule.facts:
         if name not in read:
             path, line = _where(rule, ("facts", name))
-            yield Finding("unused_fact", rule.id, path, line,
-                          f"fact '{name}' is declared but no condition, fine or confiscation reads it")  # fmt: skip
+            yield Finding(
+                "unused_fact",
+                rule.id,
+                path,
+                line,
+                f"fact '{name}' is declared but no condition, fine or confiscation reads it",
+            )
 
 
 # ------------------------------------------------------------------ witness analysis
@@ -391,9 +433,16 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
         try:
             results = cv.table.run(activation, "check")
         except Exception:  # a runtime failure on a valid case is a type error in the rule
-            return [Finding("type_error", rule.id, rule.source.path, rule.source.line_of(("versions", cv.index)),
-                            f"a condition of version {v.key} fails on a valid case",
-                            _witness_json(rule, facts, party))], n  # fmt: skip
+            return [
+                Finding(
+                    "type_error",
+                    rule.id,
+                    rule.source.path,
+                    rule.source.line_of(("versions", cv.index)),
+                    f"a condition of version {v.key} fails on a valid case",
+                    _witness_json(rule, facts, party),
+                )
+            ], n
         holding = [i for i, (_, c) in enumerate(cv.branches) if c is None or c.holds(results)]
         if not holding:
             gap = gap or _witness_json(rule, facts, party)
@@ -421,26 +470,48 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
     return _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped), n
 
 
-def _witness_findings(rule: CompiledRule, cv: CompiledVersion, branch_first: dict[int, Any],
-                      tier_first: dict[int, Any], factor_holds: dict[int, Any],
-                      overlaps: dict[tuple[str, int, int], Any], gap: Any, clamped: Any) -> list[Finding]:  # fmt: skip
+def _witness_findings(
+    rule: CompiledRule,
+    cv: CompiledVersion,
+    branch_first: dict[int, Any],
+    tier_first: dict[int, Any],
+    factor_holds: dict[int, Any],
+    overlaps: dict[tuple[str, int, int], Any],
+    gap: Any,
+    clamped: Any,
+) -> list[Finding]:
     v, i = cv.version, cv.index
     out: list[Finding] = []
     if gap is not None:
         path, line = _where(rule, ("versions", i, "frame"))
-        out.append(Finding("gap", rule.id, path, line,
-                           f"version {v.key}: no statutory branch matches these facts (add a branch without 'when' "
-                           f"or widen a condition)", gap))  # fmt: skip
+        out.append(
+            Finding(
+                "gap",
+                rule.id,
+                path,
+                line,
+                f"version {v.key}: no statutory branch matches these facts (add a branch without 'when' "
+                f"or widen a condition)",
+                gap,
+            )
+        )
     for (part, a, b), witness in sorted(overlaps.items()):
         if part == "frame":
             first_id, second_id = cv.branches[a][0].id, cv.branches[b][0].id
         else:
             first_id, second_id = cv.tiers[a][0].tier, cv.tiers[b][0].tier
         path, line = _where(rule, ("versions", i, part, b, "when"))
-        out.append(Finding("overlap", rule.id, path, line,
-                           f"version {v.key}: {part} entries '{first_id}' and '{second_id}' both match; the order "
-                           f"decides ('{first_id}' wins). Make the conditions exclusive if that is not meant.",
-                           witness))  # fmt: skip
+        out.append(
+            Finding(
+                "overlap",
+                rule.id,
+                path,
+                line,
+                f"version {v.key}: {part} entries '{first_id}' and '{second_id}' both match; the order "
+                f"decides ('{first_id}' wins). Make the conditions exclusive if that is not meant.",
+                witness,
+            )
+        )
     for j, (br, _) in enumerate(cv.branches):
         if j not in branch_first and gap is None:
             path, line = _where(rule, ("versions", i, "frame", j))
@@ -450,17 +521,38 @@ def _witness_findings(rule: CompiledRule, cv: CompiledVersion, branch_first: dic
     for j, (t, _) in enumerate(cv.tiers):
         if ranged and j not in tier_first:
             path, line = _where(rule, ("versions", i, "tiers", j))
-            out.append(Finding("unreachable", rule.id, path, line,
-                               f"version {v.key}: tier '{t.tier}' (entry {j + 1}) is never chosen"))  # fmt: skip
+            out.append(
+                Finding(
+                    "unreachable",
+                    rule.id,
+                    path,
+                    line,
+                    f"version {v.key}: tier '{t.tier}' (entry {j + 1}) is never chosen",
+                )
+            )
     for j, (f, _) in enumerate(cv.factors):
         if j not in factor_holds:
             path, line = _where(rule, ("versions", i, "factors", j))
-            out.append(Finding("inert_weight", rule.id, path, line,
-                               f"version {v.key}: factor '{f.id}' never applies, so its weight {f.weight} never "
-                               f"matters"))  # fmt: skip
+            out.append(
+                Finding(
+                    "inert_weight",
+                    rule.id,
+                    path,
+                    line,
+                    f"version {v.key}: factor '{f.id}' never applies, so its weight {f.weight} never matters",
+                )
+            )
     if clamped is not None:
         path, line = _where(rule, ("versions", i, "factors"))
-        out.append(Finding("always_clamped", rule.id, path, line,
-                           f"version {v.key}: the factors can move the position past the band's edge "
-                           f"({clamped['position']}), so part of their weight is lost", clamped))  # fmt: skip
+        out.append(
+            Finding(
+                "always_clamped",
+                rule.id,
+                path,
+                line,
+                f"version {v.key}: the factors can move the position past the band's edge "
+                f"({clamped['position']}), so part of their weight is lost",
+                clamped,
+            )
+        )
     return out

@@ -242,10 +242,16 @@ def test_every_shipped_clause_is_on_the_fast_path(engine: pe.Engine) -> None:
 
 @pytest.mark.parametrize(
     ("source", "test", "operand"),
-    [("i > 2", operator.gt, 2), ("2 < i", operator.gt, 2), ("d >= 2.5", operator.ge, 2.5),
-     ("s == 'x'", operator.eq, "x"), ("b", operator.is_, True), ("!f", operator.is_, False),
-     ("d != 1", operator.ne, 1.0)],
-)  # fmt: skip
+    [
+        ("i > 2", operator.gt, 2),
+        ("2 < i", operator.gt, 2),
+        ("d >= 2.5", operator.ge, 2.5),
+        ("s == 'x'", operator.eq, "x"),
+        ("b", operator.is_, True),
+        ("!f", operator.is_, False),
+        ("d != 1", operator.ne, 1.0),
+    ],
+)
 def test_common_shapes_become_an_item_getter_and_an_operator(source: str, test: Any, operand: Any) -> None:
     parts = compile_parts(source, TYPES, finite=True)
     assert parts is not None

@@ -32,42 +32,107 @@ def rule_with_frame(
 
 ZOO: list[tuple[str, str, str, int]] = [
     # (kind, rule text, pack text, line of the finding in the rule file (0: pack.yaml line checked apart))
-    ("gap", rule_with_frame("      - id: low\n        when: n < 3\n        fine: {min: 1000, max: 4000}\n"
-                            "      - id: high\n        when: n > 3\n        fine: {min: 2000, max: 8000}\n"),
-     MINI_PACK, 9),
-    ("overlap", rule_with_frame("      - id: low\n        when: n <= 3\n        fine: {min: 1000, max: 4000}\n"
-                                "      - id: high\n        when: n >= 3 && n < 10\n        fine: {min: 2000, max: 8000}\n"
-                                "      - id: rest\n        fine: {min: 1000, max: 4000}\n"),
-     MINI_PACK, 14),
-    ("unreachable", rule_with_frame("      - id: all\n        when: n >= 0\n        fine: {min: 1000, max: 4000}\n"
-                                    "      - id: never\n        fine: {min: 2000, max: 8000}\n"),
-     MINI_PACK, 13),
-    ("band_outside_range", MINI_RULE.replace("      - {tier: heavier, when: n >= 2}",
-                                             "      - {tier: heavier, when: n >= 2, band: {lower: 2/3, upper: 6/5}}"),
-     MINI_PACK, 13),
-    ("band_overlap", MINI_RULE, MINI_PACK.replace("lighter: {lower: 0, upper: 1/3}", "lighter: {lower: 0, upper: 1/2}"), 0),
-    ("band_hole", MINI_RULE, MINI_PACK.replace("standard: {lower: 1/3, upper: 2/3}", "standard: {lower: 2/5, upper: 2/3}"), 0),
-    ("inert_weight", MINI_RULE.replace("n: {type: int, min: 0,", "n: {type: int, min: 0, max: 50,")
-     + "    factors:\n      - {id: huge, effect: aggravating, when: n > 100, weight: 1/5, label: {zh: 多, en: many},"
-       " basis: [{benchmark: test}]}\n", MINI_PACK, 16),
-    ("always_clamped", MINI_RULE
-     + "    factors:\n      - {id: a, effect: aggravating, when: n >= 1, weight: 2/5, label: {zh: 甲, en: a},"
-       " basis: [{benchmark: test}]}\n      - {id: b, effect: aggravating, when: n >= 2, weight: 2/5,"
-       " label: {zh: 乙, en: b}, basis: [{benchmark: test}]}\n", MINI_PACK, 15),
+    (
+        "gap",
+        rule_with_frame(
+            "      - id: low\n        when: n < 3\n        fine: {min: 1000, max: 4000}\n"
+            "      - id: high\n        when: n > 3\n        fine: {min: 2000, max: 8000}\n"
+        ),
+        MINI_PACK,
+        9,
+    ),
+    (
+        "overlap",
+        rule_with_frame(
+            "      - id: low\n        when: n <= 3\n        fine: {min: 1000, max: 4000}\n"
+            "      - id: high\n        when: n >= 3 && n < 10\n        fine: {min: 2000, max: 8000}\n"
+            "      - id: rest\n        fine: {min: 1000, max: 4000}\n"
+        ),
+        MINI_PACK,
+        14,
+    ),
+    (
+        "unreachable",
+        rule_with_frame(
+            "      - id: all\n        when: n >= 0\n        fine: {min: 1000, max: 4000}\n"
+            "      - id: never\n        fine: {min: 2000, max: 8000}\n"
+        ),
+        MINI_PACK,
+        13,
+    ),
+    (
+        "band_outside_range",
+        MINI_RULE.replace(
+            "      - {tier: heavier, when: n >= 2}",
+            "      - {tier: heavier, when: n >= 2, band: {lower: 2/3, upper: 6/5}}",
+        ),
+        MINI_PACK,
+        13,
+    ),
+    (
+        "band_overlap",
+        MINI_RULE,
+        MINI_PACK.replace("lighter: {lower: 0, upper: 1/3}", "lighter: {lower: 0, upper: 1/2}"),
+        0,
+    ),
+    (
+        "band_hole",
+        MINI_RULE,
+        MINI_PACK.replace("standard: {lower: 1/3, upper: 2/3}", "standard: {lower: 2/5, upper: 2/3}"),
+        0,
+    ),
+    (
+        "inert_weight",
+        MINI_RULE.replace("n: {type: int, min: 0,", "n: {type: int, min: 0, max: 50,")
+        + "    factors:\n      - {id: huge, effect: aggravating, when: n > 100, weight: 1/5, label: {zh: 多, en: many},"
+        " basis: [{benchmark: test}]}\n",
+        MINI_PACK,
+        16,
+    ),
+    (
+        "always_clamped",
+        MINI_RULE
+        + "    factors:\n      - {id: a, effect: aggravating, when: n >= 1, weight: 2/5, label: {zh: 甲, en: a},"
+        " basis: [{benchmark: test}]}\n      - {id: b, effect: aggravating, when: n >= 2, weight: 2/5,"
+        " label: {zh: 乙, en: b}, basis: [{benchmark: test}]}\n",
+        MINI_PACK,
+        15,
+    ),
     ("undeclared_fact", MINI_RULE.replace("when: n >= 2", "when: m >= 2"), MINI_PACK, 13),
-    ("unused_fact", MINI_RULE.replace("facts:\n", "facts:\n  x: {type: bool, default: false, label: {zh: 甲, en: x}}\n"),
-     MINI_PACK, 4),
-    ("version_overlap", MINI_RULE.replace("  - effective_from: 2020-01-01\n",
-                                          "  - effective_from: 2020-01-01\n    effective_to: 2022-06-30\n")
-     + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
-    ("version_gap", MINI_RULE.replace("  - effective_from: 2020-01-01\n",
-                                      "  - effective_from: 2020-01-01\n    effective_to: 2021-06-30\n")
-     + MINI_RULE[MINI_RULE.index("  - effective_from"):].replace("2020-01-01", "2022-01-01"), MINI_PACK, 7),
+    (
+        "unused_fact",
+        MINI_RULE.replace("facts:\n", "facts:\n  x: {type: bool, default: false, label: {zh: 甲, en: x}}\n"),
+        MINI_PACK,
+        4,
+    ),
+    (
+        "version_overlap",
+        MINI_RULE.replace(
+            "  - effective_from: 2020-01-01\n", "  - effective_from: 2020-01-01\n    effective_to: 2022-06-30\n"
+        )
+        + MINI_RULE[MINI_RULE.index("  - effective_from") :].replace("2020-01-01", "2022-01-01"),
+        MINI_PACK,
+        7,
+    ),
+    (
+        "version_gap",
+        MINI_RULE.replace(
+            "  - effective_from: 2020-01-01\n", "  - effective_from: 2020-01-01\n    effective_to: 2021-06-30\n"
+        )
+        + MINI_RULE[MINI_RULE.index("  - effective_from") :].replace("2020-01-01", "2022-01-01"),
+        MINI_PACK,
+        7,
+    ),
     ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
     ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: rounded to 100 yuan", ""), 0),
     ("load_error", MINI_RULE.replace("    frame:", "    frmae: []\n    frame:"), MINI_PACK, 9),
-    ("quote_mismatch", MINI_RULE.replace("fine: {min: 1000, max: 4000}", "fine: {min: 1000, max: 5000}"), MINI_PACK, 11),
-]  # fmt: skip
+    (
+        "quote_mismatch",
+        MINI_RULE.replace("fine: {min: 1000, max: 4000}", "fine: {min: 1000, max: 5000}"),
+        MINI_PACK,
+        11,
+    ),
+]
 
 
 @pytest.mark.parametrize(("kind", "rule", "pack", "line"), ZOO, ids=[z[0] for z in ZOO])

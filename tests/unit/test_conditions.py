@@ -41,8 +41,14 @@ def act(gain: float = 0.0, prior: int = 0, harm: str = "none", serious: bool = F
     return {"gain": gain, "prior": prior, "harm": harm, "serious": serious, "party": party or ORG}
 
 
-SIMPLE = ("gain > 10000", "serious && gain <= 10000", "prior >= 2", 'harm == "serious"', "!serious",
-          'party.kind == "individual" && party.age < 18')  # fmt: skip
+SIMPLE = (
+    "gain > 10000",
+    "serious && gain <= 10000",
+    "prior >= 2",
+    'harm == "serious"',
+    "!serious",
+    'party.kind == "individual" && party.age < 18',
+)
 
 
 def test_shipped_pack_runs_every_version_on_the_fast_path() -> None:
