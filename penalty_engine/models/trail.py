@@ -21,19 +21,16 @@ class _Safe(dict[str, Any]):
         return "—"
 
 
-class _Messages:
-    """The trail patterns of one language (``trail.*``) and the values shown in place of the engine's
-    words (``trail_value.*``, only those that differ), taken from the catalog once."""
-
-    __slots__ = ("patterns", "values", "words")
-
-    def __init__(self, lang: str) -> None:
-        self.words = words(lang)
-        self.patterns = self.words.area("trail")
-        self.values = {k: v for k, v in self.words.area("trail_value").items() if k != v}
+def _messages(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The trail patterns of ``lang`` (``trail.*``) and the values shown in place of the engine's words
+    (``trail_value.*``, only those that differ), taken from the catalog once per language."""
+    catalog = words(lang)
+    values = {k: v for k, v in catalog.area("trail_value").items() if k != v}
+    found = _MESSAGES[lang] = (catalog.area("trail"), values)
+    return found
 
 
-_MESSAGES: dict[str, _Messages] = {}
+_MESSAGES: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "en") -> str:
@@ -43,13 +40,10 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
     Raises:
         MissingText: the catalog has no pattern for ``code``.
     """
-    messages = _MESSAGES.get(lang)
-    if messages is None:
-        messages = _MESSAGES[lang] = _Messages(lang)
-    pattern = messages.patterns.get(code)
+    patterns, values = _MESSAGES.get(lang) or _messages(lang)
+    pattern = patterns.get(code)
     if pattern is None:
-        raise MissingText(f"trail.{code}", lang, messages.words.texts)
-    values = messages.values
+        raise MissingText(f"trail.{code}", lang, words(lang).texts)
     if values:
         inputs = {k: values.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()}
     try:
