@@ -24,6 +24,7 @@ from .core import to_case
 from .models import FactProblem, FactSpec, FactType, coerce, to_json
 from .money import dec_str
 from .pack import CompiledRule
+from .text import Scope, words
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the answer (raises EOFError, or the caller's own error, when input ends)."""
@@ -31,91 +32,6 @@ Say = Callable[[str], None]
 """Shows one message."""
 
 T = TypeVar("T")
-
-TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "header": "新建案件：{rule} — {title}",
-        "how": "逐项回答；带默认值的项目直接按回车即取默认值。",
-        "case_id": "案件编号",
-        "case_id_hint": "例如 ZJ-2026-000123",
-        "occurred_on": "违法行为发生日期（持续的，为终了日期）YYYY-MM-DD",
-        "party_kind": "当事人类型 individual（个人）/ organization（单位）",
-        "age": "当事人年龄（周岁；回车 = 成年人）",
-        "rule_facts": "本违法行为的事实：",
-        "common_facts": "本基准通用的事实（回车保留默认值）：",
-        "invalid": "  ✗ {reason}，请重新输入。",
-        "empty": "必须填写",
-        "bad_date": "应为 YYYY-MM-DD 格式的日期，收到 {got!r}",
-        "no_version": "{rule} 在 {day} 没有施行中的版本（版本：{spans}）",
-        "bad_kind": "应为 individual（个人）或 organization（单位），收到 {got!r}",
-        "bad_age": "应为 0 至 150 之间的整数，收到 {got!r}",
-        "bool": "是/否",
-        "int": "整数",
-        "money": "金额",
-        "number": "数值",
-        "enum": "选项",
-        "default": "默认",
-        "required": "必填",
-        "at_least": "至少",
-        "at_most": "至多",
-        "yes": "是",
-        "no": "否",
-        "file_head": "案件文件：{rule} — {title}",
-        "file_written": "由 penalty new-case 生成；用 penalty evaluate 本文件 计算。",
-        "tpl_fill": "填写所有标有“必填”的项目（未填写时 penalty evaluate 拒绝本文件），",
-        "tpl_change": "并修改与默认值不同的事实；然后运行：penalty evaluate 本文件",
-        "tpl_case_id": "必填：案件编号，例如 ZJ-2026-000123",
-        "tpl_violation": "违法行为（请勿修改）",
-        "tpl_occurred": "必填：违法行为发生日期（持续的，为终了日期），YYYY-MM-DD",
-        "tpl_discovered": "选填：发现日期（用于追责时效），YYYY-MM-DD",
-        "tpl_decided": "选填：决定日期；未填写时使用 --as-of 或当天",
-        "tpl_kind": "必填：individual（个人）| organization（单位）",
-        "tpl_age": "选填，仅限个人：年龄（周岁）；未填写 = 成年人",
-        "tpl_rule_facts": "—— 本违法行为的事实 ——",
-        "tpl_common_facts": "—— 本基准通用的事实（只需修改与默认值不同的）——",
-    },
-    "en": {
-        "header": "New case: {rule} — {title}",
-        "how": "Answer each question; press Enter to keep a default.",
-        "case_id": "Case id",
-        "case_id_hint": "e.g. ZJ-2026-000123",
-        "occurred_on": "Date of the act (its end, if continuing) YYYY-MM-DD",
-        "party_kind": "Party kind: individual / organization",
-        "age": "Party's age in years (Enter = adult)",
-        "rule_facts": "Facts of this violation:",
-        "common_facts": "Facts common to the pack (Enter keeps the default):",
-        "invalid": "  ✗ {reason}; please answer again.",
-        "empty": "an answer is required",
-        "bad_date": "expected a date as YYYY-MM-DD, got {got!r}",
-        "no_version": "no version of {rule} is in force on {day} (versions: {spans})",
-        "bad_kind": "expected individual or organization, got {got!r}",
-        "bad_age": "expected a whole number from 0 to 150, got {got!r}",
-        "bool": "yes/no",
-        "int": "whole number",
-        "money": "amount",
-        "number": "number",
-        "enum": "one of",
-        "default": "default",
-        "required": "required",
-        "at_least": "at least",
-        "at_most": "at most",
-        "yes": "yes",
-        "no": "no",
-        "file_head": "Case file: {rule} — {title}",
-        "file_written": "Written by penalty new-case; compute it with: penalty evaluate THIS_FILE",
-        "tpl_fill": "Fill in every field marked REQUIRED (penalty evaluate refuses the file until they are)",
-        "tpl_change": "and change the facts that differ from their default; then run: penalty evaluate THIS_FILE",
-        "tpl_case_id": "REQUIRED: the case number, e.g. ZJ-2026-000123",
-        "tpl_violation": "the violation (do not change)",
-        "tpl_occurred": "REQUIRED: date of the act (its end, if continuing), YYYY-MM-DD",
-        "tpl_discovered": "optional: date the act was discovered (limitation period), YYYY-MM-DD",
-        "tpl_decided": "optional: date of the decision; default: --as-of or today",
-        "tpl_kind": "REQUIRED: individual | organization",
-        "tpl_age": "optional, individuals only: age in years; absent = adult",
-        "tpl_rule_facts": "--- facts of this violation ---",
-        "tpl_common_facts": "--- facts common to the pack (change only what differs from the default) ---",
-    },
-}
 
 _KINDS = {
     "individual": "individual",
@@ -133,8 +49,9 @@ class Invalid(ValueError):
     """An answer that does not fit; the message says why."""
 
 
-def _text(lang: str) -> dict[str, str]:
-    return TEXT["zh" if lang == "zh" else "en"]
+def _text(lang: str) -> Scope:
+    """The questions and comments in ``lang``: the ``newcase`` area of the text catalog."""
+    return words(lang).scope("newcase")
 
 
 def ask_until(ask: Ask, say: Say, prompt: str, parse: Callable[[str], T], lang: str = "zh") -> T:
@@ -144,7 +61,7 @@ def ask_until(ask: Ask, say: Say, prompt: str, parse: Callable[[str], T], lang: 
         try:
             return parse(answer)
         except Invalid as exc:
-            say(_text(lang)["invalid"].format(reason=str(exc)))
+            say(_text(lang)("invalid", reason=str(exc)))
 
 
 # ---------------------------------------------------------------- describing facts
@@ -153,10 +70,10 @@ def ask_until(ask: Ask, say: Say, prompt: str, parse: Callable[[str], T], lang: 
 def _default_text(spec: FactSpec, lang: str) -> str:
     tx = _text(lang)
     if spec.required:
-        return tx["required"]
+        return tx("required")
     value = coerce(spec, spec.default)
     if spec.type is FactType.bool:
-        return tx["yes"] if value else tx["no"]
+        return tx("yes") if value else tx("no")
     if spec.type in (FactType.money, FactType.number):
         return dec_str(value)
     return str(value)
@@ -168,21 +85,21 @@ def fact_details(spec: FactSpec, lang: str) -> str:
     parts = []
     if spec.type is FactType.enum:
         assert spec.values
-        parts.append(f"{tx['enum']}: {' / '.join(spec.values)}")
+        parts.append(f"{tx('enum')}: {' / '.join(spec.values)}")
     else:
-        parts.append(tx[spec.type.value])
+        parts.append(tx(spec.type.value))
     if spec.unit:
         parts.append(spec.unit)
     if spec.min is not None and spec.max is not None:
         parts.append(f"{dec_str(spec.min)}–{dec_str(spec.max)}")
     elif spec.min is not None:
-        parts.append(f"{tx['at_least']} {dec_str(spec.min)}")
+        parts.append(f"{tx('at_least')} {dec_str(spec.min)}")
     elif spec.max is not None:
-        parts.append(f"{tx['at_most']} {dec_str(spec.max)}")
+        parts.append(f"{tx('at_most')} {dec_str(spec.max)}")
     if spec.required:
-        parts.append(tx["required"])
+        parts.append(tx("required"))
     else:
-        parts.append(f"{tx['default']} {_default_text(spec, lang)}")
+        parts.append(f"{tx('default')} {_default_text(spec, lang)}")
     return ", ".join(parts)
 
 
@@ -202,7 +119,7 @@ def parse_fact(spec: FactSpec, answer: str, lang: str = "zh") -> tuple[bool, Any
     """
     if answer == "":
         if spec.required:
-            raise Invalid(_text(lang)["empty"])
+            raise Invalid(_text(lang)("empty"))
         return False, None
     value: Any = answer
     if spec.type is FactType.bool:
@@ -220,7 +137,7 @@ def _fact_parser(spec: FactSpec, lang: str) -> Callable[[str], tuple[bool, Any]]
 def _parse_case_id(lang: str) -> Callable[[str], str]:
     def parse(answer: str) -> str:
         if not answer:
-            raise Invalid(_text(lang)["empty"])
+            raise Invalid(_text(lang)("empty"))
         return answer
 
     return parse
@@ -231,14 +148,14 @@ def _parse_date(rule: CompiledRule, lang: str) -> Callable[[str], dt.date]:
 
     def parse(answer: str) -> dt.date:
         if not answer:
-            raise Invalid(tx["empty"])
+            raise Invalid(tx("empty"))
         try:
             day = dt.date.fromisoformat(answer)
         except ValueError:
-            raise Invalid(tx["bad_date"].format(got=answer)) from None
+            raise Invalid(tx("bad_date", got=answer)) from None
         if rule.version_on(day) is None:
             spans = ", ".join(f"{v.version.effective_from}–{v.version.effective_to or ''}" for v in rule.versions)
-            raise Invalid(tx["no_version"].format(rule=rule.id, day=day, spans=spans))
+            raise Invalid(tx("no_version", rule=rule.id, day=day, spans=spans))
         return day
 
     return parse
@@ -248,7 +165,7 @@ def _parse_kind(lang: str) -> Callable[[str], str]:
     def parse(answer: str) -> str:
         kind = _KINDS.get(answer.lower())
         if kind is None:
-            raise Invalid(_text(lang)["bad_kind"].format(got=answer))
+            raise Invalid(_text(lang)("bad_kind", got=answer))
         return kind
 
     return parse
@@ -259,7 +176,7 @@ def _parse_age(lang: str) -> Callable[[str], int | None]:
         if answer == "":
             return None
         if not answer.isdigit() or int(answer) > 150:
-            raise Invalid(_text(lang)["bad_age"].format(got=answer))
+            raise Invalid(_text(lang)("bad_age", got=answer))
         return int(answer)
 
     return parse
@@ -276,18 +193,18 @@ def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict
     written. Money and numbers are kept as decimal strings.
     """
     tx = _text(lang)
-    say(tx["header"].format(rule=rule.id, title=rule.rule.title.get(lang)))
-    say(tx["how"])
-    case_id = ask_until(ask, say, f"{tx['case_id']} ({tx['case_id_hint']})", _parse_case_id(lang), lang)
-    occurred = ask_until(ask, say, tx["occurred_on"], _parse_date(rule, lang), lang)
-    kind = ask_until(ask, say, tx["party_kind"], _parse_kind(lang), lang)
+    say(tx("header", rule=rule.id, title=rule.rule.title.get(lang)))
+    say(tx("how"))
+    case_id = ask_until(ask, say, f"{tx('case_id')} ({tx('case_id_hint')})", _parse_case_id(lang), lang)
+    occurred = ask_until(ask, say, tx("occurred_on"), _parse_date(rule, lang), lang)
+    kind = ask_until(ask, say, tx("party_kind"), _parse_kind(lang), lang)
     party: dict[str, Any] = {"kind": kind}
     if kind == "individual":
-        age = ask_until(ask, say, tx["age"], _parse_age(lang), lang)
+        age = ask_until(ask, say, tx("age"), _parse_age(lang), lang)
         if age is not None:
             party["age"] = age
     facts: dict[str, Any] = {}
-    groups = [(tx["rule_facts"], rule.rule.facts), (tx["common_facts"], rule.pack.common_facts)]
+    groups = [(tx("rule_facts"), rule.rule.facts), (tx("common_facts"), rule.pack.common_facts)]
     for heading, specs in groups:
         if not specs:
             continue
@@ -319,7 +236,7 @@ def _comment_block(lines: list[str], indent: str = "") -> str:
 def case_yaml(rule: CompiledRule, data: dict[str, Any], lang: str = "zh") -> str:
     """The case as a YAML file with a short header comment; amounts stay quoted strings."""
     tx = _text(lang)
-    head = _comment_block([tx["file_head"].format(rule=rule.id, title=rule.rule.title.get(lang)), tx["file_written"]])
+    head = _comment_block([tx("file_head", rule=rule.id, title=rule.rule.title.get(lang)), tx("file_written")])
     body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
     return head + body
 
@@ -342,17 +259,17 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
     """
     tx = _text(lang)
     out = _comment_block(
-        [tx["file_head"].format(rule=rule.id, title=rule.rule.title.get(lang)), tx["tpl_fill"], tx["tpl_change"]]
+        [tx("file_head", rule=rule.id, title=rule.rule.title.get(lang)), tx("tpl_fill"), tx("tpl_change")]
     )
-    out += f"case_id:                       # {tx['tpl_case_id']}\n"
-    out += f"violation: {rule.id}    # {tx['tpl_violation']}\n"
-    out += f"occurred_on:                   # {tx['tpl_occurred']}\n"
-    out += f"# discovered_on: YYYY-MM-DD    # {tx['tpl_discovered']}\n"
-    out += f"# decided_on: YYYY-MM-DD       # {tx['tpl_decided']}\n"
+    out += f"case_id:                       # {tx('tpl_case_id')}\n"
+    out += f"violation: {rule.id}    # {tx('tpl_violation')}\n"
+    out += f"occurred_on:                   # {tx('tpl_occurred')}\n"
+    out += f"# discovered_on: YYYY-MM-DD    # {tx('tpl_discovered')}\n"
+    out += f"# decided_on: YYYY-MM-DD       # {tx('tpl_decided')}\n"
     out += "party:\n"
-    out += f"  kind:                        # {tx['tpl_kind']}\n"
-    out += f"  # age: 35                    # {tx['tpl_age']}\n"
-    groups = [(tx["tpl_rule_facts"], rule.rule.facts), (tx["tpl_common_facts"], rule.pack.common_facts)]
+    out += f"  kind:                        # {tx('tpl_kind')}\n"
+    out += f"  # age: 35                    # {tx('tpl_age')}\n"
+    groups = [(tx("tpl_rule_facts"), rule.rule.facts), (tx("tpl_common_facts"), rule.pack.common_facts)]
     if not any(specs for _, specs in groups):
         return out + "facts: {}\n"
     out += "facts:\n"
@@ -365,7 +282,7 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
             if spec.help is not None:
                 out += f"  #   {' '.join(spec.help.get(lang).split())}\n"
             if spec.required:
-                out += f"  {name}:    # {tx['required']}\n"
+                out += f"  {name}:    # {tx('required')}\n"
             else:
                 out += f"  {name}: {_scalar(spec, spec.default)}\n"
     return out

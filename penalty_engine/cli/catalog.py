@@ -16,6 +16,7 @@ from rich.text import Text as RichText
 from ..core import Engine
 from ..models import AllOf, AnyOf, Case, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
 from ..pack import CompiledRule
+from ..text import words
 
 
 def _fact_row(name: str, spec: Any) -> dict[str, Any]:
@@ -84,9 +85,9 @@ def fine_text(fine: Any) -> str:
 
 def rich_rule(rule: CompiledRule, lang: str) -> Group:
     """One rule for the terminal, in ``zh`` or ``en``."""
-    r = rule.rule
+    r, t = rule.rule, words(lang).scope("catalog")
     parts: list[Any] = [RichText(f"{rule.id} — {r.title.get(lang)}", style="bold")]
-    facts = Table(title="facts" if lang == "en" else "事实", show_lines=False)
+    facts = Table(title=t("facts"), show_lines=False)
     for col in ("name", "label", "type", "unit", "bounds / values", "default", "direction"):
         facts.add_column(col)
     for name, s in rule.facts.items():
@@ -110,19 +111,19 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
         lines = [f"[bold]{v.effective_from} – {v.effective_to or '…'}[/bold]"]
         for b in v.basis:
             lines.append(f"{escape(b.cite())}: {escape(b.text)}")
-        frame = Table(title="frame" if lang == "en" else "法定情形")
+        frame = Table(title=t("frame"))
         for col in ("branch", "when", "fine", "other"):
             frame.add_column(col)
         for br in v.frame:
             other = ", ".join([f"confiscate {c}" for c in br.confiscate] + [o.kind.value for o in br.also])
             frame.add_row(br.id, condition_text(br.when), fine_text(br.fine), other)
-        tiers = Table(title="tiers" if lang == "en" else "裁量档次")
+        tiers = Table(title=t("tiers"))
         for col in ("tier", "when", "band"):
             tiers.add_column(col)
-        for t in v.tiers:
-            band = t.band or rule.pack.tier_scheme.band(t.tier)
-            tiers.add_row(t.tier, condition_text(t.when), f"{band.lower}–{band.upper}")
-        factors = Table(title="factors" if lang == "en" else "裁量因素")
+        for tier in v.tiers:
+            band = tier.band or rule.pack.tier_scheme.band(tier.tier)
+            tiers.add_row(tier.tier, condition_text(tier.when), f"{band.lower}–{band.upper}")
+        factors = Table(title=t("factors"))
         for col in ("factor", "effect", "weight", "when", "label"):
             factors.add_column(col)
         for f in v.factors:

@@ -41,8 +41,9 @@ from ..models import (
 from ..money import band_edge, dec_str, frac_str
 from ..pack import CompiledRule, compile_pack, load_pack_files
 from ..render import environment
+from ..text import Scope, other_language, words
 from .conditions import cel_text, condition_view
-from .labels import PARTIAL, labels
+from .labels import labels
 from .view import BandAmounts, BranchRow, Cond, FactorRow, FactRow, Quote, Register, RuleView, TierRow, VersionView
 
 FORMATS = ("html", "markdown")
@@ -62,10 +63,8 @@ def _fine_kind(branch: Branch) -> str | None:
     return None
 
 
-def _money(amount: Decimal, currency: str, lang: str) -> str:
-    if lang == "zh" and currency == "CNY":
-        return f"{dec_str(amount)}元"
-    return f"{dec_str(amount)} {currency}"
+def _money(amount: Decimal, currency: str, t: Scope) -> str:
+    return t("money_cny" if currency == "CNY" else "money", amount=dec_str(amount), currency=currency)
 
 
 # ---------------------------------------------------------------- building the view
@@ -75,8 +74,9 @@ class _Builder:
     def __init__(self, pack: Pack, rules: Sequence[CompiledRule], lang: str) -> None:
         self.pack = pack
         self.rules = rules
-        self.lang = "zh" if lang == "zh" else "en"
-        self.t = labels(self.lang)
+        self.lang = lang
+        self.words = words(lang)
+        self.t = self.words.scope("publish")
         self.register = Register()
         self.common = dict(pack.common_facts)
 
@@ -127,14 +127,14 @@ class _Builder:
 
     def span(self, start: Any, end: Any | None) -> str:
         if end is None:
-            return self.t("version_open").format(start=start)
-        return self.t("version_span").format(start=start, end=end)
+            return self.t("version_open", start=start)
+        return self.t("version_span", start=start, end=end)
 
     # -- pack level
 
     def identity(self) -> dict[str, Any]:
         p = self.pack
-        other = "en" if self.lang == "zh" else "zh"
+        other = other_language(self.lang)
         return {
             "id": p.id,
             "title": p.title.get(self.lang),
@@ -167,12 +167,12 @@ class _Builder:
             "assumption": reg.add(scope, t("tier_scheme"), p.tier_scheme.assumption),
         }
         factor_start = {
-            "text": t("factor_start_text").format(start=frac_str(p.factor_start)),
+            "text": t("factor_start_text", start=frac_str(p.factor_start)),
             "assumption": reg.add(scope, t("factor_start"), p.factor_start_assumption),
         }
         rounding = {
-            "text": t("rounding_text").format(
-                unit=dec_str(p.rounding.unit), currency=p.currency, mode=t(p.rounding.mode.value)
+            "text": t(
+                "rounding_text", unit=dec_str(p.rounding.unit), currency=p.currency, mode=t(p.rounding.mode.value)
             ),
             "assumption": reg.add(scope, t("rounding"), p.rounding.assumption),
         }
@@ -208,7 +208,7 @@ class _Builder:
             if prov.education:
                 notes.append(t("education"))
             if prov.recommend_for:
-                notes.append(t("recommend_for").format(name=prov.recommend_for))
+                notes.append(t("recommend_for", name=prov.recommend_for))
             provisions.append(
                 {
                     "id": prov.id,
@@ -233,7 +233,7 @@ class _Builder:
         if g.below_minimum is not None:
             b = g.below_minimum
             below = {
-                "text": t("below_minimum_text").format(lower=frac_str(b.lower), upper=frac_str(b.upper)),
+                "text": t("below_minimum_text", lower=frac_str(b.lower), upper=frac_str(b.upper)),
                 "basis": self.quotes(b.basis),
                 "assumption": reg.add(scope, t("below_minimum"), b.assumption),
             }
@@ -241,7 +241,7 @@ class _Builder:
         if g.limitation is not None:
             lim = g.limitation
             limitation = {
-                "text": t("limitation_text").format(years=lim.years, extended=lim.extended_years),
+                "text": t("limitation_text", years=lim.years, extended=lim.extended_years),
                 "basis": self.quotes(lim.basis),
                 "assumption": reg.add(scope, t("limitation"), lim.assumption),
             }
@@ -250,7 +250,7 @@ class _Builder:
             hearing.append(
                 {
                     "party": t(h.party),
-                    "amount": _money(h.amount, self.pack.currency, self.lang),
+                    "amount": _money(h.amount, self.pack.currency, t),
                     "inclusive": t("inclusive_yes" if h.inclusive else "inclusive_no"),
                     "span": self.span(h.effective_from, h.effective_to),
                     "assumption": reg.add(scope, f"{t('hearing')} ({t(h.party)})", h.assumption),
@@ -289,56 +289,51 @@ class _Builder:
     # -- rules
 
     def fine_text(self, branch: Branch, facts: dict[str, FactSpec]) -> tuple[str | None, str | None]:
-        fine, cur, zh = branch.fine, self.pack.currency, self.lang == "zh"
+        """The fine of a branch in words, and the note that goes with it."""
+        fine, cur, t = branch.fine, self.pack.currency, self.t
         if fine is None:
             return None, None
         if isinstance(fine, RangeFine):
-            lo, hi = _money(fine.min, cur, self.lang), _money(fine.max, cur, self.lang)
-            if zh:
-                return (f"处{lo}以上{hi}以下罚款" if fine.min > 0 else f"处{hi}以下罚款"), None
-            return (f"fine of {lo} to {hi}" if fine.min > 0 else f"fine of up to {hi}"), None
+            lo, hi = _money(fine.min, cur, t), _money(fine.max, cur, t)
+            return t("fine_range" if fine.min > 0 else "fine_up_to", lo=lo, hi=hi), None
         if isinstance(fine, MultipleFine):
             label = facts[fine.times].label.get(self.lang) if fine.times in facts else fine.times
-            lo, hi = frac_str(fine.min), frac_str(fine.max)
-            text = f"处{label}{lo}倍以上{hi}倍以下的罚款" if zh else f"fine of {lo} to {hi} times the {label}"
-            return text, self.t("multiple_note").format(label=label)
+            text = t("fine_multiple", label=label, lo=frac_str(fine.min), hi=frac_str(fine.max))
+            return text, t("multiple_note", label=label)
         assert isinstance(fine, PerUnitFine)
         spec = facts.get(fine.per)
         label = spec.label.get(self.lang) if spec else fine.per
-        unit = (spec.unit or "") if spec else ""
+        unit_name = (spec.unit or "") if spec else ""
         if isinstance(fine.partial, SettingRef):
             setting = self.pack.settings.get(fine.partial.setting)
             value = PartialCount(setting.value) if setting else PartialCount.exact
             name = setting.label.get(self.lang) if setting and setting.label else fine.partial.setting
-            partial = f"{PARTIAL[self.lang][value]}（{name}）" if zh else f"{PARTIAL[self.lang][value]} ({name})"
+            partial = t("partial_setting", partial=t(f"partial.{value.value}"), name=name)
         else:
-            partial = PARTIAL[self.lang][fine.partial]
-        rate = _money(fine.rate, cur, self.lang)
-        if zh:
-            text = f"按{label}计，每{dec_str(fine.unit)}{unit}罚款{rate}"
-            if fine.cap is not None:
-                text += f"，最高不超过{_money(fine.cap, cur, self.lang)}"
-            text += f"；{partial}"
-        else:
-            text = f"{rate} per {dec_str(fine.unit)} {unit} of {label}".replace("  ", " ")
-            if fine.cap is not None:
-                text += f", at most {_money(fine.cap, cur, self.lang)}"
-            text += f"; {partial}"
-        return text, self.t("fixed_note")
+            partial = t(f"partial.{fine.partial.value}")
+        text = t(
+            "fine_per_unit" if unit_name else "fine_per_unit_no_name",
+            label=label,
+            unit=dec_str(fine.unit),
+            unit_name=unit_name,
+            rate=_money(fine.rate, cur, t),
+            cap="" if fine.cap is None else t("fine_cap", cap=_money(fine.cap, cur, t)),
+            partial=partial,
+        )
+        return text, t("fixed_note")
 
     def branch_row(self, b: Branch, facts: dict[str, FactSpec]) -> BranchRow:
         fine, note = self.fine_text(b, facts)
         confiscate = []
         for name in b.confiscate:
             label = facts[name].label.get(self.lang) if name in facts else name
-            confiscate.append(f"没收{label}" if self.lang == "zh" else f"confiscation of the {label}")
+            confiscate.append(self.t("confiscate", label=label))
         also = []
         for o in b.also:
-            text = self.t(o.kind.value)
-            if o.object is not None:
-                obj = o.object.get(self.lang)
-                text += f"（{obj}）" if self.lang == "zh" else f" ({obj})"
-            also.append(text)
+            kind = self.words(f"decision.{o.kind.value}")
+            also.append(
+                kind if o.object is None else self.t("penalty_object", kind=kind, object=o.object.get(self.lang))
+            )
         return BranchRow(
             id=b.id,
             kind=_fine_kind(b),
@@ -364,7 +359,7 @@ class _Builder:
                 hi = band_edge(fine.min, fine.max, band.upper, unit, self.pack.rounding.mode)
                 amounts.append(
                     BandAmounts(
-                        branch_id, _money(lo, self.pack.currency, self.lang), _money(hi, self.pack.currency, self.lang)
+                        branch_id, _money(lo, self.pack.currency, self.t), _money(hi, self.pack.currency, self.t)
                     )
                 )
             rows.append(
@@ -383,7 +378,7 @@ class _Builder:
 
     def version_view(self, rule: CompiledRule, v: RuleVersion) -> VersionView:
         facts = rule.facts
-        scope = self.t("scope_rule").format(rule=rule.rule.id, version=v.key)
+        scope = self.t("scope_rule", rule=rule.rule.id, version=v.key)
         entries = []
         for a in v.assumptions:
             if isinstance(a, str):
@@ -393,8 +388,9 @@ class _Builder:
             if entry is not None:
                 entries.append(entry)
         tiers, implied = self.tier_rows(v, facts)
-        start = self.t("start_rule" if v.start is not None else "start_pack").format(
-            start=frac_str(v.start if v.start is not None else self.pack.factor_start)
+        start = self.t(
+            "start_rule" if v.start is not None else "start_pack",
+            start=frac_str(v.start if v.start is not None else self.pack.factor_start),
         )
         return VersionView(
             key=v.key,
@@ -421,7 +417,7 @@ class _Builder:
 
     def rule_view(self, rule: CompiledRule) -> RuleView:
         r = rule.rule
-        other = "en" if self.lang == "zh" else "zh"
+        other = other_language(self.lang)
         versions = sorted(r.versions, key=lambda v: v.effective_from)
         return RuleView(
             id=r.id,

@@ -3,7 +3,7 @@ set-up every document uses."""
 
 from __future__ import annotations
 
-from .decision import LABELS, render_any, render_decision
+from .decision import render_any, render_decision
 from .templating import environment
 
-__all__ = ["LABELS", "environment", "render_any", "render_decision"]
+__all__ = ["environment", "render_any", "render_decision"]
