@@ -21,10 +21,8 @@ from .view import Cond
 
 # ---------------------------------------------------------------- conditions in words
 
-_OPS = {
-    "zh": {">": "超过", ">=": "不少于", "<": "不足", "<=": "不超过", "==": "为", "!=": "不为"},
-    "en": {">": "is over", ">=": "is at least", "<": "is under", "<=": "is at most", "==": "is", "!=": "is not"},
-}
+#: the catalog key (``publish.cond.*``) of each comparison's sentence
+_OPS = {">": "gt", ">=": "ge", "<": "lt", "<=": "le", "==": "eq", "!=": "ne"}
 _EQUALITY = (CmpOp.EQ, CmpOp.NE)
 
 
@@ -40,23 +38,24 @@ class _Words:
         self.types = cel_types(facts)
         self.lang = "zh" if lang == "zh" else "en"
         self.currency = currency
+        self.t = labels(self.lang)
 
     def label(self, name: str) -> str | None:
         if name == "party.age":
-            return "当事人年龄" if self.lang == "zh" else "the party's age"
+            return self.t("cond.party_age")
         spec = self.facts.get(name)
         return spec.label.get(self.lang) if spec else None
 
     def unit(self, name: str) -> str:
         if name == "party.age":
-            return "周岁" if self.lang == "zh" else "years"
+            return self.t("cond.years")
         spec = self.facts.get(name)
         if spec is None:
             return ""
         if spec.unit:
             return spec.unit
         if spec.type is FactType.money:
-            return "元" if self.lang == "zh" and self.currency == "CNY" else self.currency
+            return self.t("cond.unit_cny") if self.currency == "CNY" else self.currency
         return ""
 
     def value(self, name: str, literal: Literal) -> str | None:
@@ -64,15 +63,14 @@ class _Words:
         if literal.type is CelType.STRING:
             text = str(literal.value)
             if name == "party.kind" and text in ("individual", "organization"):
-                return labels(self.lang)(text)
-            return f"“{text}”"
+                return self.t(text)
+            return self.t("cond.quoted", text=text)
         if spec is not None and spec.type is FactType.bool:
             return None
         if literal.type is not CelType.BOOL and not _plain_number(literal.text):
             return None
         unit = self.unit(name)
-        sep = "" if self.lang == "zh" or not unit else " "
-        return f"{literal.text}{sep}{unit}"
+        return self.t("cond.value_unit", value=literal.text, unit=unit) if unit else literal.text
 
     def atom(self, node: Node) -> str | None:
         if isinstance(node, Fact | Not):
@@ -91,8 +89,8 @@ class _Words:
             values = [self.value(name, item) for item in node.items]
             if any(v is None for v in values):
                 return None
-            joined = ("或" if self.lang == "zh" else " or ").join(v for v in values if v is not None)
-            return f"{label}为{joined}" if self.lang == "zh" else f"{label} is {joined}"
+            joined = self.t("cond.in_sep").join(v for v in values if v is not None)
+            return self.t("cond.in", label=label, values=joined)
         return None
 
     def _compare(self, node: Compare) -> str | None:
@@ -105,9 +103,7 @@ class _Words:
         name = read.path
         if name == "party.kind" and op in _EQUALITY:
             kind = self.value(name, literal)
-            if self.lang == "zh":
-                return f"当事人{'为' if op is CmpOp.EQ else '不为'}{kind}"
-            return f"the party {'is' if op is CmpOp.EQ else 'is not'} an {kind}"
+            return self.t("cond.party_is" if op is CmpOp.EQ else "cond.party_is_not", kind=kind)
         label = self.label(name)
         if label is None:
             return None
@@ -119,12 +115,10 @@ class _Words:
         value = self.value(name, literal)
         if value is None:
             return None
-        return f"{label}{_OPS['zh'][op]}{value}" if self.lang == "zh" else f"{label} {_OPS['en'][op]} {value}"
+        return self.t(f"cond.{_OPS[op]}", label=label, value=value)
 
     def _bool(self, label: str, positive: bool) -> str:
-        if positive:
-            return label
-        return f"非“{label}”" if self.lang == "zh" else f"not: {label}"
+        return label if positive else self.t("cond.not", label=label)
 
     def expression(self, tree: Node) -> str | None:
         """A clause: one atom, or a chain of one of ``&&`` / ``||`` over atoms."""
@@ -144,9 +138,7 @@ class _Words:
         return self._join([p for p in parts if p is not None], tree.op == "&&")
 
     def _join(self, parts: list[str], all_: bool) -> str:
-        if self.lang == "zh":
-            return ("，且" if all_ else "，或").join(parts)
-        return (" and " if all_ else " or ").join(parts)
+        return self.t("cond.and_sep" if all_ else "cond.or_sep").join(parts)
 
     def condition(self, cond: Condition) -> str | None:
         words = self._condition(cond)
@@ -165,7 +157,7 @@ class _Words:
             if sub is None:
                 return None
             text, compound = sub
-            parts.append((f"（{text}）" if self.lang == "zh" else f"({text})") if compound else text)
+            parts.append(self.t("cond.group", text=text) if compound else text)
         return self._join(parts, isinstance(cond, AllOf)), len(parts) > 1
 
 
