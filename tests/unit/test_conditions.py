@@ -37,7 +37,9 @@ def library_only(t: ClauseTable) -> ClauseTable:
     return t
 
 
-def act(gain: float = 0.0, prior: int = 0, harm: str = "none", serious: bool = False, party: Any = None) -> dict:
+def act(
+    gain: float = 0.0, prior: int = 0, harm: str = "none", serious: bool = False, party: Any = None
+) -> dict[str, Any]:
     return {"gain": gain, "prior": prior, "harm": harm, "serious": serious, "party": party or ORG}
 
 
@@ -61,7 +63,7 @@ def test_shipped_pack_runs_every_version_on_the_fast_path() -> None:
     "activation",
     [act(), act(10000.0, 2, "serious", True), act(10000.01, 1, party=MINOR), act(0.5, 3, "serious", False, MINOR)],
 )
-def test_fast_path_and_library_agree(activation: dict) -> None:
+def test_fast_path_and_library_agree(activation: dict[str, Any]) -> None:
     fast = table(*SIMPLE)
     assert fast._fast is not None
     assert fast.run(activation, "case") == library_only(table(*SIMPLE)).run(activation, "case")

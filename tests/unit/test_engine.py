@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import penalty_engine as pe
 from tests.conftest import AS_OF, case
@@ -267,7 +268,7 @@ def test_built_models_are_what_model_construct_makes() -> None:
 
     from penalty_engine.models.decision import BUILT, Dates, Duty, FactorOut, Option, PenaltyOut, Range, built
 
-    samples = {
+    samples: dict[type[BaseModel], dict[str, Any]] = {
         Dates: {"occurred_on": dt.date(2024, 1, 2), "discovered_on": None, "decided_on": dt.date(2024, 2, 3)},
         Range: {"min": Decimal(3000), "max": Decimal("10000.5")},
         PenaltyOut: {"kind": "fine", "amount": Decimal(5000)},

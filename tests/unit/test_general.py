@@ -89,7 +89,7 @@ def test_art_33_no_fault_is_not_punished(engine: pe.Engine) -> None:
 
 
 def test_limitation_two_years_from_the_day_after(engine: pe.Engine) -> None:
-    base = {"occurred_on": "2023-03-02"}
+    base: dict[str, Any] = {"occurred_on": "2023-03-02"}
     inside = engine.evaluate(case(UD, discovered_on="2025-03-02", **base), as_of=AS_OF)
     expired = engine.evaluate(case(UD, discovered_on="2025-03-03", **base), as_of=AS_OF)
     assert inside.outcome == "penalty" and expired.outcome == "no_penalty"
