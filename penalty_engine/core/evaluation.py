@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..__about__ import __version__
 from ..cel import PARTY, cel_value
@@ -54,6 +54,17 @@ from .version import VersionRun
 ENGINE = f"penalty-engine {__version__}"
 
 
+class Facts(NamedTuple):
+    """What the facts stage gives: typed facts, the facts as JSON (every fact, in sorted order: the
+    fingerprint's canonical order), the CEL activation, and what a clause's trail shows it read
+    (facts as JSON, and the party)."""
+
+    typed: dict[str, Any]
+    json: dict[str, Any]
+    activation: dict[str, Any]
+    reads: dict[str, Any]
+
+
 class Evaluation:
     """Evaluates one case: common stages here, each rule version in a ``VersionRun``."""
 
@@ -69,7 +80,6 @@ class Evaluation:
         "occurred_s",
         "pack",
         "party",
-        "post",
         "reads",
         "rule",
         "source",
@@ -86,10 +96,8 @@ class Evaluation:
         self.decided_source = decided_source
         self.source = source
         self.trail = Trail()  # dates, facts, limitation: before the version's steps
-        self.post: Trail | None = None  # the lenient-law step: after them
         self.assumptions: dict[str, None] = {}  # an ordered set, as ``Result.assumptions``
-        # set by ``_facts``: typed facts, their JSON, the CEL activation, and what a clause's trail
-        # shows it read (facts as JSON, and the party)
+        # what the facts stage gives (``Facts``), read by the version runs
         self.facts: dict[str, Any] = {}
         self.facts_json: dict[str, Any] = {}
         self.activation: dict[str, Any] = {}
@@ -102,6 +110,7 @@ class Evaluation:
         return case_where(self.source, self.case.case_id, tuple(loc))
 
     def run(self) -> Decision:
+        """The stages in their order (see the module docstring); the decision."""
         c, rule = self.case, self.rule
         self.trail.add(
             "dates",
@@ -115,27 +124,33 @@ class Evaluation:
                 f"occurred_on: no version of {rule.id} is in force on {c.occurred_on} (versions: {spans})",
                 self.where("occurred_on"),
             )
-        self._facts()
+        self.facts, self.facts_json, self.activation, self.reads = self._facts()
         expired = self._limitation(cv)
         if expired is not None:
             return self._decision(expired, [cv])
         first = VersionRun(self, cv).run(self.occurred_s)
         later = cv if cv.version.in_force(self.decided_on) else rule.version_on(self.decided_on)
-        if later is None or later is cv:
-            if later is None:
-                self._repealed_note(cv, first)
+        if later is cv:
             return self._decision(first, [cv])
+        if later is None:
+            return self._decision(first, [cv], self._repealed_note(cv, first))
         second = VersionRun(self, later).run(self.decided_s)
+        chosen, post = self._lenient_law(first, second)
+        return self._decision(chosen, [cv, later], post)
+
+    def _lenient_law(self, first: Result, second: Result) -> tuple[Result, Trail]:
+        """Art. 37: the result under the version in force when the act occurred (``first``), unless the
+        one in force at the decision (``second``) is lighter; with the trail of the step that says so."""
         chosen = second if second.severity() < first.severity() else first
         other = first if chosen is second else second
         for number, step in enumerate(other.trail.steps, start=1):
             step.step = number  # the other version's trail is shown as it was made, numbered from 1
-        self.post = self._after(chosen)
-        self.post.add(
+        post = self._after(chosen)
+        post.add(
             "lenient_law",
             {
-                "occurred_version": cv.key,
-                "decided_version": later.key,
+                "occurred_version": first.version.key,
+                "decided_version": second.version.key,
                 "occurred_result": first.summary(),
                 "decided_result": second.summary(),
                 "occurred_text": first.text(),
@@ -146,25 +161,28 @@ class Evaluation:
                 "other_trail": [s.as_json() for s in other.trail.steps],
             },
             result=chosen.version.key,
-            basis=list(rule.cites["lenient_law"]),
+            basis=list(self.rule.cites["lenient_law"]),
         )
-        return self._decision(chosen, [cv, later])
+        return chosen, post
 
     def _after(self, result: Result) -> Trail:
         """The trail of the steps that follow ``result``'s."""
         return Trail(len(self.trail.steps) + len(result.trail.steps) + 1)
 
-    def _repealed_note(self, cv: CompiledVersion, result: Result) -> None:
-        """No version in force at the decision date (a gap in the pack's data): the act's version applies."""
-        self.post = self._after(result)
-        self.post.add(
+    def _repealed_note(self, cv: CompiledVersion, result: Result) -> Trail:
+        """No version in force at the decision date (a gap in the pack's data): the act's version
+        applies; the trail of the step that says so."""
+        post = self._after(result)
+        post.add(
             "lenient_law.none",
             {"occurred_version": cv.key, "decided_on": self.decided_s},
             basis=list(self.rule.cites["lenient_law"]),
         )
+        return post
 
-    def _facts(self) -> None:
-        """Typed facts (given, else the declared default) and the CEL activation."""
+    def _facts(self) -> Facts:
+        """Typed facts (given, else the declared default), as JSON, the CEL activation and what a
+        clause's trail shows it read."""
         rule, given = self.rule, self.case.facts
         given_json: dict[str, Any] = {}
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
@@ -225,10 +243,8 @@ class Evaluation:
                 "party_note": party_note,
             },
         )
-        self.facts, self.facts_json = facts, facts_json
         cel[PARTY] = party
-        self.activation = cel
-        self.reads = {**facts_json, PARTY: party}
+        return Facts(facts, facts_json, cel, {**facts_json, PARTY: party})
 
     def _limitation(self, cv: CompiledVersion) -> Result | None:
         """Art. 36: a no-penalty result when the act was discovered after the period ended."""
@@ -260,10 +276,11 @@ class Evaluation:
             return None
         return VersionRun(self, cv).expired(self.occurred_s)
 
-    def _decision(self, result: Result, versions: list[CompiledVersion]) -> Decision:
+    def _decision(self, result: Result, versions: list[CompiledVersion], post: Trail | None = None) -> Decision:
+        """The decision: ``result`` with the evaluation's own steps before its trail and ``post`` after it."""
         pack, c = self.pack, self.case
         # each trail numbered its steps from where it starts in the decision
-        steps: list[TrailStep] = [*self.trail.steps, *result.trail.steps, *(self.post.steps if self.post else ())]
+        steps: list[TrailStep] = [*self.trail.steps, *result.trail.steps, *(post.steps if post else ())]
         assumptions = list({**self.assumptions, **result.assumptions})
         return built(
             Decision,
