@@ -91,6 +91,7 @@ class VersionRun(GeneralStages):
         duties: list[dict[str, Any]] | None = None,
         options: list[dict[str, Any]] | None = None,
     ) -> Result:
+        """The ``Result``: what the stages decided, with the run's trail and assumptions."""
         return Result(
             self.cv,
             self.trail,
