@@ -163,6 +163,8 @@ class GeneralStages:
 
     def _no_penalty_options(self, provisions: list[Provision]) -> list[dict[str, Any]]:
         """Optional no-penalty provisions that hold (and are not recommended) are offered as options."""
+        if not provisions:
+            return []
         options: dict[str, dict[str, Any]] = {}
         for p in provisions:
             self._option(
@@ -172,6 +174,8 @@ class GeneralStages:
 
     def _mitigation_options(self, rng: Interval, fired: Fired, tier: str | None) -> list[dict[str, Any]]:
         """Mandatory mitigation offers below-minimum; optional mitigation offers lighter and below-minimum."""
+        if not fired.mitigate and not fired.may_mitigate:
+            return []
         below = self.pack.general.below_minimum
         options: dict[str, dict[str, Any]] = {}
         mandatory = len(fired.mitigate)  # the mandatory ones come first (no model comparisons: they are slow)
