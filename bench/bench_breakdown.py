@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling bench_ev
 from bench_evaluate import make_case, pin_one_core
 
 import penalty_engine as pe
-from penalty_engine.core import evaluation
+from penalty_engine.core import evaluation, version
 from penalty_engine.core.case_io import to_case
 from penalty_engine.models.trail import Trail
 
@@ -52,7 +52,7 @@ SWITCHES: dict[str, tuple[str, Callable[[], contextlib.AbstractContextManager[An
     ),
     "clauses": (
         "the clause records of the trail (each clause, its result, the facts it read)",
-        lambda: mock.patch.object(evaluation.VersionRun, "_clauses", lambda self, cond: []),
+        lambda: mock.patch.object(version.VersionRun, "_clauses", lambda self, cond: []),
     ),
 }
 

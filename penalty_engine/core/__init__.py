@@ -1,5 +1,12 @@
-"""The core: the engine and its pure evaluation of a case (stages in ``evaluation``, the general part
-of 行政处罚法 in ``general``), and reading case input (``case_io``)."""
+"""The core: the engine and its pure evaluation of a case, and reading case input (``case_io``).
+
+``engine`` loads packs and evaluates cases; ``evaluation`` runs one case stage by stage (dates,
+facts, limitation, the version runs, Art. 37, the decision); ``version`` holds the stages that
+depend on the rule version, ``general_stages`` those of the general part of 行政处罚法 (with the
+pure rules of ``general``), ``amounts`` the band, position and rounding arithmetic, ``result`` the
+records stages return. ``_fast`` is private: memo and the fingerprint's JSON written directly,
+the same results as the plain code (ADR 0008).
+"""
 
 from __future__ import annotations
 

@@ -144,9 +144,14 @@ class Engine:
         decisions = []
         for i, item in enumerate(c.violations, start=1):
             sub = c.model_copy(
-                update={"case_id": f"{c.case_id}#{i}", "violation": item.violation, "facts": item.facts,
-                        "violations": None, "same_act": None}
-            )  # fmt: skip
+                update={
+                    "case_id": f"{c.case_id}#{i}",
+                    "violation": item.violation,
+                    "facts": item.facts,
+                    "violations": None,
+                    "same_act": None,
+                }
+            )
             decisions.append(self.evaluate(sub, as_of, source=source, as_of_label=as_of_label))
         return Decisions(
             case_id=c.case_id,

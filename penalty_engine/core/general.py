@@ -37,8 +37,14 @@ class LimitationCheck(NamedTuple):  # immutable, and cheaper to make than a froz
     expired: bool
 
 
-def limitation(general: General, rule: Rule, occurred_on: dt.date, discovered_on: dt.date | None,
-               decided_on: dt.date, harmful: bool) -> LimitationCheck | None:  # fmt: skip
+def limitation(
+    general: General,
+    rule: Rule,
+    occurred_on: dt.date,
+    discovered_on: dt.date | None,
+    decided_on: dt.date,
+    harmful: bool,
+) -> LimitationCheck | None:
     """Art. 36: is the act past the limitation period? ``None`` when the pack has no limitation."""
     if general.limitation is None or (
         rule.special_provisions and any(sp.sets_aside == "limitation" for sp in rule.special_provisions)

@@ -1,0 +1,327 @@
+"""The stages of one evaluation that depend on the rule version in force: ``VersionRun``.
+
+Pure: no file, clock, environment or randomness. ``VersionRun.run`` is the procedure, in its
+fixed order (docs/rule-authoring.md, "The general part"; [ADR 0005](../../docs/adr/0005-general-part.md))::
+
+    rule step and clause results → general provisions → mandatory no penalty (or the pack's
+    recommendation to use the law's option) → statutory branch → range → tier and band
+    → mandatory mitigation caps the tier → factors → position → amount → rounding
+    → penalties → duties
+
+Each stage returns what it decides (a value or a record of ``result``) and ``run`` assembles the
+``Result``; as they go, stages add their steps to the run's trail and the assumptions they rely
+on to its ordered set. The stages of the general part (provisions, no penalty, options,
+mitigation below a fixed fine, duties) are in ``general_stages``, the amounts in ``amounts``;
+repeating computations go through ``_fast`` (memoised, same results; ADR 0008).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from ..errors import EvaluationError
+from ..models import Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
+from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
+from ..pack import position_of
+from . import _fast
+from .amounts import Interval
+from .general import Fired
+from .general_stages import ART28, GeneralStages
+from .result import NO_PENALTY, PENALTY, Position, Result
+
+_PARTIAL = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down, PartialCount.half_up: Rounding.half_up}
+
+
+class VersionRun(GeneralStages):
+    """The stages that depend on the rule version, with their own trail and assumptions."""
+
+    __slots__ = ()
+
+    def run(self, on: str) -> Result:
+        """The version's stages for the case, ``on`` the date the version is in force on."""
+        self.start(on)
+        fired = self._provisions()
+        if fired.no_penalty:
+            return self._result(NO_PENALTY, "none", duties=self._no_penalty(fired.no_penalty, mandatory=True))
+        recommend = [p for p in fired.may_no_penalty if p.recommend_for and self._listed(p.recommend_for)]
+        if recommend:
+            return self._result(NO_PENALTY, "none", duties=self._no_penalty(recommend, mandatory=False))
+        options = self._no_penalty_options(fired.may_no_penalty)
+        branch, branch_basis = self._branch()
+        tier: str | None = None
+        statutory = band = None
+        fine: Decimal | None = None
+        factors: list[dict[str, Any]] = []
+        if isinstance(branch.fine, PerUnitFine):
+            fine = self._per_unit(branch.fine, branch_basis)
+            tier, statutory = "fixed", Interval(fine, fine)
+            band = statutory
+            if fired.mitigate:
+                below = self._below_minimum_fixed(fine, fired)
+                if below is not None:
+                    tier, band, fine = "below_minimum", below.band, below.fine
+        elif branch.fine is not None:
+            statutory = self._range(branch.fine, branch_basis)
+            tier, band = self._tier(statutory, fired)
+            position, position_s, factors = self._position()
+            fine = self._amount(band, position, position_s, statutory)
+            options += self._mitigation_options(statutory, fired, tier)
+        elif fired.mitigate:
+            self._mitigation_without_fine(fired)
+        penalties = self._penalties(fine, branch, branch_basis)
+        duties = self._duties(penalties, tier)
+        return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options)
+
+    def expired(self, on: str) -> Result:
+        """The act is past the limitation period (Art. 36): the rule step, then no penalty."""
+        self.start(on)
+        return self._result(NO_PENALTY, "none")
+
+    def _result(
+        self,
+        outcome: str,
+        tier: str | None,
+        statutory: Interval | None = None,
+        band: Interval | None = None,
+        fine: Decimal | None = None,
+        penalties: list[dict[str, Any]] | None = None,
+        factors: list[dict[str, Any]] | None = None,
+        duties: list[dict[str, Any]] | None = None,
+        options: list[dict[str, Any]] | None = None,
+    ) -> Result:
+        """The ``Result``: what the stages decided, with the run's trail and assumptions."""
+        return Result(
+            self.cv,
+            self.trail,
+            self.assumptions,
+            outcome,
+            tier,
+            statutory,
+            band,
+            fine,
+            penalties or [],
+            factors or [],
+            duties or [],
+            options or [],
+        )
+
+    # ---------------------------------------------------------------- frame and amounts
+
+    def _branch(self) -> tuple[Branch, list[str]]:
+        """The first branch that holds, and its citations (else the version's)."""
+        cv = self.cv
+        tried: list[dict[str, Any]] = []
+        for (b, cond), basis in zip(cv.branches, cv.branch_basis, strict=True):
+            holds = cond is None or cond.holds(self.results)
+            tried.append({"branch": b.id, "holds": holds, "clauses": self._clauses(cond)})
+            if holds:
+                self.trail.add("branch", {"branch": b.id, "tried": tried}, result=b.id, basis=list(basis))
+                return b, list(basis)
+        raise EvaluationError(
+            "PE-E001",
+            f"no statutory branch of {self.rule.id} (version {cv.key}) matches these facts",
+            self.ev.where("facts"),
+        )
+
+    def _setting(self, value: Any) -> Any:
+        """A pack setting's value (noting its assumption), or ``value`` itself when it is not a setting."""
+        if isinstance(value, SettingRef):
+            setting = self.pack.settings[value.setting]
+            self.assume(setting.assumption)
+            return setting.value
+        return value
+
+    def _per_unit(self, spec: PerUnitFine, basis: list[str]) -> Decimal:
+        """The fine a per-unit formula fixes (rate × units, capped), cut to whole fen."""
+        pack = self.pack
+        unit = pack.rounding.unit
+        value = Decimal(self.ev.facts[spec.per])
+        partial = PartialCount(self._setting(spec.partial))
+        quotient = CTX.divide(value, spec.unit)
+        units = quotient if partial is PartialCount.exact else round_units(quotient, Decimal(1), _PARTIAL[partial])
+        amount = CTX.multiply(units, spec.rate)
+        capped = min(amount, spec.cap) if spec.cap is not None else amount
+        # the formula fixes the amount: it is never rounded away from it, only cut to whole fen when pro rata
+        result = capped if CTX.remainder(capped, FEN) == 0 else floor_units(capped, FEN)
+        used = unit if CTX.remainder(result, unit) == 0 else FEN
+        exact_q = Fraction(value) / Fraction(spec.unit)
+        exact_units = exact_q if partial is PartialCount.exact else Fraction(units)
+        self.trail.add(
+            "range.per_unit",
+            {
+                "fact": spec.per,
+                "value": dec_str(value),
+                "unit": dec_str(spec.unit),
+                "quotient": show(exact_q),
+                "units": show(exact_units),
+                "partial": partial.value,
+                "rate": dec_str(spec.rate),
+                "amount": show(exact_units * Fraction(spec.rate)),
+                "cap": dec_str(spec.cap) if spec.cap is not None else "none",
+                "round_unit": dec_str(used),
+                "mode": pack.rounding.mode.value,
+                "currency": pack.currency,
+            },
+            result=dec_str(result),
+            basis=basis,
+        )
+        return result
+
+    def _range(self, spec: RangeFine | MultipleFine, basis: list[str]) -> Interval:
+        """The statutory range: fixed amounts, or multiples of a fact; the pack reads 以上/以下."""
+        pack = self.pack
+        reading = pack.boundaries
+        self.assume(reading.assumption)
+        lo_incl, hi_incl = reading.above == "inclusive", reading.below == "inclusive"
+        if isinstance(spec, RangeFine):
+            lo, hi = spec.min, spec.max
+            lo_s, hi_s = dec_str(lo), dec_str(hi)
+            self.trail.add(
+                "range.range",
+                {"min": lo_s, "max": hi_s, "currency": pack.currency},
+                result={"min": lo_s, "max": hi_s},
+                basis=basis,
+            )
+        else:
+            value: Decimal = self.ev.facts[spec.times]
+            lo, hi = scale(value, spec.min), scale(value, spec.max)  # multiples are finite decimals: exact
+            lo_s, hi_s = dec_str(lo), dec_str(hi)
+            self.trail.add(
+                "range.multiple",
+                {
+                    "fact": spec.times,
+                    "value": dec_str(value),
+                    "min_times": frac_str(spec.min),
+                    "max_times": frac_str(spec.max),
+                    "min": lo_s,
+                    "max": hi_s,
+                    "currency": pack.currency,
+                },
+                result={"min": lo_s, "max": hi_s},
+                basis=basis,
+            )
+        return Interval(lo, hi, lo_incl, hi_incl)
+
+    def _tier(self, rng: Interval, fired: Fired) -> tuple[str, Interval]:
+        """The benchmark tier that holds (else standard), capped at lighter by mandatory mitigation,
+        and its band in the statutory range."""
+        pack = self.pack
+        chosen = None
+        tried = []
+        results = self.results
+        tier_basis: tuple[str, ...] = ()
+        for (t, cond), t_basis in zip(self.cv.tiers, self.cv.tier_basis, strict=True):
+            holds = cond is None or cond.holds(results)
+            tried.append({"tier": t.tier, "holds": holds, "clauses": self._clauses(cond)})
+            if holds:
+                chosen, tier_basis = t, t_basis
+                break
+        name = chosen.tier if chosen else "standard"
+        if chosen and chosen.band:
+            band_spec = chosen.band
+            lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
+        else:
+            band_spec = pack.tier_scheme.band(name)
+            lower_s, upper_s = self.rule.band_texts[name]
+            self.assume(pack.tier_scheme.assumption)
+        basis = list(tier_basis or self.rule.cites["tier_scheme"])
+        inputs = {"tier": name, "tried": tried, "lower": lower_s, "upper": upper_s}
+        self.trail.add("tier", inputs, result=name, basis=basis)
+        if fired.mitigate and name != "lighter":
+            lighter = self.cv.lighter
+            if lighter is not None and lighter.band:
+                band_spec = lighter.band
+                lower_s, upper_s = frac_str(band_spec.lower), frac_str(band_spec.upper)
+            else:
+                band_spec = pack.tier_scheme.band("lighter")
+                lower_s, upper_s = self.rule.band_texts["lighter"]
+            self.trail.add(
+                "tier.capped",
+                {
+                    "from": name,
+                    "to": "lighter",
+                    "provisions": [p.id for p in fired.mitigate],
+                    "lower": lower_s,
+                    "upper": upper_s,
+                },
+                result="lighter",
+                basis=self._cites(fired.mitigate),
+            )
+            name = "lighter"
+        self.assume(pack.rounding.assumption)
+        band, inputs = _fast.band(rng.lo, rng.hi, band_spec.lower, band_spec.upper, lower_s, upper_s, pack.rounding)
+        self.trail.add("band", dict(inputs), result={"min": inputs["band_min"], "max": inputs["band_max"]})
+        return name, band
+
+    def _position(self) -> Position:
+        """The factors that apply and the position they give: start, plus aggravating, minus mitigating."""
+        pack, v = self.pack, self.cv.version
+        start = v.start if v.start is not None else pack.factor_start
+        if v.start is None:
+            self.assume(pack.factor_start_assumption)
+        factors: list[dict[str, Any]] = []
+        applied: list[dict[str, str]] = []
+        results = self.results
+        mask = 0
+        for j, ((f, cond), (weight, f_basis)) in enumerate(zip(self.cv.factors, self.cv.factor_texts, strict=True)):
+            holds = cond.holds(results)
+            self.trail.add(
+                "factor",
+                {
+                    "factor": f.id,
+                    "effect": f.effect,
+                    "weight": weight,
+                    "clauses": self._clauses(cond),
+                    "result_text": "applies" if holds else "does not apply",
+                },
+                result=holds,
+                basis=list(f_basis),
+            )
+            if holds:
+                factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis)})
+                applied.append({"id": f.id, "effect": f.effect, "weight": weight})
+                mask |= 1 << j
+        if self.cv.positions:  # every set of factors was computed once, at compile time
+            position, start_s, plus_s, minus_s, raw_s, pos_s = self.cv.positions[mask]
+        else:
+            position, start_s, plus_s, minus_s, raw_s, pos_s = position_of(start, [f for f, _ in self.cv.factors], mask)
+        self.trail.add(
+            "position",
+            {"start": start_s, "plus": plus_s, "minus": minus_s, "applied": applied, "raw": raw_s, "position": pos_s},
+            result=pos_s,
+        )
+        return Position(position, pos_s, factors)
+
+    def _amount(self, band: Interval, position: Fraction, position_s: str, rng: Interval) -> Decimal:
+        """The fine at the position in the band, rounded inside band and statutory range."""
+        rounding, currency = self.pack.rounding, self.pack.currency
+        fine, amount_inputs, raw_s, round_inputs = _fast.amount(band, position, position_s, rng, rounding, currency)
+        self.trail.add("amount", dict(amount_inputs), result=raw_s.split(" ")[0])
+        self.trail.add("round", dict(round_inputs), result=dec_str(fine))
+        return fine
+
+    # ---------------------------------------------------------------- penalties and duties
+
+    def _penalties(self, fine: Decimal | None, branch: Branch, branch_basis: list[str]) -> list[dict[str, Any]]:
+        """The fine, then the branch's confiscations (of a non-zero amount) and other penalties."""
+        penalties: list[dict[str, Any]] = []
+        add = self.trail.add
+        if fine is not None:
+            penalties.append({"kind": "fine", "amount": fine})
+            text = dec_str(fine)
+            add("penalty", {"kind": "fine", "amount_text": f" {text}"}, result=text, basis=branch_basis)
+        for name in branch.confiscate:
+            amount = self.ev.facts[name]
+            if amount == 0:
+                continue  # nothing to confiscate; the facts step shows the zero
+            penalties.append({"kind": "confiscation", "amount": amount})
+            text = dec_str(amount)
+            inputs = {"kind": "confiscation", "fact": name, "amount_text": f" {text} ({name})"}
+            add("penalty", inputs, result=text, basis=[*branch_basis, ART28])
+        for other in branch.also:
+            kind = other.kind.value
+            penalties.append({"kind": kind, "amount": None})
+            add("penalty", {"kind": kind, "amount_text": ""}, result=kind, basis=branch_basis)
+        return penalties
