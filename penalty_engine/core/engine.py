@@ -1,4 +1,7 @@
-"""The engine: load packs once, then evaluate cases purely (stages in ``evaluation.py``).
+"""The engine: load packs once, then evaluate cases purely.
+
+The stages live in ``core.evaluation`` (common stages, Art. 37, the decision), ``core.version``
+(the version-dependent stages) and ``core.general_stages`` (the general part of 行政处罚法).
 
 ``evaluate`` reads no file, clock, environment or randomness: dates come from the case or from
 ``as_of``.
