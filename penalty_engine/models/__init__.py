@@ -25,6 +25,14 @@ from .decision import (
     built,
 )
 from .facts import FactProblem, coerce, to_json
+from .pack import (
+    Effect,
+    General,
+    HearingThreshold,
+    Pack,
+    Provision,
+    RoundingSpec,
+)
 from .rules import (
     AllOf,
     AnyOf,
@@ -32,20 +40,14 @@ from .rules import (
     Benchmark,
     Branch,
     Condition,
-    Effect,
     Factor,
     FactSpec,
     FactType,
-    General,
-    HearingThreshold,
     LawRef,
     MultipleFine,
-    Pack,
     PartialCount,
     PerUnitFine,
-    Provision,
     RangeFine,
-    RoundingSpec,
     Rule,
     RuleVersion,
     SettingRef,

@@ -10,7 +10,7 @@ import pytest
 
 import penalty_engine as pe
 from penalty_engine.errors import RuleError
-from penalty_engine.models.rules import AllOf, AnyOf, LawRef, Pack
+from penalty_engine.models import AllOf, AnyOf, LawRef, Pack
 from penalty_engine.pack.compiled import CompiledRule, compile_pack
 from penalty_engine.pack.loader import load_pack_files
 from penalty_engine.publish import publication, publish, render_publication
