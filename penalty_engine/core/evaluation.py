@@ -33,6 +33,9 @@ from ..models import (
     Duty,
     FactorOut,
     FactProblem,
+    Level,
+    LevelName,
+    LevelOut,
     Option,
     PenaltyOut,
     Range,
@@ -294,6 +297,7 @@ class Evaluation:
                 ),
                 "outcome": result.outcome,
                 "tier": result.tier,
+                "level": _level(result.level),
                 "statutory_range": _range(result.statutory),
                 "band": _range(result.band),
                 "recommended_fine": result.fine,
@@ -337,6 +341,12 @@ def fingerprint_text(
     }
     hashes = [v.content_hash for v in versions]
     return canonical_json({"rule_versions": hashes, "case": normalised, "engine": ENGINE})
+
+
+def _level(level: Level | None) -> LevelOut | None:
+    if level is None:
+        return None
+    return built(LevelOut, {"id": level.id, "name": built(LevelName, {"zh": level.name.zh, "en": level.name.en})})
 
 
 def _range(edges: Interval | None) -> Range | None:

@@ -240,9 +240,12 @@ class GeneralStages:
         duties[kind] = {"kind": kind, "basis": list(basis)}
         self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
 
-    def _duties(self, penalties: list[dict[str, Any]], tier: str | None) -> list[dict[str, Any]]:
+    def _duties(
+        self, penalties: list[dict[str, Any]], tier: str | None, up_to: Decimal | None = None
+    ) -> list[dict[str, Any]]:
         """The authority's duties that follow the penalties: correction, hearing, collective
-        discussion, legal review."""
+        discussion, legal review. A fine the officer sets within a range (``up_to`` its top) brings
+        the hearing notice when the top reaches the threshold: a notice too many harms nobody."""
         general = self.pack.general
         duties: dict[str, dict[str, Any]] = {}
         self._duty(duties, "order_correction", [ART28], "with every penalty")
@@ -251,11 +254,17 @@ class GeneralStages:
         threshold = hearing_threshold(general, self.ev.case.party.kind, self.ev.decided_on)
         if threshold is not None:
             for p in penalties:
-                if p["kind"] in ("fine", "confiscation") and reaches(threshold, p["amount"]):
+                amount = p["amount"]
+                if p["kind"] in ("fine", "confiscation") and amount is not None and reaches(threshold, amount):
                     self.assume(threshold.assumption)
                     sign = ">=" if threshold.inclusive else ">"
                     why = f"{p['kind']} {dec_str(p['amount'])} {sign} {dec_str(threshold.amount)}"
                     self._duty(duties, "hearing_notice", hearing, why)
+            if up_to is not None and reaches(threshold, up_to):
+                self.assume(threshold.assumption)
+                sign = ">=" if threshold.inclusive else ">"
+                why = f"fine up to {dec_str(up_to)} {sign} {dec_str(threshold.amount)}"
+                self._duty(duties, "hearing_notice", hearing, why)
         for p in penalties:
             if p["kind"] in HEARING_KINDS:
                 self._duty(duties, "hearing_notice", hearing, p["kind"])

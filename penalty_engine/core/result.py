@@ -12,7 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from ..models import Trail
+from ..models import Level, Trail
 from ..money import dec_str
 from ..pack import CompiledVersion
 from .amounts import Interval
@@ -42,9 +42,10 @@ class BelowMinimum(NamedTuple):
 class Result:
     """What one rule version gives for the case, before it becomes a ``Decision``.
 
-    ``statutory`` and ``band`` are the statutory range and the tier's band (``None`` without a
-    fine range); ``penalties``, ``factors``, ``duties`` and ``options`` are as the decision lists
-    them; ``assumptions`` is an ordered set (first occurrence keeps its place)."""
+    ``statutory`` and ``band`` are the statutory range and the tier's or level's band (``None``
+    without a fine range); ``level`` is the named level of a version with levels (ADR 0010);
+    ``penalties``, ``factors``, ``duties`` and ``options`` are as the decision lists them;
+    ``assumptions`` is an ordered set (first occurrence keeps its place)."""
 
     version: CompiledVersion
     trail: Trail
@@ -58,6 +59,7 @@ class Result:
     factors: list[dict[str, Any]] = field(default_factory=list)
     duties: list[dict[str, Any]] = field(default_factory=list)
     options: list[dict[str, Any]] = field(default_factory=list)
+    level: Level | None = None
 
     def severity(self) -> tuple[int, Decimal, Decimal]:
         """The order of Art. 37: no penalty, then the lower statutory maximum, then the lower fine."""
@@ -77,6 +79,7 @@ class Result:
             "version": self.version.key,
             "outcome": self.outcome,
             "tier": self.tier,
+            **({"level": self.level.id} if self.level is not None else {}),
             "statutory_max": dec_str(self.statutory.hi) if self.statutory else None,
             "recommended_fine": dec_str(self.fine) if self.fine is not None else None,
         }

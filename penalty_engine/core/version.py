@@ -22,19 +22,20 @@ from fractions import Fraction
 from typing import Any
 
 from ..errors import EvaluationError
-from ..models import Branch, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
+from ..models import Branch, Level, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
 from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
 from ..pack import position_of
 from . import _fast
 from .amounts import Interval
 from .general import Fired
-from .general_stages import ART28, GeneralStages
+from .general_stages import ART28
+from .levels import LevelStages
 from .result import NO_PENALTY, PENALTY, Position, Result
 
 _PARTIAL = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down, PartialCount.half_up: Rounding.half_up}
 
 
-class VersionRun(GeneralStages):
+class VersionRun(LevelStages):
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
     __slots__ = ()
@@ -51,6 +52,7 @@ class VersionRun(GeneralStages):
         options = self._no_penalty_options(fired.may_no_penalty)
         branch, branch_basis = self._branch()
         tier: str | None = None
+        level: Level | None = None
         statutory = band = None
         fine: Decimal | None = None
         factors: list[dict[str, Any]] = []
@@ -64,15 +66,24 @@ class VersionRun(GeneralStages):
                     tier, band, fine = "below_minimum", below.band, below.fine
         elif branch.fine is not None:
             statutory = self._range(branch.fine, branch_basis)
-            tier, band = self._tier(statutory, fired)
-            position, position_s, factors = self._position()
-            fine = self._amount(band, position, position_s, statutory)
+            if self.cv.levels:
+                level, tier, band = self._level(statutory, fired, branch)
+                if level.point:
+                    position, position_s, factors = self._position(level.start)
+                    fine = self._amount(band, position, position_s, statutory)
+                else:
+                    self._range_only(band)
+            else:
+                tier, band = self._tier(statutory, fired)
+                position, position_s, factors = self._position()
+                fine = self._amount(band, position, position_s, statutory)
             options += self._mitigation_options(statutory, fired, tier)
         elif fired.mitigate:
             self._mitigation_without_fine(fired)
-        penalties = self._penalties(fine, branch, branch_basis)
-        duties = self._duties(penalties, tier)
-        return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options)
+        up_to = band.hi if level is not None and not level.point and band is not None else None
+        penalties = self._penalties(fine, branch, branch_basis, up_to)
+        duties = self._duties(penalties, tier, up_to)
+        return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
 
     def expired(self, on: str) -> Result:
         """The act is past the limitation period (Art. 36): the rule step, then no penalty."""
@@ -90,6 +101,7 @@ class VersionRun(GeneralStages):
         factors: list[dict[str, Any]] | None = None,
         duties: list[dict[str, Any]] | None = None,
         options: list[dict[str, Any]] | None = None,
+        level: Level | None = None,
     ) -> Result:
         """The ``Result``: what the stages decided, with the run's trail and assumptions."""
         return Result(
@@ -105,6 +117,7 @@ class VersionRun(GeneralStages):
             factors or [],
             duties or [],
             options or [],
+            level,
         )
 
     # ---------------------------------------------------------------- frame and amounts
@@ -255,11 +268,12 @@ class VersionRun(GeneralStages):
         self.trail.add("band", dict(inputs), result={"min": inputs["band_min"], "max": inputs["band_max"]})
         return name, band
 
-    def _position(self) -> Position:
-        """The factors that apply and the position they give: start, plus aggravating, minus mitigating."""
+    def _position(self, level_start: Fraction | None = None) -> Position:
+        """The factors that apply and the position they give: start (the level's, else the version's,
+        else the pack's), plus aggravating, minus mitigating."""
         pack, v = self.pack, self.cv.version
-        start = v.start if v.start is not None else pack.factor_start
-        if v.start is None:
+        start = level_start if level_start is not None else v.start if v.start is not None else pack.factor_start
+        if level_start is None and v.start is None:
             self.assume(pack.factor_start_assumption)
         factors: list[dict[str, Any]] = []
         applied: list[dict[str, str]] = []
@@ -283,7 +297,7 @@ class VersionRun(GeneralStages):
                 factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis)})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
                 mask |= 1 << j
-        if self.cv.positions:  # every set of factors was computed once, at compile time
+        if self.cv.positions and level_start is None:  # every set of factors was computed once, at compile time
             position, start_s, plus_s, minus_s, raw_s, pos_s = self.cv.positions[mask]
         else:
             position, start_s, plus_s, minus_s, raw_s, pos_s = position_of(start, [f for f, _ in self.cv.factors], mask)
@@ -304,14 +318,20 @@ class VersionRun(GeneralStages):
 
     # ---------------------------------------------------------------- penalties and duties
 
-    def _penalties(self, fine: Decimal | None, branch: Branch, branch_basis: list[str]) -> list[dict[str, Any]]:
-        """The fine, then the branch's confiscations (of a non-zero amount) and other penalties."""
+    def _penalties(
+        self, fine: Decimal | None, branch: Branch, branch_basis: list[str], up_to: Decimal | None = None
+    ) -> list[dict[str, Any]]:
+        """The fine (with no amount when the level gives a range only, ``up_to`` its top), then the
+        branch's confiscations (of a non-zero amount) and other penalties."""
         penalties: list[dict[str, Any]] = []
         add = self.trail.add
         if fine is not None:
             penalties.append({"kind": "fine", "amount": fine})
             text = dec_str(fine)
             add("penalty", {"kind": "fine", "amount_text": f" {text}"}, result=text, basis=branch_basis)
+        elif up_to is not None:
+            penalties.append({"kind": "fine", "amount": None})
+            add("penalty", {"kind": "fine", "amount_text": ""}, result="fine", basis=branch_basis)
         for name in branch.confiscate:
             amount = self.ev.facts[name]
             if amount == 0:

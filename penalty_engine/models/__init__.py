@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .case import Actual, Case, Party
 from .decision import (
+    DECISIONS_SCHEMA,
     SCHEMA,
     Combined,
     CombinedFine,
@@ -18,6 +19,8 @@ from .decision import (
     Decisions,
     Duty,
     FactorOut,
+    LevelName,
+    LevelOut,
     Option,
     PenaltyOut,
     Range,
@@ -34,8 +37,11 @@ from .pack import (
     RoundingSpec,
 )
 from .rules import (
+    EVERY_BRANCH,
     AllOf,
+    AmountBand,
     AnyOf,
+    Band,
     Basis,
     Benchmark,
     Branch,
@@ -44,6 +50,8 @@ from .rules import (
     FactSpec,
     FactType,
     LawRef,
+    Level,
+    MultipleBand,
     MultipleFine,
     PartialCount,
     PerUnitFine,
@@ -56,10 +64,14 @@ from .rules import (
 from .trail import Trail, TrailStep, localized
 
 __all__ = [
+    "DECISIONS_SCHEMA",
+    "EVERY_BRANCH",
     "SCHEMA",
     "Actual",
     "AllOf",
+    "AmountBand",
     "AnyOf",
+    "Band",
     "Basis",
     "Benchmark",
     "Branch",
@@ -80,6 +92,10 @@ __all__ = [
     "General",
     "HearingThreshold",
     "LawRef",
+    "Level",
+    "LevelName",
+    "LevelOut",
+    "MultipleBand",
     "MultipleFine",
     "Option",
     "Pack",

@@ -17,7 +17,9 @@ from .trail import TrailStep, step_from_json, steps_json
 Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="json")]
 """An amount; in JSON a canonical decimal string ("20000", "10000.01"), however it was written."""
 
-SCHEMA = "penalty-engine/decision@1"
+SCHEMA: Literal["penalty-engine/decision@2"] = "penalty-engine/decision@2"
+"""The decision JSON's schema: ``@2`` added ``level`` (ADR 0010); ``@1`` output (without it) is still read."""
+DECISIONS_SCHEMA: Literal["penalty-engine/decisions@2"] = "penalty-engine/decisions@2"
 
 
 _STEP = {TrailStep}
@@ -56,6 +58,18 @@ class Dates(_Out):
     decided_on: dt.date
 
 
+class LevelName(_Out):
+    zh: str
+    en: str
+
+
+class LevelOut(_Out):
+    """The level (阶次) of a published table that the case falls in, with its name as published."""
+
+    id: str
+    name: LevelName
+
+
 class Range(_Out):
     min: Money
     max: Money
@@ -90,12 +104,13 @@ TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_mini
 class Decision(_Out):
     """One decision; field order is the contract's."""
 
-    schema_: Literal["penalty-engine/decision@1"] = Field("penalty-engine/decision@1", alias="schema")
+    schema_: Literal["penalty-engine/decision@2", "penalty-engine/decision@1"] = Field(SCHEMA, alias="schema")
     case_id: str
     violation: ViolationInfo
     dates: Dates
     outcome: Outcome
     tier: TierOut | None
+    level: LevelOut | None = None
     statutory_range: Range | None
     band: Range | None
     recommended_fine: Money | None
@@ -152,7 +167,9 @@ def built(cls: type[_M], values: dict[str, Any]) -> _M:
 class Decisions(_Out):
     """The decisions of a case with several violations, and how their fines combine."""
 
-    schema_: Literal["penalty-engine/decisions@1"] = Field("penalty-engine/decisions@1", alias="schema")
+    schema_: Literal["penalty-engine/decisions@2", "penalty-engine/decisions@1"] = Field(
+        DECISIONS_SCHEMA, alias="schema"
+    )
     case_id: str
     same_act: bool
     decisions: list[Decision]
@@ -164,7 +181,7 @@ class Decisions(_Out):
 
 
 #: the models ``built`` makes; each must stay a plain model for it to be right (checked on import)
-BUILT = (Decision, ViolationInfo, Dates, Range, PenaltyOut, FactorOut, Duty, Option)
+BUILT = (Decision, ViolationInfo, Dates, LevelOut, LevelName, Range, PenaltyOut, FactorOut, Duty, Option)
 for _cls in BUILT:
     if _cls.__pydantic_post_init__ or _cls.__private_attributes__ or _cls.__pydantic_root_model__:  # pragma: no cover
         raise RuntimeError(f"{_cls.__name__}: decision_model.built() cannot make this model; use model_validate")

@@ -353,6 +353,110 @@ class Tier(Frozen):
     basis: tuple[Basis, ...] = ()
 
 
+class AmountBand(Frozen):
+    """A band of amounts exactly as a published table prints it: 处3万元以上5万元以下罚款 →
+    ``{min: 30000, max: 50000}``; 处3万元罚款 → ``{fixed: 30000}``. The edges are never rounded."""
+
+    min: Amount | None = None
+    max: Amount | None = None
+    fixed: Amount | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> AmountBand:
+        if self.fixed is not None:
+            if self.min is not None or self.max is not None:
+                raise ValueError("give either 'fixed' or 'min' and 'max', not both")
+            return self
+        if self.min is None or self.max is None:
+            raise ValueError("an amount band needs 'min' and 'max' (or 'fixed')")
+        if self.min > self.max:
+            raise ValueError(f"'min' ({self.min}) is larger than 'max' ({self.max})")
+        return self
+
+    @property
+    def edges(self) -> tuple[Decimal, Decimal]:
+        """The lower and upper edge (equal for a fixed amount)."""
+        if self.fixed is not None:
+            return self.fixed, self.fixed
+        assert self.min is not None and self.max is not None
+        return self.min, self.max
+
+
+class MultipleBand(Frozen):
+    """Multiples of the branch's base (the fact its ``times`` fine multiplies), exactly as a table
+    prints them: 处违法所得2倍以上4倍以下的罚款 → ``{min_times: 2, max_times: 4}``; 处违法所得2倍的罚款 →
+    ``{times: 2}``. The edges (base × multiple) are exact and never rounded."""
+
+    min_times: Ratio | None = None
+    max_times: Ratio | None = None
+    times: Ratio | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> MultipleBand:
+        given = [r for r in (self.min_times, self.max_times, self.times) if r is not None]
+        if not all(is_terminating(r) and r >= 0 for r in given):
+            raise ValueError("multiples are non-negative decimal numbers such as 2 or 0.5")
+        if self.times is not None:
+            if self.min_times is not None or self.max_times is not None:
+                raise ValueError("give either 'times' or 'min_times' and 'max_times', not both")
+            return self
+        if self.min_times is None or self.max_times is None:
+            raise ValueError("a multiple band needs 'min_times' and 'max_times' (or 'times')")
+        if self.min_times > self.max_times:
+            raise ValueError(f"'min_times' ({self.min_times}) is larger than 'max_times' ({self.max_times})")
+        return self
+
+    @property
+    def multiples(self) -> tuple[Fraction, Fraction]:
+        """The lower and upper multiple (equal for a fixed multiple)."""
+        if self.times is not None:
+            return self.times, self.times
+        assert self.min_times is not None and self.max_times is not None
+        return self.min_times, self.max_times
+
+
+def _band_kind(value: Any) -> str:
+    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    if keys & {"min_times", "max_times", "times"}:
+        return "multiple"
+    if keys & {"lower", "upper"}:
+        return "fraction"
+    return "amount"
+
+
+LevelBand = Annotated[
+    Annotated[Band, Tag("fraction")] | Annotated[AmountBand, Tag("amount")] | Annotated[MultipleBand, Tag("multiple")],
+    Discriminator(_band_kind),
+]
+"""The band of a level for one statutory branch: fractions of the statutory range (``{lower, upper}``,
+as the tier scheme; inner edges rounded, ADR 0002), amounts, or multiples of the branch's base."""
+
+EVERY_BRANCH = "*"
+
+
+class Level(Frozen):
+    """A named level (阶次) of a published benchmark table: its circumstances, the machine tier it
+    maps to, and its band for each statutory branch (ADR 0010).
+
+    ``bands`` is keyed by branch id; ``"*"`` stands for every branch not named. The first level
+    whose ``when`` holds applies; only the last level may omit ``when``. ``point: false`` says the
+    table gives a range and no amount: the decision then reports the band with no recommended fine.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: Text = Field(description="the level's name as the table prints it, e.g. 一般 / 较重 / 严重")
+    tier: TierName = Field(description="the machine tier the level counts as (mandatory mitigation, check, replay)")
+    when: Condition | None = None
+    bands: dict[str, LevelBand] = Field(default_factory=dict, description="per branch id, or '*' for every other")
+    start: Ratio | None = Field(default=None, ge=0, le=1, description="start position inside the band")
+    point: bool = Field(default=True, description="false: the table gives a range only, no recommended amount")
+    basis: tuple[Basis, ...] = ()
+
+    def band_for(self, branch: str) -> Band | AmountBand | MultipleBand | None:
+        """The level's band for the statutory branch ``branch`` (its own entry, else ``"*"``)."""
+        return self.bands.get(branch) or self.bands.get(EVERY_BRANCH)
+
+
 class Factor(Frozen):
     """An aggravating or mitigating circumstance that moves the fine inside the band."""
 
@@ -382,6 +486,7 @@ class RuleVersion(Frozen):
     )
     frame: tuple[Branch, ...] = Field(min_length=1)
     tiers: tuple[Tier, ...] = ()
+    levels: tuple[Level, ...] = Field(default=(), description="named levels of a published table (instead of tiers)")
     factors: tuple[Factor, ...] = ()
     start: Ratio | None = Field(default=None, ge=0, le=1, description="start position inside the band")
 
@@ -395,6 +500,14 @@ class RuleVersion(Frozen):
         fids = [f.id for f in self.factors]
         if len(set(fids)) != len(fids):
             raise ValueError("factor ids must be unique")
+        if self.levels and self.tiers:
+            raise ValueError("give 'levels' or 'tiers', not both")
+        lids = [lv.id for lv in self.levels]
+        if len(set(lids)) != len(lids):
+            raise ValueError("level ids must be unique")
+        for lv in self.levels[:-1]:
+            if lv.when is None:
+                raise ValueError(f"level '{lv.id}' has no 'when' but is not the last level")
         return self
 
     @property

@@ -17,17 +17,21 @@ from typing import Any
 from ..cel import RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
 from ..errors import RuleError, RuleErrors, collect, suggest
 from ..models import (
+    EVERY_BRANCH,
     Basis,
     Branch,
     Factor,
     FactProblem,
     FactSpec,
     FactType,
+    Level,
+    MultipleBand,
     MultipleFine,
     Pack,
     PartialCount,
     PerUnitFine,
     Provision,
+    RangeFine,
     Rule,
     RuleVersion,
     SettingRef,
@@ -73,6 +77,9 @@ class CompiledVersion:
     hash_json: str = ""  # content_hash as a JSON string, as the fingerprint writes it
     #: the version's own 'lighter' tier, when it has one (mandatory mitigation caps the tier to it)
     lighter: Tier | None = None
+    #: the version's named levels (ADR 0010) with their conditions; empty for a version with tiers
+    levels: tuple[tuple[Level, CompiledCondition | None], ...] = ()
+    level_basis: tuple[tuple[str, ...], ...] = ()  # per level: its own citations (may be empty)
 
 
 @dataclass(frozen=True)
@@ -222,6 +229,48 @@ def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Locate
         _fact_ref(facts, name, {FactType.money}, "confiscate", _where(src, (*loc, "confiscate", i)))
 
 
+def _check_level(v: RuleVersion, lv: Level, src: Located, loc: tuple[Any, ...]) -> None:
+    """A level's bands name branches of the frame, fit their kind of fine, and cover every branch with
+    a fine range (a per-unit fine fixes its amount: levels name it, they give it no band)."""
+    frame = {b.id: b for b in v.frame}
+    for name, band in lv.bands.items():
+        where = _where(src, (*loc, "bands", name))
+        if name != EVERY_BRANCH and name not in frame:
+            raise RuleError(
+                "PE-R010",
+                f"level '{lv.id}': bands names branch '{name}', not in the frame{suggest(name, frame)}",
+                where,
+            )
+        branch = frame.get(name)
+        if branch is not None and not isinstance(branch.fine, RangeFine | MultipleFine):
+            raise RuleError("PE-R010", f"level '{lv.id}': branch '{name}' has no fine range to give a band in", where)
+        if isinstance(band, MultipleBand) and branch is not None and not isinstance(branch.fine, MultipleFine):
+            raise RuleError(
+                "PE-R010", f"level '{lv.id}': a multiple band needs a branch whose fine is a multiple ('times')", where
+            )
+    for b in v.frame:
+        if isinstance(b.fine, RangeFine | MultipleFine):
+            given = lv.band_for(b.id)
+            if given is None:
+                missing = f"level '{lv.id}' has no band for branch '{b.id}' (name it, or give '*')"
+                raise RuleError("PE-R010", missing, _where(src, loc))
+            if isinstance(given, MultipleBand) and not isinstance(b.fine, MultipleFine):
+                raise RuleError(
+                    "PE-R010",
+                    f"level '{lv.id}': the '*' band is a multiple, but branch '{b.id}' has no 'times' fine",
+                    _where(src, (*loc, "bands", EVERY_BRANCH)),
+                )
+
+
+def _version_content(v: RuleVersion) -> dict[str, Any]:
+    """The version as hashed for the fingerprint (without the empty ``levels`` of a tier version, so
+    that adding levels to the format did not change the fingerprint of versions that have none)."""
+    content: dict[str, Any] = v.model_dump(mode="json")
+    if not v.levels:
+        del content["levels"]
+    return content
+
+
 def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = "tree") -> CompiledRule:
     """Compile one rule of a loaded pack; ``cel="library"`` runs every clause on the CEL library."""
     pack, rule, src = loaded_pack.pack, loaded.rule, loaded.source
@@ -271,6 +320,11 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
         for j, t in enumerate(v.tiers):
             cond = table.add(t.when, _where(src, (*vloc, "tiers", j, "when"))) if t.when is not None else None
             tiers.append((t, cond))
+        levels = []
+        for j, lv in enumerate(v.levels):
+            _check_level(v, lv, src, (*vloc, "levels", j))
+            cond = table.add(lv.when, _where(src, (*vloc, "levels", j, "when"))) if lv.when is not None else None
+            levels.append((lv, cond))
         factors = []
         for j, f in enumerate(v.factors):
             factors.append((f, table.add(f.when, _where(src, (*vloc, "factors", j, "when")))))
@@ -289,7 +343,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
             "pack": pack_hash,
             "rule": rule.id,
             "facts": {k: s.model_dump(mode="json") for k, s in facts.items()},
-            "version": v.model_dump(mode="json"),
+            "version": _version_content(v),
         }
         versions.append(
             CompiledVersion(
@@ -313,6 +367,8 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 violation=ViolationInfo(id=f"{pack.id}/{rule.id}", title=rule.title.zh, pack=pack.id, version=v.key),
                 positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
                 lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
+                levels=tuple(levels),
+                level_basis=tuple(cites(lv.basis) for lv, _ in levels),
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
