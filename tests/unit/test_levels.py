@@ -25,7 +25,10 @@ general:
       effect: mitigate
       when: party.kind == "individual" && party.age >= 14 && party.age < 18
       label: {zh: 未成年人, en: minor}
-      basis: [{law: 行政处罚法, article: 30, text: 已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚。}]
+      basis:
+        - law: 行政处罚法
+          article: 30
+          text: 已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚。
   hearing:
     - {party: individual, amount: 10000, effective_from: 2020-01-01, assumption: test threshold}
     - {party: organization, amount: 100000, effective_from: 2020-01-01, assumption: test threshold}
@@ -45,7 +48,9 @@ versions:
     basis:
       - law: 测试条例
         article: 63
-        text: 有违法所得的，处违法所得2倍以上10倍以下的罚款；没有违法所得或者违法所得不足2万元的，处3万元以上10万元以下的罚款
+        text: >-
+          有违法所得的，处违法所得2倍以上10倍以下的罚款；
+          没有违法所得或者违法所得不足2万元的，处3万元以上10万元以下的罚款
     frame:
       - id: with-gain
         when: gain >= 20000
