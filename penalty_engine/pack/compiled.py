@@ -73,6 +73,9 @@ class CompiledVersion:
     hash_json: str = ""  # content_hash as a JSON string, as the fingerprint writes it
     #: the version's own 'lighter' tier, when it has one (mandatory mitigation caps the tier to it)
     lighter: Tier | None = None
+    #: provenance (ADR 0011): the pack id that set each part, pack parts and this version's
+    #: (``frame``, ``tiers``, ``rounding``, ``hearing``, ``settings.<name>``, …)
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class CompiledRule:
     fact_rows: tuple[tuple[str, FactSpec, int, type | None, frozenset[str] | None], ...] = ()
     #: (effective_from, effective_to or the last day there is, version) of each version
     spans: tuple[tuple[dt.date, dt.date, CompiledVersion], ...] = field(init=False, repr=False, compare=False)
+    #: provenance (ADR 0011): the pack id that set each pack part and ``rule``/``facts``
+    origin: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         spans = tuple((v.version.effective_from, v.version.effective_to or dt.date.max, v) for v in self.versions)
@@ -243,6 +248,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 f"{suggest(sp.sets_aside, known)}",
                 _where(src, ("special_provisions", j, "sets_aside")),
             )
+    pack_origin = loaded_pack.origin_of()
     pack_hash = hashlib.sha256(canonical_json(pack.model_dump(mode="json")).encode()).hexdigest()
     versions: list[CompiledVersion] = []
     ordered = sorted(enumerate(rule.versions), key=lambda iv: iv[1].effective_from)
@@ -312,6 +318,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
                 violation=ViolationInfo(id=f"{pack.id}/{rule.id}", title=rule.title.zh, pack=pack.id, version=v.key),
                 positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
                 lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
+                origin={**pack_origin, **loaded.origin_of(pack.id, i)},
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -349,6 +356,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule) -> CompiledRule:
             for name in ("lighter", "standard", "heavier")
             for b in (pack.tier_scheme.band(name),)
         },
+        origin={**pack_origin, **loaded.origin_of(pack.id)},
     )
 
 
