@@ -190,16 +190,20 @@ def _merge_general(
     """The general part with the layer's hearing thresholds (per party kind) and lists (per name);
     inherited lists lose the rules the layer does not apply."""
     own = layer.general
-    kinds = {h.party for h in own.hearing}
     hearing: list[HearingThreshold] = []
     redirects: list[Redirect] = []
-    for j, h in enumerate(g.hearing):
-        if h.party not in kinds:
-            redirects.append((("general", "hearing", len(hearing)), bsrc, ("general", "hearing", j)))
-            hearing.append(h)
-    for j, h in enumerate(own.hearing):
-        redirects.append((("general", "hearing", len(hearing)), src, ("general", "hearing", j)))
+
+    def add(h: HearingThreshold, source: Located, j: int) -> None:
+        redirects.append((("general", "hearing", len(hearing)), source, ("general", "hearing", j)))
         hearing.append(h)
+
+    # the base's order of party kinds; a kind the layer gives takes the place of the base's first
+    kinds = [*dict.fromkeys(h.party for h in g.hearing), *(h.party for h in own.hearing)]
+    for kind in dict.fromkeys(kinds):
+        mine = [(j, h) for j, h in enumerate(own.hearing) if h.party == kind]
+        theirs = [(j, h) for j, h in enumerate(g.hearing) if h.party == kind]
+        for j, h in mine or theirs:
+            add(h, src if mine else bsrc, j)
     lists = {}
     for name, listing in g.lists.items():
         kept = tuple(r for r in listing.rules if r not in gone)

@@ -188,8 +188,8 @@ def test_a_layer_overrides_pack_settings_and_inherits_the_rest(tmp_path: Path, b
     assert pack.rounding.unit == Decimal(1000) and pack.factor_start == 0
     assert pack.tier_scheme.assumption == "equal thirds" and pack.boundaries.assumption
     assert {n: s.value for n, s in pack.settings.items()} == {"mode": "b", "extra": Decimal(1)}
-    hearing = {(h.party, h.amount) for h in pack.general.hearing}
-    assert hearing == {("organization", Decimal(100000)), ("individual", Decimal(5000))}
+    hearing = [(h.party, h.amount) for h in pack.general.hearing]  # in the base's order of party kinds
+    assert hearing == [("individual", Decimal(5000)), ("organization", Decimal(100000))]
     assert pack.general.lists["first"].rules == ("r1",)
     assert [p.id for p in pack.general.provisions] == ["first-time"], "the general part is the base's"
     assert set(pack.common_facts) == {"first", "urban"} and pack.assumptions == ("a province's own assumption",)
@@ -358,6 +358,39 @@ def test_a_new_rule_with_a_base_id_points_to_overrides(tmp_path: Path, base: Pat
     assert "overrides: r2" in err.message
 
 
+def test_a_layer_cannot_redeclare_what_its_base_has(tmp_path: Path, base: Path) -> None:
+    head = """\
+    common_facts:
+      first: {type: bool, default: false, label: {zh: 首违, en: first}}
+    """
+    override = OVERRIDE_R1 + "facts:\n  n: {type: int, default: 0, label: {zh: 次数, en: count}}\n"
+    path = layer(tmp_path, head, **{"r1.yaml": override})
+    (pack_error,) = errors_of(path)  # pack.yaml is refused before the rule files are read
+    assert pack_error.code == "PE-R011" and pack_error.where == f"{path / 'pack.yaml'}:8"
+    (path / "pack.yaml").write_text(LAYER_HEAD, encoding="utf-8")
+    err = one_error(path, "PE-R011")
+    assert err.where == f"{path / 'r1.yaml'}:10" and "already a fact of base rule 'r1'" in err.message
+
+
+def test_a_layer_cannot_take_its_bases_id(tmp_path: Path, base: Path) -> None:
+    path = layer(tmp_path)
+    (path / "pack.yaml").write_text(LAYER_HEAD.replace("id: prov", "id: base"), encoding="utf-8")
+    err = one_error(path, "PE-R011")
+    assert err.where == f"{path / 'pack.yaml'}:1"
+
+
+def test_a_rule_not_applied_cannot_be_overridden(tmp_path: Path, base: Path) -> None:
+    path = layer(tmp_path, NOT_APPLIED, **{"r2.yaml": OVERRIDE_R1.replace("overrides: r1", "overrides: r2")})
+    err = one_error(path, "PE-R015")
+    assert err.where == f"{path / 'r2.yaml'}:1" and "not_applied" in err.message
+
+
+def test_a_version_overridden_twice_is_an_error(tmp_path: Path, base: Path) -> None:
+    twice = OVERRIDE_R1 + "  - effective_from: 2020-01-01\n    start: 0\n"
+    err = one_error(layer(tmp_path, **{"r1.yaml": twice}), "PE-R011")
+    assert "overridden twice" in err.message and err.where.endswith("r1.yaml:9")
+
+
 def test_a_cel_error_in_an_overriding_tier_points_at_the_layer_file(tmp_path: Path, base: Path) -> None:
     path = layer(tmp_path, **{"r1.yaml": OVERRIDE_R1.replace("n >= 5", "nn >= 5")})
     (err,) = errors_of(path)
@@ -368,6 +401,17 @@ def test_an_error_in_an_inherited_rule_points_at_the_base_file(tmp_path: Path, b
     (base / "r2.yaml").write_text(R2.replace("      - id: base\n", "      - id: base\n        when: m > 1\n"))
     (err,) = errors_of(layer(tmp_path))
     assert err.code == "PE-R007" and err.where == f"{base / 'r2.yaml'}:9"
+
+
+def test_a_layers_list_naming_an_unknown_rule_points_at_the_layers_pack_yaml(tmp_path: Path, base: Path) -> None:
+    head = """\
+    general:
+      lists:
+        first: {rules: [r1, r9]}
+    """
+    path = layer(tmp_path, head)
+    err = one_error(path, "PE-R010")
+    assert err.where == f"{path / 'pack.yaml'}:9" and "'r9'" in err.message
 
 
 def test_an_ordinary_pack_cannot_override(tmp_path: Path, base: Path) -> None:
