@@ -33,6 +33,12 @@ CODES: dict[str, str] = {
     "PE-R009": "pack or rule file not found",
     "PE-R010": "reference to an unknown fact, setting or pack item",
     "PE-R011": "two loaded rules or packs share an id",
+    "PE-R012": "the base pack a layer extends cannot be found",
+    "PE-R013": "a layer extends another version of its base than the base is",
+    "PE-R014": "layers extend each other in a cycle",
+    "PE-R015": "a layer names a rule its base does not have (overrides, not_applied)",
+    "PE-R016": "a layer overrides a rule version the base rule does not have",
+    "PE-R017": "a layer changes what only its base may set (frame, basis, dates, title, currency, general part)",
     # cases
     "PE-C001": "case file cannot be read or parsed",
     "PE-C002": "required field missing",
@@ -43,6 +49,7 @@ CODES: dict[str, str] = {
     "PE-C007": "ambiguous violation: several loaded packs have this rule id",
     "PE-C008": "no version of the rule is in force on the date",
     "PE-C009": "no decision date: the case has no decided_on and no as_of was given",
+    "PE-C010": "the rule is not applied in the territory of the loaded layer",
     # evaluation
     "PE-E001": "no statutory branch matches the case (gap in the rule)",
     "PE-E002": "a condition failed while evaluating the case",

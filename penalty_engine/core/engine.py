@@ -16,7 +16,7 @@ from typing import Any
 
 from ..cel import CelPath
 from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
-from ..models import Case, Combined, CombinedFine, Decision, Decisions, Pack
+from ..models import Case, Combined, CombinedFine, Decision, Decisions, NotApplied, Pack
 from ..money import dec_str
 from ..pack import CompiledRule, bundled_pack_paths, compile_pack, load_pack_files
 from ..yamlio import Located
@@ -35,7 +35,9 @@ class Engine:
         decision = engine.evaluate(case_dict, as_of=date(2026, 4, 10))
     """
 
-    def __init__(self, rules: Iterable[CompiledRule]) -> None:
+    def __init__(self, rules: Iterable[CompiledRule], not_applied: Mapping[str, NotApplied] | None = None) -> None:
+        """``rules`` compiled; ``not_applied``: ``pack/rule`` ids a layer does not apply (ADR 0011)."""
+        self._not_applied = dict(not_applied or {})
         self._rules: dict[str, CompiledRule] = {}
         self._bare: dict[str, list[str]] = {}
         for r in rules:
@@ -56,12 +58,17 @@ class Engine:
         """
         paths: list[str | Path] = list(packs) if packs else list(bundled_pack_paths())
         compiled: list[CompiledRule] = []
+        not_applied: dict[str, NotApplied] = {}
         errors: list[RuleError] = []
         for p in paths:
-            compiled.extend(collect(errors, lambda p=p: compile_pack(load_pack_files(p), cel=cel)) or [])  # type: ignore[misc]
+            loaded = collect(errors, lambda p=p: load_pack_files(p))  # type: ignore[misc]
+            if loaded is None:
+                continue
+            compiled.extend(collect(errors, lambda loaded=loaded: compile_pack(loaded, cel=cel)) or [])  # type: ignore[misc]
+            not_applied.update({f"{loaded.pack.id}/{rid}": why for rid, why in loaded.not_applied.items()})
         if errors:
             raise RuleErrors(errors)
-        return cls(compiled)
+        return cls(compiled, not_applied)
 
     def rules(self) -> list[CompiledRule]:
         """Every loaded rule, sorted by id (``pack/rule``)."""
@@ -81,6 +88,16 @@ class Engine:
             raise CaseError(
                 "PE-C007",
                 f"violation: '{ref}' is in several packs, name one of {', '.join(sorted(matches))}",
+                where,
+            )
+        gone = [k for k in self._not_applied if ref in (k, k.partition("/")[2])]
+        if len(gone) == 1:
+            pack, _, rid = gone[0].partition("/")
+            why = self._not_applied[gone[0]]
+            raise CaseError(
+                "PE-C010",
+                f"violation: {rid} 在本辖区不适用 / is not applied in the territory of pack '{pack}': "
+                f"{why.reason.zh} ({why.reason.en}); basis: {'; '.join(b.cite() for b in why.basis)}",
                 where,
             )
         known = list(self._rules) + list(self._bare)

@@ -1,9 +1,9 @@
 """Models: the typed records every phase reads and writes.
 
-What is read from files is a frozen pydantic model (``rules``: rule packs, ``case``: case input);
-what the engine writes is ``decision`` with its ``trail``; ``facts`` types and converts fact values
-against a rule's fact schema. The bottom of the house: imports nothing of the package above
-``errors``, ``money`` and ``yamlio``.
+What is read from files is a frozen pydantic model (``rules``: rule packs, ``layer``: packs that
+extend another, ``case``: case input); what the engine writes is ``decision`` with its ``trail``;
+``facts`` types and converts fact values against a rule's fact schema. The bottom of the house:
+imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 """
 
 from __future__ import annotations
@@ -28,8 +28,19 @@ from .decision import (
     built,
 )
 from .facts import FactProblem, coerce, to_json
+from .layer import (
+    BENCHMARK_PARTS,
+    PACK_PARTS,
+    Extends,
+    GeneralOverride,
+    LayerPack,
+    NotApplied,
+    RuleOverride,
+    VersionOverride,
+)
 from .pack import (
     Effect,
+    FineGroup,
     General,
     HearingThreshold,
     Pack,
@@ -64,8 +75,10 @@ from .rules import (
 from .trail import Trail, TrailStep, localized
 
 __all__ = [
+    "BENCHMARK_PARTS",
     "DECISIONS_SCHEMA",
     "EVERY_BRANCH",
+    "PACK_PARTS",
     "SCHEMA",
     "Actual",
     "AllOf",
@@ -84,19 +97,24 @@ __all__ = [
     "Decisions",
     "Duty",
     "Effect",
+    "Extends",
     "FactProblem",
     "FactSpec",
     "FactType",
     "Factor",
     "FactorOut",
+    "FineGroup",
     "General",
+    "GeneralOverride",
     "HearingThreshold",
     "LawRef",
+    "LayerPack",
     "Level",
     "LevelName",
     "LevelOut",
     "MultipleBand",
     "MultipleFine",
+    "NotApplied",
     "Option",
     "Pack",
     "PartialCount",
@@ -108,11 +126,13 @@ __all__ = [
     "RangeFine",
     "RoundingSpec",
     "Rule",
+    "RuleOverride",
     "RuleVersion",
     "SettingRef",
     "Tier",
     "Trail",
     "TrailStep",
+    "VersionOverride",
     "ViolationInfo",
     "built",
     "coerce",

@@ -1,4 +1,5 @@
-"""Packs: reading rule packs safely (``loader``) and compiling them for evaluation (``compiled``)."""
+"""Packs: reading rule packs safely (``loader``), merging layers over their base (``layers``,
+``layer_rules``, ``layered``; ADR 0011) and compiling them for evaluation (``compiled``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from .compiled import (
     compile_rule,
     position_of,
 )
+from .layered import LayeredSource
 from .loader import (
     LoadedPack,
     LoadedRule,
@@ -25,6 +27,7 @@ __all__ = [
     "FACT_DECIMAL",
     "CompiledRule",
     "CompiledVersion",
+    "LayeredSource",
     "LoadedPack",
     "LoadedRule",
     "allowed_fields",

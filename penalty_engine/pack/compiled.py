@@ -80,6 +80,9 @@ class CompiledVersion:
     #: the version's named levels (ADR 0010) with their conditions; empty for a version with tiers
     levels: tuple[tuple[Level, CompiledCondition | None], ...] = ()
     level_basis: tuple[tuple[str, ...], ...] = ()  # per level: its own citations (may be empty)
+    #: provenance (ADR 0011): the pack id that set each part, pack parts and this version's
+    #: (``frame``, ``tiers``, ``rounding``, ``hearing``, ``settings.<name>``, …)
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,8 @@ class CompiledRule:
     fact_rows: tuple[tuple[str, FactSpec, int, type | None, frozenset[str] | None], ...] = ()
     #: (effective_from, effective_to or the last day there is, version) of each version
     spans: tuple[tuple[dt.date, dt.date, CompiledVersion], ...] = field(init=False, repr=False, compare=False)
+    #: provenance (ADR 0011): the pack id that set each pack part and ``rule``/``facts``
+    origin: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         spans = tuple((v.version.effective_from, v.version.effective_to or dt.date.max, v) for v in self.versions)
@@ -293,6 +298,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 f"{suggest(sp.sets_aside, known)}",
                 _where(src, ("special_provisions", j, "sets_aside")),
             )
+    pack_origin = loaded_pack.origin_of()
     pack_hash = hashlib.sha256(canonical_json(pack.model_dump(mode="json")).encode()).hexdigest()
     versions: list[CompiledVersion] = []
     ordered = sorted(enumerate(rule.versions), key=lambda iv: iv[1].effective_from)
@@ -369,6 +375,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
                 levels=tuple(levels),
                 level_basis=tuple(cites(lv.basis) for lv, _ in levels),
+                origin={**pack_origin, **loaded.origin_of(pack.id, i)},
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -406,6 +413,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
             for name in ("lighter", "standard", "heavier")
             for b in (pack.tier_scheme.band(name),)
         },
+        origin={**pack_origin, **loaded.origin_of(pack.id)},
     )
 
 

@@ -1,11 +1,17 @@
-"""Reading rule packs from disk: safe YAML → frozen models, with file:line on every error."""
+"""Reading rule packs from disk: safe YAML → frozen models, with file:line on every error.
+
+Reads files (the shell of the core: packs are read once, at load). A ``pack.yaml`` with
+``extends:`` is a layer: ``layers.load_layer`` reads its base and merges the two into one
+ordinary ``LoadedPack`` (ADR 0011). ``LoadedPack.origin`` and ``LoadedRule.origin`` record which
+pack set each overridable part; empty means "the pack being loaded" (every ordinary pack).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -14,26 +20,68 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import RuleError, RuleErrors, suggest
-from ..models import Pack, Rule
+from ..models import BENCHMARK_PARTS, NotApplied, Pack, Rule
 from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
 PACK_FILE = "pack.yaml"
 SKIP_DIRS = {"cases", "docs", ".git"}
 
 
+#: Pack parts whose origin is recorded (``settings.<name>`` and ``lists.<name>`` are added per name).
+PACK_ORIGIN_PARTS = ("boundaries", "rounding", "tier_scheme", "factor_start", "similar_case_tolerance", "hearing")
+#: Rule parts whose origin is recorded: who defined the rule, who last added facts.
+RULE_ORIGIN_PARTS = ("rule", "facts")
+#: Version parts whose origin is recorded; frame and basis always come from the pack defining the rule.
+VERSION_ORIGIN_PARTS = ("frame", "basis", *BENCHMARK_PARTS, "assumptions")
+
+
 @dataclass(frozen=True)
 class LoadedRule:
+    """A rule as read (or merged from a layer), with where each part of it was written."""
+
     rule: Rule
     source: Located
+    #: which pack set each of ``RULE_ORIGIN_PARTS``; empty: the pack being loaded
+    origin: dict[str, str] = field(default_factory=dict)
+    #: per version (in file order): which pack set each of ``VERSION_ORIGIN_PARTS``; empty: as ``origin``
+    version_origins: tuple[dict[str, str], ...] = ()
+
+    def origin_of(self, pack_id: str, index: int | None = None) -> dict[str, str]:
+        """Which pack set each part of the rule (and of version ``index``), ``pack_id`` for unset."""
+        out = dict(self.origin) or dict.fromkeys(RULE_ORIGIN_PARTS, pack_id)
+        if index is not None:
+            own = self.version_origins[index] if self.version_origins else {}
+            out.update(own or dict.fromkeys(VERSION_ORIGIN_PARTS, pack_id))
+        return out
 
 
 @dataclass(frozen=True)
 class LoadedPack:
+    """A pack as read: ``pack.yaml`` and its rules; for a layer, merged with its bases."""
+
     pack: Pack
     root: Path
     source: Located
     rules: tuple[LoadedRule, ...]
     errors: tuple[RuleError, ...] = ()
+    #: which pack set each pack part (``PACK_ORIGIN_PARTS``, ``settings.<n>``, ``lists.<n>``); empty: this one
+    origin: dict[str, str] = field(default_factory=dict)
+    #: base rules a layer does not apply in its territory, by rule id (with its bases' ones)
+    not_applied: dict[str, NotApplied] = field(default_factory=dict)
+    #: the packs this one extends, nearest first (empty for an ordinary pack)
+    bases: tuple[str, ...] = ()
+
+    def origin_of(self) -> dict[str, str]:
+        """Which pack set each pack part: ``origin``, or this pack for every part."""
+        return dict(self.origin) or pack_origin(self.pack, self.pack.id)
+
+
+def pack_origin(pack: Pack, by: str) -> dict[str, str]:
+    """Every pack part of ``pack`` attributed to the pack ``by``."""
+    out = dict.fromkeys(PACK_ORIGIN_PARTS, by)
+    out.update({f"settings.{name}": by for name in pack.settings})
+    out.update({f"lists.{name}": by for name in pack.general.lists})
+    return out
 
 
 def bundled_packs_dir() -> Path:
@@ -169,14 +217,34 @@ def _containers_in(ann: Any, part: Any) -> list[Any]:
     return [c for a in _args(ann) for c in _containers_in(a, part)]
 
 
-def load_pack_files(ref: str | Path) -> LoadedPack:
+def rule_paths(root: Path) -> list[Path]:
+    """Every rule file of a pack folder, sorted: ``*.yaml``/``*.yml`` but ``pack.yaml`` and skipped folders."""
+    out = []
+    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
+        rel = path.relative_to(root)
+        if path.name == PACK_FILE or any(part in SKIP_DIRS for part in rel.parts[:-1]):
+            continue
+        out.append(path)
+    return out
+
+
+def load_pack_files(ref: str | Path, *, within: tuple[tuple[Path, str], ...] = ()) -> LoadedPack:
     """Read ``pack.yaml`` and every rule file of a pack folder (sorted, ``cases/`` skipped).
 
     A broken ``pack.yaml`` raises at once; broken rule files are collected in ``errors`` so that
-    the valid ones can still be compiled and every defect reported in one go.
+    the valid ones can still be compiled and every defect reported in one go. A layer (a
+    ``pack.yaml`` with ``extends:``) comes back merged with its base (``layers.load_layer``).
+
+    Args:
+        ref: a pack folder or a bundled pack id.
+        within: the layers, as (folder, id), being loaded that extend this pack (cycle detection).
     """
     root = resolve_pack(ref)
     pack_src = read_located(root / PACK_FILE)
+    if isinstance(pack_src.data, dict) and "extends" in pack_src.data:
+        from .layers import load_layer  # layers builds on this module: imported when needed
+
+        return load_layer(root, pack_src, within)
     errors: list[RuleError] = []
     pack: Pack | None = None
     try:
@@ -184,12 +252,12 @@ def load_pack_files(ref: str | Path) -> LoadedPack:
     except RuleErrors as exc:
         errors.extend(exc.errors)
     rules: list[LoadedRule] = []
-    for path in sorted([*root.rglob("*.yaml"), *root.rglob("*.yml")]):
-        rel = path.relative_to(root)
-        if path.name == PACK_FILE or any(part in SKIP_DIRS for part in rel.parts[:-1]):
-            continue
+    for path in rule_paths(root):
         try:
             src = read_located(path)
+            if isinstance(src.data, dict) and "overrides" in src.data:
+                message = "overrides: only a layer (a pack.yaml with 'extends:') can override a rule of its base"
+                raise RuleError("PE-R017", message, src.where(("overrides",)))
             rules.append(LoadedRule(validate_model(Rule, src), src))
         except RuleErrors as exc:
             errors.extend(exc.errors)
