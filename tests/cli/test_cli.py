@@ -34,7 +34,7 @@ def test_evaluate_json_is_one_contract_object() -> None:
     proc = run("evaluate", str(SAMPLE), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
-    assert data["schema"] == "penalty-engine/decision@1"
+    assert data["schema"] == "penalty-engine/decision@2"
     assert data["recommended_fine"] == "52000"
     assert all(isinstance(p.get("amount"), (str, type(None))) for p in data["penalties"])
 

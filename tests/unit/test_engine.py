@@ -39,6 +39,7 @@ def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
         "dates",
         "outcome",
         "tier",
+        "level",
         "statutory_range",
         "band",
         "recommended_fine",
@@ -52,7 +53,7 @@ def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
         "fingerprint",
         "engine",
     ]
-    assert data["schema"] == "penalty-engine/decision@1"
+    assert data["schema"] == "penalty-engine/decision@2"
     assert data["recommended_fine"] == "20000" and isinstance(data["recommended_fine"], str)
     assert set(data["trail"][0]) == {"step", "code", "message", "basis", "inputs", "result"}
     assert data["fingerprint"].startswith("sha256:") and len(data["fingerprint"]) == 71
