@@ -25,7 +25,7 @@ from ..errors import EvaluationError
 from ..models import Branch, Level, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
 from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
 from ..pack import position_of
-from . import _fast
+from . import _fast, provenance
 from .amounts import Interval
 from .general import Fired
 from .general_stages import ART28
@@ -103,7 +103,9 @@ class VersionRun(LevelStages):
         options: list[dict[str, Any]] | None = None,
         level: Level | None = None,
     ) -> Result:
-        """The ``Result``: what the stages decided, with the run's trail and assumptions."""
+        """The ``Result``: what the stages decided, with the run's trail and assumptions (the steps
+        marked with the pack that set their part, under a layer)."""
+        provenance.mark(self.cv, self.trail.steps, self.pack.id)
         return Result(
             self.cv,
             self.trail,

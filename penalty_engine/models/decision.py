@@ -18,7 +18,8 @@ Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="
 """An amount; in JSON a canonical decimal string ("20000", "10000.01"), however it was written."""
 
 SCHEMA: Literal["penalty-engine/decision@2"] = "penalty-engine/decision@2"
-"""The decision JSON's schema: ``@2`` added ``level`` (ADR 0010); ``@1`` output (without it) is still read."""
+"""The decision JSON's schema: ``@2`` added ``level`` (ADR 0010) and ``set_by`` (ADR 0011); ``@1`` output
+(without them) is still read."""
 DECISIONS_SCHEMA: Literal["penalty-engine/decisions@2"] = "penalty-engine/decisions@2"
 
 
@@ -120,6 +121,7 @@ class Decision(_Out):
     duties: list[Duty]
     options: list[Option]
     assumptions: list[str]
+    set_by: dict[str, str] | None = None
     trail: Trail
     fingerprint: str
     engine: str

@@ -47,9 +47,12 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
     if values:
         inputs = {k: values.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()}
     try:
-        return pattern.format(result=result, **inputs)
+        text = pattern.format(result=result, **inputs)
     except KeyError:  # a value the step does not have: shown as a dash
-        return pattern.format_map(_Safe(inputs, result=result))
+        text = pattern.format_map(_Safe(inputs, result=result))
+    if "set_by" in inputs:  # under a layer: which pack set the part this number comes from
+        text += words(lang)("trail_note.set_by", set_by=inputs["set_by"])
+    return text
 
 
 @dataclass(slots=True)

@@ -49,6 +49,7 @@ def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
         "duties",
         "options",
         "assumptions",
+        "set_by",
         "trail",
         "fingerprint",
         "engine",

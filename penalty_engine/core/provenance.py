@@ -1,0 +1,68 @@
+"""Which pack set each number of a decision under a layer (ADR 0011): the ``set_by`` marks.
+
+Pure. A rule of a layer mixes parts of its bases (the statutory frame, the national rounding, …)
+and parts the layer set (its levels, its hearing thresholds, …); ``CompiledVersion.origin`` names
+the pack of each part. After a version's stages have run, ``mark`` adds ``set_by`` (a pack id) to
+the inputs of every trail step that computes a number from a part of the pack: the statutory
+branch and range (``frame``), the tier or level and its band (``tiers`` / ``levels`` /
+``tier_scheme``), the factors (``factors``), the start position (``start`` / ``factor_start``), the
+rounding (``rounding``) and the hearing notice (``hearing``). ``set_by`` of the decision lists the
+same parts. For a pack that is not a layer every part is its own and nothing is marked.
+"""
+
+from __future__ import annotations
+
+from ..models import TrailStep
+from ..pack import CompiledVersion
+from .general import HEARING_KINDS
+
+#: The part of the pack each trail step's number comes from (``None``: decided by the step's inputs).
+STEP_PARTS: dict[str, str] = {
+    "branch": "frame",
+    "range.range": "frame",
+    "range.multiple": "frame",
+    "range.per_unit": "frame",
+    "penalty": "frame",
+    "tier": "tiers",
+    "level": "levels",
+    "level.band.amount": "levels",
+    "level.band.multiple": "levels",
+    "level.range_only": "levels",
+    "factor": "factors",
+    "round": "rounding",
+}
+
+
+def layered(cv: CompiledVersion, pack_id: str) -> bool:
+    """Whether any part of the version was set by another pack than ``pack_id`` (a layer's rule)."""
+    return any(v != pack_id for v in cv.origin.values())
+
+
+def parts(cv: CompiledVersion) -> dict[str, str]:
+    """The parts a decision's numbers come from, with the pack that set each."""
+    v = cv.version
+    names = ["frame", "levels" if v.levels else "tiers", "tier_scheme", "factors"]
+    names += ["start" if v.start is not None else "factor_start", "rounding", "hearing"]
+    return {n: cv.origin[n] for n in names if n in cv.origin}
+
+
+def mark(cv: CompiledVersion, steps: list[TrailStep], pack_id: str) -> None:
+    """Add ``set_by`` to the inputs of the steps whose number comes from a part of the pack."""
+    if not layered(cv, pack_id):
+        return
+    origin = cv.origin
+    own_band = {t.tier for t, _ in cv.tiers if t.band is not None}
+    tier = ""
+    for step in steps:
+        part: str | None = STEP_PARTS.get(step.code)
+        if step.code == "tier":
+            tier = str(step.result)
+        elif step.code == "band":
+            part = "levels" if cv.version.levels else "tiers" if tier in own_band else "tier_scheme"
+        elif step.code == "position":
+            part = "start" if cv.version.start is not None else "factor_start"
+        elif step.code == "duty" and step.inputs.get("kind") == "hearing_notice":
+            # a threshold reached is the pack's figure; a hearing for a kind of penalty is the law's
+            part = None if step.inputs.get("why") in HEARING_KINDS else "hearing"
+        if part is not None and part in origin:
+            step.inputs = {**step.inputs, "set_by": origin[part]}
