@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "PE-R015": "a layer names a rule its base does not have (overrides, not_applied)",
     "PE-R016": "a layer overrides a rule version the base rule does not have",
     "PE-R017": "a layer changes what only its base may set (frame, basis, dates, title, currency, general part)",
+    "PE-R018": "a pack is not published: rules check found errors in it",
     # cases
     "PE-C001": "case file cannot be read or parsed",
     "PE-C002": "required field missing",
@@ -53,6 +54,8 @@ CODES: dict[str, str] = {
     # evaluation
     "PE-E001": "no statutory branch matches the case (gap in the rule)",
     "PE-E002": "a condition failed while evaluating the case",
+    "PE-E003": "no level of the rule's table applies to the case (gap in the table)",
+    "PE-E004": "a level's band lies wholly outside the statutory range",
 }
 
 

@@ -31,6 +31,7 @@ from .common import (
     PubFmt,
     RuleArg,
     err,
+    fail,
     guarded,
     load_engine,
     print_text,
@@ -194,11 +195,14 @@ def rules_publish(
     --force is given.
     """
     try:
-        document = guarded(lambda: publish_checked(pack, fmt.value, lang.value, force=force))
-    except NotPublished as exc:
+        document = publish_checked(pack, fmt.value, lang.value, force=force)
+    except NotPublished as exc:  # told finding by finding, with the option the command line has
         for line in exc.lines():
             say(line)
         say(f"not published: {exc.errors} errors from rules check (--force publishes anyway)")
+        raise typer.Exit(1) from None
+    except PenaltyEngineError as exc:
+        fail(exc)
         raise typer.Exit(1) from None
     write(document, output)
 

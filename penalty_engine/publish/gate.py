@@ -12,11 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..check import Finding, Report, check_pack
+from ..errors import RuleError
 from .document import publish
 
 
-class NotPublished(Exception):
-    """A pack was refused publication: the static check found errors.
+class NotPublished(RuleError):
+    """A pack was refused publication (PE-R018): the static check found errors.
 
     Attributes:
         report: the whole static check report.
@@ -26,7 +27,8 @@ class NotPublished(Exception):
     def __init__(self, report: Report) -> None:
         self.report = report
         self.findings: list[Finding] = [f for f in report.findings if f.severity == "error"]
-        super().__init__(str(self))
+        summary = f"not published: {self.errors} errors from rules check (force publishes anyway)"
+        super().__init__("PE-R018", "\n".join([*self.lines(), summary]))
 
     @property
     def errors(self) -> int:
@@ -36,10 +38,6 @@ class NotPublished(Exception):
     def lines(self) -> list[str]:
         """One line per error finding: ``kind file:line rule: message``."""
         return [f"{f.kind} {f.file}:{f.line} {f.rule or ''}: {f.message}" for f in self.findings]
-
-    def __str__(self) -> str:
-        summary = f"not published: {self.errors} errors from rules check (force publishes anyway)"
-        return "\n".join([*self.lines(), summary])
 
 
 def publish_checked(pack_ref: str | Path, fmt: str = "html", lang: str = "zh", *, force: bool = False) -> str:

@@ -218,3 +218,21 @@ def test_levels_and_tiers_together_are_refused(write_pack: Any) -> None:
     rule = RULE.replace("    levels:\n", "    tiers:\n      - {tier: standard}\n    levels:\n", 1)
     with pytest.raises(pe.RuleError, match="'levels' or 'tiers', not both"):
         pe.Engine.load(write_pack(rule, PACK, name="op.yaml"))
+
+
+def test_a_case_no_level_covers_stops_with_the_gap_code(write_pack: Any) -> None:
+    # without the last level (no 'when'), a case with no circumstance falls in no level
+    rule = RULE.replace("      - id: general\n", "      - id: general\n        when: months > 0\n")
+    engine = pe.Engine.load(write_pack(rule, PACK, name="op.yaml"))
+    with pytest.raises(pe.EvaluationError) as exc:
+        decide(engine)
+    assert exc.value.code == "PE-E003" and "no level of mini/op" in exc.value.message
+
+
+def test_a_band_wholly_outside_the_statutory_range_stops_with_its_code(write_pack: Any) -> None:
+    rule = RULE.replace("no-gain: {min: 70000, max: 100000}", "no-gain: {min: 110000, max: 120000}")
+    engine = pe.Engine.load(write_pack(rule, PACK, name="op.yaml"))
+    with pytest.raises(pe.EvaluationError) as exc:
+        decide(engine, station=True)
+    # 110000–120000 against the statutory 30000–100000: nothing of the band is lawful
+    assert exc.value.code == "PE-E004" and "outside the statutory range 30000–100000" in exc.value.message

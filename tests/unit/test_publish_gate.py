@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import penalty_engine as pe
 from penalty_engine.errors import RuleError
 from penalty_engine.publish import NotPublished, publish, publish_checked
 from tests.conftest import MINI_RULE
@@ -23,6 +24,8 @@ def test_a_pack_with_check_errors_is_refused_with_every_error_finding_listed(wri
     assert exc.errors == 1 and [f.kind for f in exc.findings] == ["gap"]
     assert exc.lines()[0].startswith("gap ") and "r1.yaml:9" in exc.lines()[0]
     assert str(exc).splitlines()[-1] == "not published: 1 errors from rules check (force publishes anyway)"
+    # a project error like any other: callers that catch PenaltyEngineError get its code
+    assert isinstance(exc, pe.PenaltyEngineError) and exc.code == "PE-R018"
 
 
 def test_force_publishes_a_pack_with_check_errors(write_pack: Any) -> None:
