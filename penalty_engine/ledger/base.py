@@ -1,0 +1,87 @@
+"""The ledger's contract: an append-only, hash-chained record of every decision made (issue #13).
+
+Every implementation (``sqlite``, ``postgres``) stores the same ``Record`` rows in the same schema
+and keeps one unbroken chain: each record carries the sha256 of the previous record's canonical
+text, so an edited, deleted, inserted or reordered record breaks the chain at that place, and
+``verify`` names the first bad one. Not pure: this is the I/O shell (a database).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the caller records: one decision (or a decisions object) and where it came from."""
+
+    #: the case as given (the case-input contract, JSON values only)
+    case: dict[str, Any]
+    #: ``Decision.model_dump(mode="json")`` (or ``Decisions``): the decision JSON contract
+    decision: dict[str, Any]
+    #: the decision's fingerprint (``sha256:…``; for a ``Decisions`` object, of its first decision)
+    fingerprint: str
+    pack_id: str
+    pack_version: str
+    #: ``penalty-engine X.Y.Z``
+    engine: str
+    #: who asked: an API key id, ``cli:<user>``, …
+    caller: str
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A stored entry: its sequence number (1, 2, …), when it was recorded (UTC), and the chain."""
+
+    seq: int
+    #: the record's id as the API returns it (``dec_`` + 26 characters, unique)
+    id: str
+    recorded_at: dt.datetime
+    entry: Entry
+    #: sha256 hex of the previous record's canonical text ('' for the first)
+    prev_hash: str
+    #: sha256 hex of this record's canonical text (which includes ``prev_hash``)
+    hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The result of ``Ledger.verify``: how many records were checked, and the first bad one."""
+
+    checked: int
+    ok: bool
+    #: sequence number of the first record that breaks the chain (None when ok)
+    first_bad: int | None = None
+    #: what is wrong with it, in words
+    problem: str = ""
+
+
+class Ledger:
+    """An append-only ledger of decisions. Implementations: ``SqliteLedger``, ``PostgresLedger``."""
+
+    def append(self, entry: Entry) -> Record:
+        """Store ``entry`` at the end of the chain (atomically: it is wholly there or not at all)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def get(self, record_id: str) -> Record | None:
+        """The record with this id, or None."""
+        raise NotImplementedError  # pragma: no cover
+
+    def records(self, start: int = 1) -> Iterator[Record]:
+        """Every record from sequence number ``start`` on, in order."""
+        raise NotImplementedError  # pragma: no cover
+
+    def verify(self) -> Verification:
+        """Walk the whole chain and recompute every hash."""
+        raise NotImplementedError  # pragma: no cover
+
+    def ping(self) -> bool:
+        """Whether the store is reachable (for ``/readyz``)."""
+        raise NotImplementedError  # pragma: no cover
+
+    def close(self) -> None:
+        """Release the connection(s)."""
+        raise NotImplementedError  # pragma: no cover
