@@ -83,10 +83,16 @@ class LevelStages(GeneralStages):
         spec = pack.tier_scheme.band("lighter")
         lower_s, upper_s = self.rule.band_texts["lighter"]
         self.assume(pack.tier_scheme.assumption)
+        self._capped(chosen.id, lower_s, upper_s, fired)
+        return self._fraction_band(spec, rng, lower_s, upper_s)
+
+    def _capped(self, from_: str, lower_s: str, upper_s: str, fired: Fired) -> None:
+        """The step saying mandatory mitigation caps the tier (or level) ``from_`` at the lighter band
+        ``lower_s``–``upper_s`` of the statutory range."""
         self.trail.add(
             "tier.capped",
             {
-                "from": chosen.id,
+                "from": from_,
                 "to": "lighter",
                 "provisions": [p.id for p in fired.mitigate],
                 "lower": lower_s,
@@ -95,13 +101,13 @@ class LevelStages(GeneralStages):
             result="lighter",
             basis=self._cites(fired.mitigate),
         )
-        return self._fraction_band(spec, rng)
 
-    def _fraction_band(self, spec: Band, rng: Interval) -> Interval:
-        """Fractions of the statutory range, computed as the tier scheme's (ADR 0002)."""
+    def _fraction_band(self, spec: Band, rng: Interval, lower_s: str = "", upper_s: str = "") -> Interval:
+        """Fractions of the statutory range, computed as the tier scheme's (ADR 0002); ``lower_s`` and
+        ``upper_s`` are the fractions' exact texts (computed when not given)."""
         rounding = self.pack.rounding
         self.assume(rounding.assumption)
-        lower_s, upper_s = frac_str(spec.lower), frac_str(spec.upper)
+        lower_s, upper_s = lower_s or frac_str(spec.lower), upper_s or frac_str(spec.upper)
         band, inputs = _fast.band(rng.lo, rng.hi, spec.lower, spec.upper, lower_s, upper_s, rounding)
         self.trail.add("band", dict(inputs), result={"min": inputs["band_min"], "max": inputs["band_max"]})
         return band

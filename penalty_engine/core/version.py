@@ -252,23 +252,9 @@ class VersionRun(LevelStages):
             else:
                 band_spec = pack.tier_scheme.band("lighter")
                 lower_s, upper_s = self.rule.band_texts["lighter"]
-            self.trail.add(
-                "tier.capped",
-                {
-                    "from": name,
-                    "to": "lighter",
-                    "provisions": [p.id for p in fired.mitigate],
-                    "lower": lower_s,
-                    "upper": upper_s,
-                },
-                result="lighter",
-                basis=self._cites(fired.mitigate),
-            )
+            self._capped(name, lower_s, upper_s, fired)
             name = "lighter"
-        self.assume(pack.rounding.assumption)
-        band, inputs = _fast.band(rng.lo, rng.hi, band_spec.lower, band_spec.upper, lower_s, upper_s, pack.rounding)
-        self.trail.add("band", dict(inputs), result={"min": inputs["band_min"], "max": inputs["band_max"]})
-        return name, band
+        return name, self._fraction_band(band_spec, rng, lower_s, upper_s)
 
     def _position(self, level_start: Fraction | None = None) -> Position:
         """The factors that apply and the position they give: start (the level's, else the version's,
