@@ -41,7 +41,8 @@ from ..errors import PenaltyEngineError
 from ..models import Decision, FactType
 from ..money import round_units
 from ..pack import CompiledRule
-from .static import Finding, _constants
+from .findings import Finding, at
+from .static import _constants
 
 OPEN_END = dt.date(2030, 12, 31)
 AGES = [None, 10, 13, 14, 15, 17, 18, 30, 60]
@@ -327,8 +328,7 @@ def search(
             Finding(
                 "invariant",
                 rule.id,
-                rule.source.path,
-                rule.source.line_of(("versions",)),
+                *at(rule.source, ("versions",)),
                 f"invariant '{name}' broken: {message}",
                 {"invariant": name, "case": case, "case_file": case_yaml(case), "decisions": decisions},
             )
