@@ -144,3 +144,28 @@ def test_a_band_outside_the_range_in_the_base_itself_is_not_a_layer_finding(tmp_
     prov = write(tmp_path / "prov", **{"pack.yaml": LAYER_HEAD})
     (found,) = only(prov, "level_band_outside_range")
     assert (found.file, found.line) == (str(base / "op.yaml"), 29)
+
+
+# ---------------------------------------------------------------- invariant search
+
+
+def test_the_invariant_search_keeps_every_invariant_on_a_table_with_a_range_only_level(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.check.invariants import search
+
+    engine = Engine.load(write_pack(RULE, PACK, name="op.yaml"))
+    assert search(engine, engine.rules()[0], max_examples=60, seed=0) == []
+
+
+def test_the_invariant_search_finds_a_heavier_level_that_gives_a_lower_fine(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.check.invariants import search
+
+    # general: 30000–50000 from the middle → 40000; grave (months > 3 and refused): 30000–35000 → 32500
+    rule = RULE.replace("        start: 0\n", "").replace(
+        "no-gain: {min: 50000, max: 70000}", "no-gain: {min: 30000, max: 35000}"
+    )
+    engine = Engine.load(write_pack(rule, PACK, name="op.yaml"))
+    (found,) = search(engine, engine.rules()[0], max_examples=200, seed=0, names=["monotone"])
+    assert found.witness is not None and found.witness["invariant"] == "monotone"
+    assert "lowers the result" in found.message
