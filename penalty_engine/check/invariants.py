@@ -149,9 +149,9 @@ def _range_only(d: Decision) -> bool:
 def bounded(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
     d = engine.evaluate(case)
     rng, band = d.statutory_range, d.band
-    if rng is not None and band is not None and d.tier in ("lighter", "standard", "heavier"):
-        if not rng.min <= band.min <= band.max <= rng.max:
-            return Broken(f"band {band.min}–{band.max} outside the statutory range {rng.min}–{rng.max}", (d,))
+    tiered = d.tier in ("lighter", "standard", "heavier")
+    if rng is not None and band is not None and tiered and not rng.min <= band.min <= band.max <= rng.max:
+        return Broken(f"band {band.min}–{band.max} outside the statutory range {rng.min}–{rng.max}", (d,))
     if d.recommended_fine is None or d.statutory_range is None:
         return None
     if d.tier == "below_minimum":

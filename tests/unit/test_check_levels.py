@@ -128,7 +128,9 @@ def test_a_tier_band_a_layer_widens_is_named_and_an_inherited_finding_points_int
         " basis: [{benchmark: test}]}\n"
     )
     base = write(tmp_path / "base", **{"pack.yaml": BASE_PACK, "r1.yaml": inert})
-    tiers = "    tiers:\n      - {tier: heavier, when: n >= 5, band: {lower: 2/3, upper: 6/5}}\n      - {tier: standard}\n"
+    tiers = (
+        "    tiers:\n      - {tier: heavier, when: n >= 5, band: {lower: 2/3, upper: 6/5}}\n      - {tier: standard}\n"
+    )
     prov = write(tmp_path / "prov", **{"pack.yaml": LAYER_HEAD, "over.yaml": OVERRIDE_HEAD.format(rule="r1") + tiers})
     report = check_pack(prov)
     where = {f.kind: (f.file, f.line) for f in report.findings}
