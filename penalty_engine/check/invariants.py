@@ -6,7 +6,7 @@ decision dates) and checks:
 
 ``deterministic``  the same case, keys reversed, gives the same decision and fingerprint;
 ``bounded``        a fine stays in the statutory range, except below_minimum with a basis and
-                   collective discussion;
+                   collective discussion; the band of a tier or level stays inside the range too;
 ``monotone``       raising a fact declared aggravating never lowers the result, raising a
                    mitigating one never raises it;
 ``rounded``        a fine is a multiple of the rounding unit (or of one fen when the band holds
@@ -16,6 +16,12 @@ decision dates) and checks:
                    gives at most the lighter tier;
 ``minors``         a party aged 14–17 is never treated more heavily than the same party at 30;
 ``lenient``        under Art. 37 the result is never heavier than under the law of the act.
+
+Versions with named levels (ADR 0010) are searched alike: the explained band is the level's
+(fractions as the tier scheme's; amounts or multiples of the base as given, cut to the range). A
+level that gives a range only (``point: false``) has no recommended fine, so the point invariants
+(``monotone``, ``minors``, ``lenient``, ``rounded``, ``explained``) skip a comparison that involves
+one; ``bounded`` still holds its band inside the statutory range.
 
 A failure is reported with the smallest case Hypothesis finds, ready to save and run, and the
 two decisions that break the invariant. The search is deterministic for a given seed.
@@ -41,7 +47,8 @@ from ..errors import PenaltyEngineError
 from ..models import Decision, FactType
 from ..money import round_units
 from ..pack import CompiledRule
-from .static import Finding, _constants
+from .findings import Finding, at
+from .static import _constants
 
 OPEN_END = dt.date(2030, 12, 31)
 AGES = [None, 10, 13, 14, 15, 17, 18, 30, 60]
@@ -134,8 +141,17 @@ def deterministic(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> B
     return None
 
 
+def _range_only(d: Decision) -> bool:
+    """A level that gives a range and no amount (``point: false``): no recommended fine to compare."""
+    return d.level is not None and d.outcome == "penalty" and d.recommended_fine is None and d.band is not None
+
+
 def bounded(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
     d = engine.evaluate(case)
+    rng, band = d.statutory_range, d.band
+    tiered = d.tier in ("lighter", "standard", "heavier")
+    if rng is not None and band is not None and tiered and not rng.min <= band.min <= band.max <= rng.max:
+        return Broken(f"band {band.min}–{band.max} outside the statutory range {rng.min}–{rng.max}", (d,))
     if d.recommended_fine is None or d.statutory_range is None:
         return None
     if d.tier == "below_minimum":
@@ -166,6 +182,8 @@ def explained(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broke
     steps = {s.code: s for s in d.trail}
     if d.recommended_fine is None or "round" not in steps or d.band is None:
         return None
+    if "band" not in steps:
+        return _explained_level(d, steps)
     band, pos, rnd = steps["band"].inputs, steps["position"].inputs, steps["round"].inputs
     f = Fraction
     lo, hi = f(band["range_min"]), f(band["range_max"])
@@ -193,6 +211,32 @@ def explained(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broke
     return None
 
 
+def _explained_level(d: Decision, steps: dict[str, Any]) -> Broken | None:
+    """A level's band of amounts or multiples: its edges as given (a multiple times the base),
+    cut to the statutory range; then the amount from the position, as for a tier."""
+    step = steps.get("level.band.amount") or steps.get("level.band.multiple")
+    if step is None or d.band is None or d.recommended_fine is None:
+        return Broken("a fine with no band step in the trail", (d,))
+    given, f = step.inputs, Fraction
+    lo, hi = f(given["min"]), f(given["max"])
+    if step.code == "level.band.multiple":
+        base = f(given["value"])
+        if (lo, hi) != (base * f(given["min_times"]), base * f(given["max_times"])):
+            return Broken(f"the trail's multiples recompute to {base * f(given['min_times'])}–…", (d,))
+    b_lo, b_hi = max(lo, f(given["range_min"])), min(hi, f(given["range_max"]))
+    if (b_lo, b_hi) != (f(d.band.min), f(d.band.max)):
+        return Broken(f"the trail's band recomputes to {b_lo}–{b_hi}", (d,))
+    pos, rnd = steps["position"].inputs, steps["round"].inputs
+    position = min(max(f(pos["start"]) + f(pos["plus"]) - f(pos["minus"]), f(0)), f(1))
+    raw = b_lo + position * (b_hi - b_lo)
+    if f(rnd["raw"].split(" ")[0]) != raw:
+        return Broken(f"the trail's amount recomputes to {raw}", (d,))
+    fine = f(d.recommended_fine)
+    if abs(fine - raw) >= f(Decimal(rnd["unit"])) and fine not in (b_lo, b_hi):
+        return Broken(f"fine {fine} is more than one unit from the amount {raw}", (d,))
+    return None
+
+
 def _mode(name: str) -> Any:
     from ..money import Rounding
 
@@ -211,6 +255,8 @@ def monotone(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken
         if raised is None:
             continue
         other = engine.evaluate({**case, "facts": {**case["facts"], name: raised}})
+        if _range_only(base) or _range_only(other):
+            continue
         worse = _fine_weight(other) < _fine_weight(base)
         if spec.direction == "aggravating" and worse:
             return Broken(f"raising aggravating fact '{name}' to {raised} lowers the result", (base, other))
@@ -251,6 +297,8 @@ def minors(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken |
         return None
     minor = engine.evaluate(case)
     adult = engine.evaluate({**case, "party": {**party, "age": 30}})
+    if _range_only(minor) or _range_only(adult):
+        return None
     if _weight(minor) > _weight(adult):
         return Broken("a minor is treated more heavily than the same party at 30", (minor, adult))
     return None
@@ -261,6 +309,8 @@ def lenient(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken 
     if not any(s.code == "lenient_law" for s in d.trail):
         return None
     old = engine.evaluate({**case, "decided_on": case["occurred_on"], "discovered_on": case["occurred_on"]})
+    if _range_only(d) or _range_only(old):
+        return None
     if old.outcome == "penalty" and _weight(d) > _weight(old):
         return Broken("Art. 37 gave a heavier result than the law of the act", (d, old))
     return None
@@ -327,8 +377,7 @@ def search(
             Finding(
                 "invariant",
                 rule.id,
-                rule.source.path,
-                rule.source.line_of(("versions",)),
+                *at(rule.source, ("versions",)),
                 f"invariant '{name}' broken: {message}",
                 {"invariant": name, "case": case, "case_file": case_yaml(case), "decisions": decisions},
             )

@@ -42,6 +42,7 @@ from typing import Any, Literal, NamedTuple, TypeGuard
 from ..models import FactSpec, LawRef, MultipleFine, PerUnitFine, RangeFine
 from ..money import dec_str, to_decimal
 from ..pack import CompiledRule, CompiledVersion
+from .findings import at
 
 __all__ = [
     "Discrepancy",
@@ -423,4 +424,4 @@ def _discrepancy(
     )
     named = next((d.name for d in diffs if d.encoded is not None), None)
     loc: tuple[str | int, ...] = ("versions", cv.index, "frame", j, "fine", *((named,) if named else ()))
-    return Discrepancy(rule.id, rule.source.path, rule.source.line_of(loc), message)
+    return Discrepancy(rule.id, *at(rule.source, loc), message)

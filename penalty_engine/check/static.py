@@ -23,42 +23,24 @@ Findings follow the check contract (DESIGN.md "Check output").
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import random
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from ..cel import PARTY, Node, cel_value, edges
 from ..errors import RuleError, RuleErrors
 from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
+from .findings import KINDS, Finding, Report, Severity, at, split_where
+from .levels import LevelTally, layer_of
 from .quote import discrepancies
 
-Severity = Literal["error", "warning"]
-
-KINDS: dict[str, Severity] = {
-    "gap": "error",
-    "overlap": "warning",
-    "unreachable": "warning",
-    "band_outside_range": "error",
-    "band_overlap": "error",
-    "band_hole": "warning",
-    "inert_weight": "warning",
-    "always_clamped": "warning",
-    "undeclared_fact": "error",
-    "unused_fact": "warning",
-    "version_overlap": "error",
-    "version_gap": "warning",
-    "type_error": "error",
-    "invariant": "error",
-    "unmarked_assumption": "warning",
-    "load_error": "error",
-    "quote_mismatch": "error",
-}
+__all__ = ["KINDS", "Finding", "Report", "Severity", "check_pack", "load_findings"]
 
 _LOAD_KINDS = {
     "PE-R006": "type_error",
@@ -70,60 +52,7 @@ _LOAD_KINDS = {
 MAX_WITNESSES = 4096
 
 
-@dataclass
-class Finding:
-    kind: str
-    rule: str | None
-    file: str | None
-    line: int | None
-    message: str
-    witness: dict[str, Any] | None = None
-    severity: Severity = "warning"
-
-    def __post_init__(self) -> None:
-        self.severity = KINDS[self.kind]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "severity": self.severity,
-            "rule": self.rule,
-            "file": self.file,
-            "line": self.line,
-            "message": self.message,
-            "witness": self.witness,
-        }
-
-
-@dataclass
-class Report:
-    pack: str
-    findings: list[Finding] = field(default_factory=list)
-    rules: int = 0
-    witnesses: int = 0
-
-    @property
-    def errors(self) -> int:
-        return sum(f.severity == "error" for f in self.findings)
-
-    @property
-    def warnings(self) -> int:
-        return sum(f.severity == "warning" for f in self.findings)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "schema": "penalty-engine/check@1",
-            "pack": self.pack,
-            "findings": [f.as_json() for f in self.findings],
-            "summary": {"errors": self.errors, "warnings": self.warnings},
-        }
-
-
-def _split_where(where: str) -> tuple[str | None, int | None]:
-    path, _, line = where.rpartition(":")
-    if path and line.isdigit():
-        return path, int(line)
-    return where or None, None
+_split_where = split_where
 
 
 def load_findings(exc: RuleError, rule: str | None = None) -> list[Finding]:
@@ -206,14 +135,13 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
             yield Finding(
                 "unmarked_assumption",
                 None,
-                src.path,
-                src.line_of(loc),
+                *at(src, loc),
                 f"{what} is the pack's choice, not law: say so in its 'assumption'",
             )
 
 
 def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:
-    return rule.source.path, rule.source.line_of(loc)
+    return at(rule.source, loc)
 
 
 def _versions(rule: CompiledRule) -> Iterator[Finding]:
@@ -237,22 +165,25 @@ def _bands(loaded: LoadedPack, rule: CompiledRule) -> Iterator[Finding]:
     scheme = rule.pack.tier_scheme
     for cv in rule.versions:
         bands: dict[str, tuple[Fraction, Fraction, tuple[str, int]]] = {}
+        setters: dict[str, str | None] = {}
         for name in ("lighter", "standard", "heavier"):
             b = scheme.band(name)
-            where = (loaded.source.path, loaded.source.line_of(("tier_scheme", name)))
-            bands[name] = (b.lower, b.upper, where)
+            bands[name] = (b.lower, b.upper, at(loaded.source, ("tier_scheme", name)))
+            setters[name] = rule.origin.get("tier_scheme")
         for j, (t, _) in enumerate(cv.tiers):
             if t.band is not None:
                 bands[t.tier] = (t.band.lower, t.band.upper, _where(rule, ("versions", cv.index, "tiers", j, "band")))
+                setters[t.tier] = cv.origin.get("tiers")
         for name, (lo, hi, (path, line)) in bands.items():
             if lo < 0 or hi > 1:
-                yield Finding(
-                    "band_outside_range",
-                    rule.id,
-                    path,
-                    line,
-                    f"band of '{name}' ({lo}–{hi}) leaves the statutory range (0–1)",
-                )
+                message = f"band of '{name}' ({lo}–{hi}) leaves the statutory range (0–1)"
+                base = cv.origin.get("frame")
+                layer = layer_of(setters[name], base)
+                if layer is None:
+                    yield Finding("band_outside_range", rule.id, path, line, message)
+                else:
+                    message += f"; the band is set by layer pack '{layer}' over base pack '{base}'"
+                    yield Finding("layer_widens_base", rule.id, path, line, message)
         order = ["lighter", "standard", "heavier"]
         for low, high in itertools.pairwise(order):
             (_, a_hi, _), (b_lo, _, (path, line)) = bands[low], bands[high]
@@ -382,17 +313,25 @@ def _parties(trees: list[Node | None], reads_party: bool) -> list[dict[str, Any]
 
 
 def _frame_clauses(cv: CompiledVersion) -> list[int]:
-    """Clause indices of the frame, tiers and factors (the general part is the pack's, checked apart)."""
+    """Clause indices of the frame, tiers, levels and factors (the general part is the pack's, checked apart)."""
     conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
-    conds += [c for _, c in cv.factors]
+    conds += [c for _, c in cv.levels if c is not None] + [c for _, c in cv.factors]
     return sorted({i for c in conds for i in c.indices})
+
+
+def _level_bases(cv: CompiledVersion) -> set[str]:
+    """The base facts of the multiple branches of a version with levels (an amount band there is
+    checked against the range at each witness base value)."""
+    if not cv.levels:
+        return set()
+    return {b.fine.times for b, _ in cv.branches if isinstance(b.fine, MultipleFine)}
 
 
 def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(typed facts, party) pairs covering the values the version's conditions care about."""
     clauses = _frame_clauses(cv)
     trees = [cv.table.trees[i] for i in clauses]
-    read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY})
+    read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY} | _level_bases(cv))
     axes = {n: _candidates(rule.facts[n], _constants(trees, n)) for n in read}
     parties = _parties(trees, any(PARTY in cv.table.reads[i] for i in clauses))
     names = list(axes)
@@ -426,6 +365,7 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
     gap: dict[str, Any] | None = None
     clamped: dict[str, Any] | None = None
     start = v.start if v.start is not None else rule.pack.factor_start
+    levels = LevelTally(rule, cv) if cv.levels else None
     n = 0
     for facts, party in _witnesses(rule, cv, seed):
         n += 1
@@ -437,8 +377,7 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
                 Finding(
                     "type_error",
                     rule.id,
-                    rule.source.path,
-                    rule.source.line_of(("versions", cv.index)),
+                    *_where(rule, ("versions", cv.index)),
                     f"a condition of version {v.key} fails on a valid case",
                     _witness_json(rule, facts, party),
                 )
@@ -448,6 +387,8 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
             gap = gap or _witness_json(rule, facts, party)
             continue
         branch_first.setdefault(holding[0], _witness_json(rule, facts, party))
+        if levels is not None:
+            levels.see(holding[0], results, facts, functools.partial(_witness_json, rule, facts, party))
         conditional = [i for i in holding if cv.branches[i][1] is not None]
         for a, b in itertools.pairwise(conditional[:2]):
             overlaps.setdefault(("frame", a, b), _witness_json(rule, facts, party))
@@ -467,7 +408,8 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
                 raw += f.weight if f.effect == "aggravating" else -f.weight
         if (raw > 1 or raw < 0) and clamped is None:
             clamped = {**_witness_json(rule, facts, party), "position": str(raw)}
-    return _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped), n
+    found = _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped)
+    return found + (levels.findings() if levels is not None else []), n
 
 
 def _witness_findings(
