@@ -15,7 +15,7 @@ import pytest
 
 from penalty_engine.pack import compile_pack, load_pack_files
 from penalty_engine.publish import publication, publish
-from tests.conftest import MINI_PACK, MINI_RULE
+from tests.conftest import MINI_RULE
 from tests.unit.test_levels import PACK, RULE
 from tests.unit.test_publish import html_text, md_text
 
@@ -102,3 +102,91 @@ def test_amounts_that_are_not_whole_hundreds_are_printed_unrounded(write_pack: A
 def test_a_pack_without_levels_has_no_levels_table(write_pack: Any) -> None:
     html = publish(write_pack(), "html", "zh")
     assert "裁量阶次" not in html and "本地设定" not in html and 'class="badge local"' not in html
+
+
+# ---------------------------------------------------------------- a layer over the levels pack
+
+LAYER_PACK = """\
+id: prov
+title: {zh: 某省基准, en: A province's benchmark}
+jurisdiction: CN-XX
+authority: {zh: 某省厅, en: Provincial department}
+version: "2026.1"
+extends: {pack: ../mini, version: "1"}
+rounding: {unit: 1000, mode: half_up, assumption: the province rounds to 1000 yuan}
+not_applied:
+  r1:
+    reason: {zh: 本省无此类经营, en: no such business in the province}
+    basis: [{benchmark: 省厅通知第1号}]
+"""
+
+LAYER_OP = """\
+overrides: op
+versions:
+  - effective_from: 2020-01-01
+    levels:
+      - id: grave
+        name: {zh: 较重, en: Grave}
+        tier: heavier
+        when: refused
+        bands:
+          with-gain: {min_times: 5, max_times: 10}
+          no-gain: {min: 60000, max: 100000}
+      - id: general
+        name: {zh: 一般, en: General}
+        tier: lighter
+        bands:
+          with-gain: {min_times: 2, max_times: 5}
+          no-gain: {min: 30000, max: 60000}
+"""
+
+
+@pytest.fixture
+def layer_pack(write_pack: Any) -> Path:
+    base = write_pack(levels_rule(), PACK, name="op.yaml", **{"r1.yaml": MINI_RULE})
+    root = base.parent / "prov"
+    root.mkdir()
+    (root / "pack.yaml").write_text(textwrap.dedent(LAYER_PACK), encoding="utf-8")
+    (root / "op.yaml").write_text(textwrap.dedent(LAYER_OP), encoding="utf-8")
+    return root
+
+
+def test_a_layer_publishes_its_merged_benchmark_with_what_it_set_marked(layer_pack: Path) -> None:
+    loaded = load_pack_files(layer_pack)
+    doc = publication(loaded.pack, compile_pack(loaded), "zh", loaded=loaded)
+    assert doc["layer"]["extends"] == "mini，版本 1"
+    assert doc["scheme"]["rounding"]["mark"] == "本地设定（prov）"
+    assert doc["scheme"]["tiers"]["mark"] is None and doc["scheme"]["boundaries"]["mark"] is None
+    (rule,) = doc["rules"]
+    first, second = rule.versions
+    assert first.marks == {"levels": "本地设定（prov）"}  # the layer's table for 2020, the base's for 2025
+    assert second.marks == {}
+    html = html_text(publish(layer_pack, "html", "zh")).text
+    md = md_text(publish(layer_pack, "markdown", "zh"))
+    for text in (html, md):
+        assert "所扩展的基准" in text and "mini，版本 1" in text
+        assert "标有“本地设定（prov）”的内容由本基准设定" in text
+        assert text.count("本地设定（prov）") == 3  # the notice, rounding, the 2020 levels
+        assert "处6万元以上10万元以下罚款" in text and "处违法所得5倍以上10倍以下的罚款" in text
+        assert "处3万元罚款" in text  # the base's 2025 table, inherited
+        assert "本地不适用的违法行为" in text and "r1" in text
+        assert "本省无此类经营" in text and "省厅通知第1号" in text
+    assert "规则一" not in html  # the rule not applied is not published as a rule
+
+
+def test_a_layer_in_english_says_set_by_and_what_it_extends(layer_pack: Path) -> None:
+    html = html_text(publish(layer_pack, "html", "en")).text
+    assert "Extends mini, version 1" in html
+    assert "set by prov" in html
+    assert "Rules not applied in this territory" in html and "no such business in the province" in html
+
+
+def test_a_layer_that_sets_nothing_marks_nothing_but_says_what_it_extends(write_pack: Any) -> None:
+    base = write_pack(levels_rule(), PACK, name="op.yaml")
+    root = base.parent / "bare"
+    root.mkdir()
+    head = LAYER_PACK.split("rounding:")[0].replace("id: prov", "id: bare")
+    (root / "pack.yaml").write_text(textwrap.dedent(head), encoding="utf-8")
+    html = html_text(publish(root, "html", "zh")).text
+    assert "mini，版本 1" in html and html.count("本地设定（bare）") == 1  # the notice only
+    assert "本地不适用的违法行为" not in html
