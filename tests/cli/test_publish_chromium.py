@@ -154,6 +154,8 @@ def test_a_levels_table_prints_each_band_as_the_table_gives_it(write_pack: Any, 
     chromium(tmp_path, page, "--window-size=1200,1600", "--hide-scrollbars", f"--screenshot={png}")
     width, height, rows, bpp = png_pixels(png.read_bytes())
     assert (width, height) == (1200, 1600)
+    ink = sum(1 for row in rows[::4] for x in range(0, width * bpp, bpp * 2) if min(row[x : x + 3]) < 200)
+    assert ink > 1000  # the page renders (text on white), not blank
     pdf = tmp_path / "levels.pdf"
     chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
     pdftotext = shutil.which("pdftotext")
