@@ -49,7 +49,9 @@ def layer_view(
     if loaded is None or not loaded.bases:
         return None
     data = loaded.source.data if isinstance(loaded.source.data, dict) else {}
-    extends = data.get("extends") if isinstance(data.get("extends"), dict) else {}
+    extends = data.get("extends")
+    if not isinstance(extends, dict):
+        extends = {}
     base, version = loaded.bases[0], str(extends.get("version", ""))
     not_applied = [
         NotAppliedRow(rule, na.reason.get(lang), quotes(na.basis)) for rule, na in sorted(loaded.not_applied.items())

@@ -57,7 +57,8 @@ def levels_rule() -> str:
 
 @pytest.fixture
 def levels_pack(write_pack: Any) -> Path:
-    return write_pack(levels_rule(), PACK, name="op.yaml")
+    root: Path = write_pack(levels_rule(), PACK, name="op.yaml")
+    return root
 
 
 def test_levels_are_published_with_each_band_exactly_as_the_table_gives_it(levels_pack: Path) -> None:
@@ -143,7 +144,7 @@ versions:
 
 @pytest.fixture
 def layer_pack(write_pack: Any) -> Path:
-    base = write_pack(levels_rule(), PACK, name="op.yaml", **{"r1.yaml": MINI_RULE})
+    base: Path = write_pack(levels_rule(), PACK, name="op.yaml", **{"r1.yaml": MINI_RULE})
     root = base.parent / "prov"
     root.mkdir()
     (root / "pack.yaml").write_text(textwrap.dedent(LAYER_PACK), encoding="utf-8")
