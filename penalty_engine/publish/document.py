@@ -7,8 +7,12 @@ autoescaped) or ``publish.md.j2`` (the same content in Markdown).
 
 The document gives the pack's identity, the general part with every provision quoted, the tier
 scheme and rounding, then each rule and version: provisions quoted, dates, statutory branches,
-tiers (with band amounts for fixed ranges, computed exactly as the engine does), factors; and at
-the end a register of every assumption of the pack, each marked as an assumption, not law.
+tiers (with band amounts for fixed ranges, computed exactly as the engine does) or named levels
+(``levels.py``: each band exactly as the published table gives it, ADR 0010), factors; and at
+the end a register of every assumption of the pack, each marked as an assumption, not law. For a
+layer (ADR 0011, ``layer.py``) the document is the merged benchmark: the identity says which pack
+and version it extends, each part the layer set is marked, and the base rules it does not apply
+are listed with their reason and basis.
 Output is deterministic: no date or clock is read.
 """
 
