@@ -14,9 +14,24 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from ..core import Engine
-from ..models import AllOf, AnyOf, Case, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
+from ..models import (
+    AllOf,
+    AmountBand,
+    AnyOf,
+    Band,
+    Case,
+    Condition,
+    MultipleBand,
+    MultipleFine,
+    Pack,
+    PerUnitFine,
+    RangeFine,
+    Rule,
+    RuleVersion,
+)
+from ..money import dec_str, frac_str
 from ..pack import CompiledRule
-from ..text import words
+from ..text import Scope, words
 
 
 def _fact_row(name: str, spec: Any) -> dict[str, Any]:
@@ -83,6 +98,42 @@ def fine_text(fine: Any) -> str:
     return f"{fine.rate} per {fine.unit} of {fine.per} (parts: {partial}){cap}"
 
 
+def band_text(band: Band | AmountBand | MultipleBand | None, fine: Any, t: Scope) -> str:
+    """A level's band for one branch, terse: ``30000–50000``, ``gain × 2–4``, ``0–1/3 of the range``."""
+    if band is None:
+        return "—"
+    if isinstance(band, AmountBand):
+        if band.fixed is not None:
+            return t("band_fixed", amount=dec_str(band.fixed))
+        lo, hi = band.edges
+        return t("band_amount", min=dec_str(lo), max=dec_str(hi))
+    if isinstance(band, MultipleBand):
+        fact = fine.times if isinstance(fine, MultipleFine) else "?"
+        if band.times is not None:
+            return t("band_times", fact=fact, times=frac_str(band.times))
+        m_lo, m_hi = band.multiples
+        return t("band_multiple", fact=fact, min=frac_str(m_lo), max=frac_str(m_hi))
+    return t("band_fraction", lower=frac_str(band.lower), upper=frac_str(band.upper))
+
+
+def levels_table(v: RuleVersion, start: Any, t: Scope) -> Table:
+    """The named levels of a version (ADR 0010): name, tier, condition, band per branch, amount."""
+    branches = [b for b in v.frame if any(lv.band_for(b.id) is not None for lv in v.levels)]
+    table = Table(title=t("levels"))
+    for col in (t("level"), t("level_tier"), t("level_when"), *(b.id for b in branches), t("level_amount")):
+        table.add_column(col)
+    for lv in v.levels:
+        if lv.point:
+            at = lv.start if lv.start is not None else v.start if v.start is not None else start
+            amount = t("level_start", start=frac_str(at))
+        else:
+            amount = t("range_only")
+        bands = [band_text(lv.band_for(b.id), b.fine, t) for b in branches]
+        name = t("level_name", zh=lv.name.zh, en=lv.name.en)
+        table.add_row(escape(f"{name}\n{lv.id}"), lv.tier, escape(condition_text(lv.when)), *bands, amount)
+    return table
+
+
 def rich_rule(rule: CompiledRule, lang: str) -> Group:
     """One rule for the terminal, in ``zh`` or ``en``."""
     r, t = rule.rule, words(lang).scope("catalog")
@@ -131,6 +182,8 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
         body: list[Any] = [RichText.from_markup("\n".join(lines)), frame]
         if v.tiers:
             body.append(tiers)
+        if v.levels:
+            body.append(levels_table(v, rule.pack.factor_start, t))
         if v.factors:
             body.append(factors)
         if v.assumptions:

@@ -7,8 +7,12 @@ autoescaped) or ``publish.md.j2`` (the same content in Markdown).
 
 The document gives the pack's identity, the general part with every provision quoted, the tier
 scheme and rounding, then each rule and version: provisions quoted, dates, statutory branches,
-tiers (with band amounts for fixed ranges, computed exactly as the engine does), factors; and at
-the end a register of every assumption of the pack, each marked as an assumption, not law.
+tiers (with band amounts for fixed ranges, computed exactly as the engine does) or named levels
+(``levels.py``: each band exactly as the published table gives it, ADR 0010), factors; and at
+the end a register of every assumption of the pack, each marked as an assumption, not law. For a
+layer (ADR 0011, ``layer.py``) the document is the merged benchmark: the identity says which pack
+and version it extends, each part the layer set is marked, and the base rules it does not apply
+are listed with their reason and basis.
 Output is deterministic: no date or clock is read.
 """
 
@@ -39,11 +43,13 @@ from ..models import (
     Tier,
 )
 from ..money import band_edge, dec_str, frac_str
-from ..pack import CompiledRule, compile_pack, load_pack_files
+from ..pack import CompiledRule, LoadedPack, compile_pack, load_pack_files
 from ..render import environment
 from ..text import Scope, other_language, words
 from .conditions import cel_text, condition_view
 from .labels import labels
+from .layer import Marks, layer_view
+from .levels import LevelTable
 from .view import BandAmounts, BranchRow, Cond, FactorRow, FactRow, Quote, Register, RuleView, TierRow, VersionView
 
 FORMATS = ("html", "markdown")
@@ -71,7 +77,7 @@ def _money(amount: Decimal, currency: str, t: Scope) -> str:
 
 
 class _Builder:
-    def __init__(self, pack: Pack, rules: Sequence[CompiledRule], lang: str) -> None:
+    def __init__(self, pack: Pack, rules: Sequence[CompiledRule], lang: str, loaded: LoadedPack | None) -> None:
         self.pack = pack
         self.rules = rules
         self.lang = lang
@@ -79,6 +85,9 @@ class _Builder:
         self.t = self.words.scope("publish")
         self.register = Register()
         self.common = dict(pack.common_facts)
+        self.loaded = loaded
+        self.marks = Marks(loaded, self.t)
+        self.levels = LevelTable(pack, self.t, lang, self.cond, self.quotes)
 
     # -- small pieces
 
@@ -165,21 +174,25 @@ class _Builder:
             "bands": bands,
             "basis": self.quotes(p.tier_scheme.basis),
             "assumption": reg.add(scope, t("tier_scheme"), p.tier_scheme.assumption),
+            "mark": self.marks.one("tier_scheme"),
         }
         factor_start = {
             "text": t("factor_start_text", start=frac_str(p.factor_start)),
             "assumption": reg.add(scope, t("factor_start"), p.factor_start_assumption),
+            "mark": self.marks.one("factor_start"),
         }
         rounding = {
             "text": t(
                 "rounding_text", unit=dec_str(p.rounding.unit), currency=p.currency, mode=t(p.rounding.mode.value)
             ),
             "assumption": reg.add(scope, t("rounding"), p.rounding.assumption),
+            "mark": self.marks.one("rounding"),
         }
         boundaries = {
             "above": t(p.boundaries.above),
             "below": t(p.boundaries.below),
             "assumption": reg.add(scope, t("boundaries"), p.boundaries.assumption),
+            "mark": self.marks.one("boundaries"),
         }
         settings = []
         for name, s in p.settings.items():
@@ -190,6 +203,7 @@ class _Builder:
                     "label": label,
                     "value": str(s.value),
                     "assumption": reg.add(scope, f"{t('settings')}: {label}", s.assumption),
+                    "mark": self.marks.one(f"settings.{name}"),
                 }
             )
         return {
@@ -226,6 +240,7 @@ class _Builder:
                 "rules": list(lst.rules),
                 "basis": self.quotes(lst.basis),
                 "assumption": reg.add(scope, f"{t('lists')}: {name}", lst.assumption),
+                "mark": self.marks.one(f"lists.{name}"),
             }
             for name, lst in g.lists.items()
         ]
@@ -281,6 +296,7 @@ class _Builder:
             "below_minimum": below,
             "limitation": limitation,
             "hearing": hearing,
+            "hearing_mark": self.marks.one("hearing"),
             "hearing_kinds": t("hearing_kinds"),
             "legal_review": review,
             "other_bases": other,
@@ -376,8 +392,11 @@ class _Builder:
             )
         return rows, not v.tiers
 
-    def version_view(self, rule: CompiledRule, v: RuleVersion) -> VersionView:
+    def version_view(self, rule: CompiledRule, v: RuleVersion, marked: bool) -> VersionView:
         facts = rule.facts
+        origin = next((cv.origin for cv in rule.versions if cv.version.key == v.key), {})
+        marks = {} if marked else self.marks.of(origin, "tiers", "levels", "factors", "start", "assumptions")
+        columns, levels = self.levels.rows(v, facts) if v.levels else ([], [])
         scope = self.t("scope_rule", rule=rule.rule.id, version=v.key)
         entries = []
         for a in v.assumptions:
@@ -387,7 +406,7 @@ class _Builder:
                 entry = self.register.add(scope, self.t("assumptions"), a.text, self.cond(a.when, facts))
             if entry is not None:
                 entries.append(entry)
-        tiers, implied = self.tier_rows(v, facts)
+        tiers, implied = self.tier_rows(v, facts) if not v.levels else ([], False)
         start = self.t(
             "start_rule" if v.start is not None else "start_pack",
             start=frac_str(v.start if v.start is not None else self.pack.factor_start),
@@ -413,12 +432,18 @@ class _Builder:
             ],
             start=start,
             assumptions=entries,
+            levels=levels,
+            level_columns=columns,
+            marks=marks,
         )
 
     def rule_view(self, rule: CompiledRule) -> RuleView:
         r = rule.rule
         other = other_language(self.lang)
         versions = sorted(r.versions, key=lambda v: v.effective_from)
+        marks = self.marks.of(rule.origin, "rule", "facts")
+        if "rule" in marks:  # a rule the layer added: one mark for the whole rule
+            marks.pop("facts", None)
         return RuleView(
             id=r.id,
             full_id=rule.id,
@@ -429,7 +454,8 @@ class _Builder:
             notes=r.notes.get(self.lang) if r.notes else None,
             life_health=r.life_health_or_financial_safety,
             special_provisions=[(sp.sets_aside, self.quotes(sp.basis)) for sp in r.special_provisions],
-            versions=[self.version_view(rule, v) for v in versions],
+            versions=[self.version_view(rule, v, "rule" in marks) for v in versions],
+            marks=marks,
         )
 
     def build(self) -> dict[str, Any]:
@@ -449,19 +475,32 @@ class _Builder:
             "rules": rules,
             "assumptions": self.register.entries,
             "pack_assumptions": pack_assumptions,
+            "layer": layer_view(self.loaded, self.t, self.lang, self.quotes),
         }
 
 
-def publication(pack: Pack, rules: Sequence[CompiledRule], lang: str = "zh") -> dict[str, Any]:
-    """The document's content as plain data (what both templates lay out)."""
-    return _Builder(pack, rules, lang).build()
+def publication(
+    pack: Pack, rules: Sequence[CompiledRule], lang: str = "zh", *, loaded: LoadedPack | None = None
+) -> dict[str, Any]:
+    """The document's content as plain data (what both templates lay out).
+
+    ``loaded`` (the pack as loaded) tells a layer apart: what it extends, the parts it set (marked)
+    and the base rules it does not apply; without it the document is that of an ordinary pack."""
+    return _Builder(pack, rules, lang, loaded).build()
 
 
-def render_publication(pack: Pack, rules: Sequence[CompiledRule], fmt: str = "html", lang: str = "zh") -> str:
+def render_publication(
+    pack: Pack,
+    rules: Sequence[CompiledRule],
+    fmt: str = "html",
+    lang: str = "zh",
+    *,
+    loaded: LoadedPack | None = None,
+) -> str:
     """Render the benchmark document of ``pack`` as ``html`` or ``markdown`` in ``lang`` (``zh``/``en``)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    doc = publication(pack, rules, lang)
+    doc = publication(pack, rules, lang, loaded=loaded)
     name = "publish.html.j2" if fmt == "html" else "publish.md.j2"
     return _env.get_template(name).render(doc=doc, t=labels(lang), md=md_escape)
 
@@ -475,7 +514,7 @@ def publish(pack_ref: str | Path, fmt: str = "html", lang: str = "zh") -> str:
     """
     loaded = load_pack_files(pack_ref)
     rules = compile_pack(loaded)
-    return render_publication(loaded.pack, rules, fmt, lang)
+    return render_publication(loaded.pack, rules, fmt, lang, loaded=loaded)
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")

@@ -72,6 +72,46 @@ class TierRow:
 
 
 @dataclass(frozen=True)
+class LevelColumn:
+    """A statutory branch some level gives a band for: a column of the level table."""
+
+    id: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class LevelBand:
+    """A level's band for one branch, as the table gives it (``text`` None: no band)."""
+
+    branch: str
+    text: str | None
+    amounts: str | None  # for fractions of a fixed range: the amounts they come to
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    """A named level (阶次) of a published table (ADR 0010)."""
+
+    id: str
+    name: str
+    tier: str
+    when: Cond | None
+    bands: list[LevelBand]
+    point: str  # where the amount lies in the band, or that the table gives a range only
+    range_only: bool
+    basis: list[Quote]
+
+
+@dataclass(frozen=True)
+class NotAppliedRow:
+    """A base rule a layer does not apply in its territory (ADR 0011)."""
+
+    rule: str
+    reason: str
+    basis: list[Quote]
+
+
+@dataclass(frozen=True)
 class BranchRow:
     id: str
     kind: str | None  # range | multiple | per_unit | None (no fine)
@@ -106,6 +146,10 @@ class VersionView:
     factors: list[FactorRow]
     start: str
     assumptions: list[AssumptionEntry]
+    levels: list[LevelRow] = field(default_factory=list)
+    level_columns: list[LevelColumn] = field(default_factory=list)
+    #: for a layer: part (``tiers``, ``levels``, ``factors``, ``start``, ``assumptions``) → its mark
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,6 +164,8 @@ class RuleView:
     life_health: bool
     special_provisions: list[tuple[str, list[Quote]]]
     versions: list[VersionView]
+    #: for a layer: part (``rule``, ``facts``) → its mark
+    marks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -4,6 +4,12 @@
 ``below_band``, ``wrong_tier`` (only when ``actual.tier`` is given), ``missing_duty`` (only when
 ``actual.duties`` is given), ``consistent``; no ``actual`` → ``no_actual``. ``deviation`` is the
 distance to the nearest band edge, ``deviation_pct`` that distance over that edge × 100.
+
+Every comparison is against the band and the statutory range, never against the recommended fine:
+a decision whose level gives a range only (ADR 0010: ``recommended_fine`` null, a band) is
+consistent when the actual fine lies in its band and flagged when it lies outside. The similarity
+key of a decision with a named level includes the level's id; a decision without one keeps the key
+it always had.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ class View:
     tier: str | None
     statutory_range: Range | None
     band: Range | None
-    recommended_fine: Decimal | None
+    recommended_fine: Decimal | None  # None: no penalty, or a level that gives a range only
     duties: frozenset[str]
     key: str | None  # similarity key: None when the case has no band to compare within
 
@@ -56,14 +62,15 @@ def _reads(node: Any, out: dict[str, Any]) -> None:
 
 
 def similarity_key(d: Decision) -> str:
-    """Rule version, branch, final tier, matched factors and the values of the facts the rule read."""
+    """Rule version, branch, final tier (and level, when the decision has one), matched factors and
+    the values of the facts the rule read."""
     branch: Any = None
     reads: dict[str, Any] = {}
     for step in d.trail:
         code = step.code
         if code == "branch":
             branch = step.result
-        elif code not in ("tier", "tier.capped", "factor"):
+        elif code not in ("tier", "tier.capped", "level", "level.capped", "factor"):
             continue
         inputs = step.inputs
         tried = inputs.get("tried")
@@ -79,7 +86,8 @@ def similarity_key(d: Decision) -> str:
             _reads(inputs, reads)
     factors = ",".join(sorted(f.id for f in d.factors))
     facts = ",".join(f"{k}={reads[k]!r}" for k in sorted(reads))
-    return f"{d.violation.id}@{d.violation.version}|{branch}|{d.tier}|{factors}|{facts}"
+    tier = d.tier if d.level is None else f"{d.tier}|level={d.level.id}"
+    return f"{d.violation.id}@{d.violation.version}|{branch}|{tier}|{factors}|{facts}"
 
 
 def view_of(result: Decision | Decisions) -> View:
@@ -107,7 +115,9 @@ def view_of(result: Decision | Decisions) -> View:
         min=sum((d.statutory_range.min for d in fined if d.statutory_range), Decimal(0)),
         max=sum((d.statutory_range.max for d in fined if d.statutory_range), Decimal(0)),
     )
-    rec = sum((d.recommended_fine for d in fined if d.recommended_fine is not None), Decimal(0))
+    # a fine standing with a range only has no recommended amount: neither has the sum
+    recs = [d.recommended_fine for d in fined]
+    rec = None if None in recs else sum((r for r in recs if r is not None), Decimal(0))
     key = " + ".join(similarity_key(d) for d in fined) + f"|same_act={result.same_act}"
     return View(outcome, None, rng, band, rec, duties, key)
 

@@ -27,6 +27,7 @@ from typing import IO, Any
 
 from ..core import Engine, to_case
 from ..errors import PenaltyEngineError
+from ..models import Decision, Decisions
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
 from .groups import Groups
@@ -149,6 +150,7 @@ class Evaluator:
             "deviation_pct": None if verdict.deviation_pct is None else str(verdict.deviation_pct),
             "violation": case.violation or "+".join(d.violation.id for d in decisions),
             "tier": view.tier,
+            **_level(result),
             "actual_tier": actual.tier if actual else None,
             "officer": actual.officer if actual else None,
             "unit": actual.unit if actual else None,
@@ -183,6 +185,14 @@ class Evaluator:
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:
         return [self.row(r) for r in rows]
+
+
+def _level(result: Decision | Decisions) -> dict[str, Any]:
+    """``{"level": {id, name}}`` for a decision with a named level (ADR 0010); nothing otherwise, so
+    the entries of packs without levels stay as they were."""
+    if isinstance(result, Decision) and result.level is not None:
+        return {"level": result.level.model_dump(mode="json")}
+    return {}
 
 
 def _redact(data: dict[str, Any]) -> None:

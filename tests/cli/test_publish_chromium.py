@@ -11,6 +11,7 @@ import struct
 import subprocess
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -139,3 +140,34 @@ def test_screenshot_is_not_blank(published: Path, tmp_path: Path) -> None:
     sampled = len(rows[::4]) * len(range(0, width * bpp, bpp * 2))
     assert 0.005 < ink / sampled < 0.6, ink / sampled  # text on a white page, neither blank nor a solid block
     assert len(colours) > 20  # anti-aliased glyphs, the accent colour, the assumption boxes
+
+
+def test_a_levels_table_prints_each_band_as_the_table_gives_it(write_pack: Any, tmp_path: Path) -> None:
+    from tests.unit.test_levels import PACK
+    from tests.unit.test_publish_levels import levels_rule
+
+    root = write_pack(levels_rule(), PACK, name="op.yaml")
+    page = tmp_path / "levels.html"
+    proc = run("rules", "publish", str(root), "--format", "html", "--lang", "zh", "-o", str(page))
+    assert proc.returncode == 0, proc.stderr
+    png = tmp_path / "levels.png"
+    chromium(tmp_path, page, "--window-size=1200,1600", "--hide-scrollbars", f"--screenshot={png}")
+    width, height, rows, bpp = png_pixels(png.read_bytes())
+    assert (width, height) == (1200, 1600)
+    ink = sum(1 for row in rows[::4] for x in range(0, width * bpp, bpp * 2) if min(row[x : x + 3]) < 200)
+    assert ink > 1000  # the page renders (text on white), not blank
+    pdf = tmp_path / "levels.pdf"
+    chromium(tmp_path, page, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("poppler-utils (pdftotext) not installed: PDF text not checked")
+    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for band in (
+        "处3万元以上5万元以下罚款",
+        "处违法所得2倍以上4倍以下的罚款",
+        "处3万元罚款",
+        "处违法所得2倍的罚款",
+        "只规定区间",
+    ):
+        assert band in flat, band
