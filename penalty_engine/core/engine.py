@@ -78,10 +78,17 @@ class Engine:
         return sorted({r.pack.id for r in self._rules.values()})
 
     def rule(self, ref: str, where: str = "") -> CompiledRule:
-        """Find a rule by ``pack/rule`` or by a bare rule id that exactly one pack has."""
+        """Find a rule by ``pack/rule`` or by a bare rule id that exactly one pack has.
+
+        A layer's copy of a base rule does not make a bare id ambiguous: when the base pack is
+        loaded too, the bare id names the base's rule (a layer's rule is named in full,
+        ``cn-gs-transport/unlicensed-passenger``, or its pack is loaded alone)."""
         if ref in self._rules:
             return self._rules[ref]
         matches = self._bare.get(ref, [])
+        if len(matches) > 1:
+            own = [m for m in matches if self._rules[m].origin.get("rule", self._rules[m].pack.id) == m.split("/")[0]]
+            matches = own if len(own) == 1 else matches
         if len(matches) == 1:
             return self._rules[matches[0]]
         if len(matches) > 1:

@@ -126,7 +126,9 @@ def test_rules_list_json_has_every_rule_with_facts() -> None:
     assert "cn-transport/unlicensed-freight" in rules
     fact = rules["cn-transport/unlicensed-freight"]["facts"]["illegal_gain"]
     assert fact["type"] == "money" and fact["label"]["zh"] == "违法所得"
-    found = json.loads(run("rules", "list", "--format", "json", "--search", "车货总质量").stdout)["rules"]
+    found = json.loads(run("rules", "list", "-p", "cn-transport", "--format", "json", "--search", "车货总质量").stdout)[
+        "rules"
+    ]
     assert [r["id"] for r in found] == ["cn-transport/overload-gross-mass"]
     over_limit = json.loads(run("rules", "list", "--format", "json", "--search", "超限").stdout)["rules"]
     assert len(over_limit) > 1 and all("超限" in r["title"]["zh"] or "超限" in r["id"] for r in over_limit)

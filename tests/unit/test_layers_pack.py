@@ -275,7 +275,7 @@ def test_provenance_names_the_pack_that_set_each_part(tmp_path: Path, base: Path
 
 
 def test_an_ordinary_pack_is_its_own_origin_for_every_part(engine: pe.Engine) -> None:
-    for rule in engine.rules():
+    for rule in [r for r in engine.rules() if r.pack.id == "cn-transport"]:
         for v in rule.versions:
             assert set(v.origin.values()) == {"cn-transport"} and {"tiers", "frame", "hearing"} <= set(v.origin)
 
@@ -426,7 +426,8 @@ def test_an_ordinary_pack_cannot_override(tmp_path: Path, base: Path) -> None:
 def test_an_empty_layer_over_cn_transport_passes_every_golden_case_of_the_base(
     tmp_path: Path, engine: pe.Engine
 ) -> None:
-    version = engine.rules()[0].pack.version
+    national = pe.Engine.load("cn-transport")
+    version = national.rules()[0].pack.version
     head = LAYER_HEAD.replace("../base", "cn-transport").replace('version: "1.0"', f'version: "{version}"')
     prov = write(tmp_path / "prov", **{"pack.yaml": head})
     shipped = ROOT / "cases" / "cn-transport"
@@ -434,7 +435,7 @@ def test_an_empty_layer_over_cn_transport_passes_every_golden_case_of_the_base(
         text = path.read_text(encoding="utf-8").replace("cn-transport/", "prov/")
         write(prov / "cases", **{str(path.relative_to(shipped)).replace("/", "__"): text})
     both = pe.Engine.load("cn-transport", prov)
-    assert len(both.rules()) == 2 * len(engine.rules()) == 34
+    assert len(both.rules()) == 2 * len(national.rules()) == 34
     results = run_pack(both, prov)
     assert len(results) == len(list(shipped.rglob("*.yaml"))) > 20
     assert [r for r in results if not r.passed] == []
