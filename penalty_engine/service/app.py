@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..__about__ import __version__
 from ..core import Engine
-from ..errors import PenaltyEngineError
+from ..errors import LedgerError, PenaltyEngineError
 from ..ledger import Ledger, open_ledger
 from ..models import Case
 from .keys import KeyRing
@@ -64,7 +64,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None, ledger: Ledg
 
     @app.exception_handler(PenaltyEngineError)
     async def _engine_error(request: Request, exc: PenaltyEngineError) -> Response:
-        status = 400 if exc.code == "PE-C001" else 422
+        status = 400 if exc.code == "PE-C001" else 503 if isinstance(exc, LedgerError) else 422
         return _problem_response(from_error(exc, request.url.path, status))
 
     @app.exception_handler(_NotFound)
@@ -105,12 +105,12 @@ def _ref(name: str) -> dict[str, str]:
 
 #: the error statuses each operation may answer (beyond 500, which any may)
 _ERRORS = {
-    ("post", "/v1/evaluate"): (400, 401, 403, 413, 422),
-    ("post", "/v1/evaluate/batch"): (400, 401, 403, 413, 422),
+    ("post", "/v1/evaluate"): (400, 401, 403, 413, 422, 503),
+    ("post", "/v1/evaluate/batch"): (400, 401, 403, 413, 422, 503),
     ("get", "/v1/packs"): (401, 422),
     ("get", "/v1/rules"): (401, 422),
     ("get", "/v1/rules/{pack}/{rule}"): (401, 404, 422),
-    ("get", "/v1/decisions/{record_id}"): (401, 403, 404, 422),
+    ("get", "/v1/decisions/{record_id}"): (401, 403, 404, 422, 503),
     ("get", "/readyz"): (503,),
 }
 

@@ -92,7 +92,7 @@ def read_keys(path: Path) -> list[ApiKey]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise KeysFileError(f"{path}: not a keys file (expected \"format\": \"{FORMAT}\")")
+            raise KeysFileError(f'{path}: not a keys file (expected "format": "{FORMAT}")')
         return [
             ApiKey(
                 id=k["id"],

@@ -120,7 +120,8 @@ def from_error(exc: PenaltyEngineError, instance: str, status: int = 422) -> Pro
     """The problem of an engine error: its code, the field its message names, where, the message."""
     m = _FIELD.match(exc.message)
     # the engine's messages are English only for now (some carry Chinese inside): both fields get it
-    return problem(status, exc.code, exc.message, exc.message, instance, field=m.group(1) if m else None, where=exc.where)
+    field = m.group(1) if m else None
+    return problem(status, exc.code, exc.message, exc.message, instance, field=field, where=exc.where)
 
 
 def from_service(exc: ServiceProblem, instance: str) -> Problem:
@@ -140,7 +141,7 @@ class BodyTooLarge(Exception):
 Scope = dict[str, Any]
 
 
-class guard:  # noqa: N801 - an ASGI middleware, named as the role it plays
+class guard:
     """ASGI middleware: refuses bodies over ``max_body`` bytes (413, by Content-Length or while the
     body streams in) and turns any exception that escapes the app into a 500 problem with a
     reference id, logged with its traceback (never sent to the client)."""

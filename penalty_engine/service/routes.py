@@ -7,7 +7,7 @@ role ``read``; the catalog (packs, rules) any valid key. ``admin`` holds every r
 Not pure: the I/O shell of the service (see ``runtime`` for what it reads and writes).
 """
 
-from __future__ import annotations
+# no ``from __future__ import annotations``: FastAPI reads the dependencies of the closures below
 
 import datetime as dt
 import json

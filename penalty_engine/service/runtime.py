@@ -93,9 +93,7 @@ class Service:
             PenaltyEngineError: the case is invalid or exposes a defect of the pack (nothing recorded).
         """
         day = as_of or dt.date.today()
-        result = self.engine.evaluate_any(
-            case.data, as_of=day, source=case, as_of_label="as_of" if as_of else "today"
-        )
+        result = self.engine.evaluate_any(case.data, as_of=day, source=case, as_of_label="as_of" if as_of else "today")
         data = decision_json(result, lang)
         first = result if isinstance(result, Decision) else result.decisions[0]
         pack = self.engine.rule(first.violation.id).pack
