@@ -64,9 +64,17 @@ def parse_body(raw: bytes) -> Located:
         raise CaseError("PE-C001", "JSON error: nested too deeply", "<request>") from None
 
 
+async def single_query(request: Request) -> None:
+    """A query parameter given twice is ambiguous: 422 naming it."""
+    for name in request.query_params:
+        if len(request.query_params.getlist(name)) > 1:
+            en = f"{name}: given more than once; give it once"
+            raise ServiceProblem(422, f"{name}：只能给出一次", en, field=name)
+
+
 def router(svc: Service) -> APIRouter:
     """The service's routes over ``svc``."""
-    api = APIRouter()
+    api = APIRouter(dependencies=[Depends(single_query)])
 
     def need(role: str | None) -> Callable[..., Awaitable[ApiKey]]:
         async def check(

@@ -51,9 +51,10 @@ def test_evaluate_returns_the_decision_json_of_the_cli_and_records_it(
 def test_evaluate_in_chinese_gives_chinese_trail_messages(client: TestClient, keys: Keys, engine: pe.Engine) -> None:
     resp = client.post("/v1/evaluate?lang=zh", json=SAMPLE, headers=keys.auth())
     assert resp.json() == json.loads(render_any(engine.evaluate(SAMPLE), "json", "zh"))
-    assert resp.json()["trail"][0]["message"] != client.post(
-        "/v1/evaluate", json=SAMPLE, headers=keys.auth()
-    ).json()["trail"][0]["message"]
+    assert (
+        resp.json()["trail"][0]["message"]
+        != client.post("/v1/evaluate", json=SAMPLE, headers=keys.auth()).json()["trail"][0]["message"]
+    )
 
 
 def test_a_case_with_several_violations_gives_decisions(client: TestClient, keys: Keys) -> None:
@@ -121,6 +122,8 @@ def test_a_body_over_the_limit_is_413(client: TestClient, keys: Keys) -> None:
 def test_a_bad_query_parameter_is_422_naming_it(client: TestClient, keys: Keys) -> None:
     p = _problem(client.post("/v1/evaluate?lang=fr", json=SAMPLE, headers=keys.auth()), 422, "PE-S422")
     assert p["field"] == "lang"
+    p = _problem(client.get("/v1/rules?search=a&search=b", headers=keys.auth()), 422, "PE-S422")
+    assert p["field"] == "search"
 
 
 def test_batch_answers_each_case_in_order_and_a_bad_case_fails_alone(client: TestClient, keys: Keys) -> None:
@@ -203,9 +206,10 @@ def test_openapi_has_the_real_request_and_response_schemas(client: TestClient) -
     ok = ev["responses"]["200"]["content"]["application/json"]["schema"]
     assert {"$ref": "#/components/schemas/Decision"} in ok["anyOf"]
     assert ev["responses"]["422"]["content"][PROBLEM]["schema"] == {"$ref": "#/components/schemas/Problem"}
-    assert doc["paths"]["/v1/evaluate/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"][
-        "maxItems"
-    ] == 5
+    assert (
+        doc["paths"]["/v1/evaluate/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]["maxItems"]
+        == 5
+    )
 
 
 def test_the_keys_file_stores_no_secret(keys: Keys) -> None:
