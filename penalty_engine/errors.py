@@ -5,7 +5,8 @@
     PenaltyEngineError            PE-*   root; ``code``, ``message``, ``where``
     ├── RuleError                 PE-R*  a rule pack or rule file is wrong (file:line, field)
     ├── CaseError                 PE-C*  a case is wrong (file:line, case id, field)
-    └── EvaluationError           PE-E*  a valid case hits a defect of the pack at evaluation
+    ├── EvaluationError           PE-E*  a valid case hits a defect of the pack at evaluation
+    └── LedgerError               PE-L*  the decision ledger cannot be opened, read or written
 
 Codes are listed in ``CODES`` and documented in ``docs/error-codes.md``; a test keeps the two
 in step. Messages say where, what was expected and what came in, and suggest the nearest valid
@@ -56,6 +57,12 @@ CODES: dict[str, str] = {
     "PE-E002": "a condition failed while evaluating the case",
     "PE-E003": "no level of the rule's table applies to the case (gap in the table)",
     "PE-E004": "a level's band lies wholly outside the statutory range",
+    # the decision ledger
+    "PE-L001": "ledger URL not understood (not a file path, sqlite:/// or postgresql:// URL)",
+    "PE-L002": "ledger cannot be opened or reached",
+    "PE-L003": "ledger schema is newer than this engine knows",
+    "PE-L004": "entry cannot be recorded: not plain JSON",
+    "PE-L005": "ledger export format not recognised (by the file's extension)",
 }
 
 
@@ -99,6 +106,10 @@ class CaseError(PenaltyEngineError):
 
 class EvaluationError(PenaltyEngineError):
     """A valid case exposes a defect of the rule pack during evaluation."""
+
+
+class LedgerError(PenaltyEngineError):
+    """The decision ledger cannot be opened, read or written; ``where`` names the ledger."""
 
 
 class RuleErrors(RuleError):

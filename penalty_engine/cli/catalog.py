@@ -1,4 +1,8 @@
-"""Describing loaded rules: listings, one rule in full, and the JSON Schemas of the file formats."""
+"""Describing loaded rules: listings, one rule in full, and the JSON Schemas of the file formats.
+
+The listing and the full rule as data (``list_rules``, ``describe_rule``) live in ``core.catalog``,
+shared with the HTTP service; they are named here for the ``rules`` commands.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text as RichText
 
-from ..core import Engine
+from ..core import describe_rule, list_rules
 from ..models import (
     AllOf,
     AmountBand,
@@ -33,45 +37,7 @@ from ..money import dec_str, frac_str
 from ..pack import CompiledRule
 from ..text import Scope, words
 
-
-def _fact_row(name: str, spec: Any) -> dict[str, Any]:
-    row: dict[str, Any] = {"name": name, **spec.model_dump(mode="json", exclude_none=True)}
-    row["required"] = spec.required
-    return row
-
-
-def list_rules(engine: Engine, search: str | None = None) -> list[dict[str, Any]]:
-    """Every rule with its pack, id, title, versions and fact schema (``rules list --format json``)."""
-    out = []
-    word = (search or "").lower()
-    for r in engine.rules():
-        hay = f"{r.id} {r.rule.title.zh} {r.rule.title.en}".lower()
-        if word and word not in hay:
-            continue
-        out.append(
-            {
-                "id": r.id,
-                "pack": r.pack.id,
-                "rule": r.rule.id,
-                "title": r.rule.title.model_dump(),
-                "versions": [
-                    {
-                        "effective_from": v.version.effective_from.isoformat(),
-                        "effective_to": v.version.effective_to.isoformat() if v.version.effective_to else None,
-                    }
-                    for v in r.versions
-                ],
-                "facts": {n: _fact_row(n, s) for n, s in r.rule.facts.items()},
-                "common_facts": sorted(r.pack.common_facts),
-            }
-        )
-    return out
-
-
-def describe_rule(rule: CompiledRule) -> dict[str, Any]:
-    """The full rule as JSON (``rules show --format json``); ``id`` is ``pack/rule``."""
-    data = rule.rule.model_dump(mode="json")
-    return {**data, "id": rule.id, "rule": rule.rule.id, "pack": rule.pack.id, "source": rule.source.path}
+__all__ = ["condition_text", "describe_rule", "fine_text", "json_schema", "list_rules", "rich_rule"]
 
 
 def condition_text(cond: Condition | None) -> str:

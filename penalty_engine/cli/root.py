@@ -17,6 +17,7 @@ from .evaluate import evaluate
 from .newcase import new_case
 from .replay import replay
 from .rules import rules_app
+from .serve import serve_app
 
 app = typer.Typer(
     name="penalty",
@@ -30,6 +31,7 @@ app.command()(evaluate)
 app.add_typer(rules_app, name="rules")
 app.command("new-case")(new_case)
 app.command()(replay)
+app.add_typer(serve_app, name="serve")
 
 
 def _version(value: bool) -> None:

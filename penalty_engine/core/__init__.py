@@ -4,14 +4,26 @@
 facts, limitation, the version runs, Art. 37, the decision); ``version`` holds the stages that
 depend on the rule version, ``general_stages`` those of the general part of 行政处罚法 (with the
 pure rules of ``general``), ``amounts`` the band, position and rounding arithmetic, ``result`` the
-records stages return. ``_fast`` is private: memo and the fingerprint's JSON written directly,
-the same results as the plain code (ADR 0008).
+records stages return; ``catalog`` the loaded rules as JSON-ready data (listings, one rule).
+``_fast`` is private: memo and the fingerprint's JSON written directly, the same results as the
+plain code (ADR 0008).
 """
 
 from __future__ import annotations
 
 from .case_io import case_where, read_case_file, to_case
+from .catalog import describe_rule, fact_row, list_rules
 from .engine import Engine, combine
 from .general import severity
 
-__all__ = ["Engine", "case_where", "combine", "read_case_file", "severity", "to_case"]
+__all__ = [
+    "Engine",
+    "case_where",
+    "combine",
+    "describe_rule",
+    "fact_row",
+    "list_rules",
+    "read_case_file",
+    "severity",
+    "to_case",
+]

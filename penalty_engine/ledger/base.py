@@ -4,6 +4,10 @@ Every implementation (``sqlite``, ``postgres``) stores the same ``Record`` rows 
 and keeps one unbroken chain: each record carries the sha256 of the previous record's canonical
 text, so an edited, deleted, inserted or reordered record breaks the chain at that place, and
 ``verify`` names the first bad one. Not pure: this is the I/O shell (a database).
+
+The hash chain itself (canonical text, hash, the walk ``verify`` makes) is defined once, in
+``chain``. Extensions of the first contract: ``migrate``; and every store keeps a one-row chain head
+(last seq and hash) so that ``verify`` also sees records removed from or added to the end.
 """
 
 from __future__ import annotations
@@ -76,6 +80,12 @@ class Ledger:
 
     def verify(self) -> Verification:
         """Walk the whole chain and recompute every hash."""
+        raise NotImplementedError  # pragma: no cover
+
+    def migrate(self) -> int:
+        """Bring the store's schema to the version this engine writes; return the version found
+        (0 for an empty store). Every store runs it on open; added to the contract so that a
+        deployment can migrate (and read the version) without appending anything."""
         raise NotImplementedError  # pragma: no cover
 
     def ping(self) -> bool:
