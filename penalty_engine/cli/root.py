@@ -14,6 +14,7 @@ import typer
 from ..__about__ import __version__
 from .common import CONTEXT, err, print_text
 from .evaluate import evaluate
+from .ledger import ledger_app
 from .newcase import new_case
 from .replay import replay
 from .rules import rules_app
@@ -30,6 +31,7 @@ app.command()(evaluate)
 app.add_typer(rules_app, name="rules")
 app.command("new-case")(new_case)
 app.command()(replay)
+app.add_typer(ledger_app, name="ledger")
 
 
 def _version(value: bool) -> None:
