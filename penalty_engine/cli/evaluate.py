@@ -61,7 +61,7 @@ def evaluate(
     """Evaluate cases and print the recommendation with its explanation.
 
     One case in JSON prints one object; several print one object per line (JSON Lines). With
-    ``--record``, each decision is also appended to the ledger and its record id printed on stderr.
+    --record, each decision is also appended to the ledger and its record id printed on stderr.
     """
     engine = load_engine(pack)
     ledger: Ledger | None = open_or_exit(record) if record else None

@@ -54,7 +54,7 @@ def ledger_export(
     url: LedgerArg,
     output: Annotated[Path, typer.Option("--output", "-o", help="FILE.jsonl or FILE.csv, for penalty replay.")],
 ) -> None:
-    """Write every record as a past decision (the case with the engine's decision as ``actual``)."""
+    """Write every record as a past decision: the case, with the engine's decision as its actual."""
     led = open_or_exit(url)
     try:
         done = guarded(lambda: export(led, output))
