@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, record_hash
-from .export import Exported, actual_of, export, replay_row
+from .replay_rows import Exported, actual_of, export, replay_row
 from .sqlite import SqliteLedger
 
 __all__ = [
