@@ -11,18 +11,23 @@ from __future__ import annotations
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, record_hash
+from .replay_rows import Exported, actual_of, export, replay_row
 from .sqlite import SqliteLedger
 
 __all__ = [
     "Entry",
+    "Exported",
     "Ledger",
     "LedgerError",
     "Record",
     "SqliteLedger",
     "Verification",
+    "actual_of",
     "canonical_json",
+    "export",
     "open_ledger",
     "record_hash",
+    "replay_row",
 ]
 
 _PG_SCHEMES = ("postgresql://", "postgres://")

@@ -62,6 +62,10 @@ class Verification:
     #: what is wrong with it, in words
     problem: str = ""
 
+    def as_json(self) -> dict[str, Any]:
+        """The result as plain JSON values (``penalty ledger verify --format json``)."""
+        return {"ok": self.ok, "checked": self.checked, "first_bad": self.first_bad, "problem": self.problem}
+
 
 class Ledger:
     """An append-only ledger of decisions. Implementations: ``SqliteLedger``, ``PostgresLedger``."""

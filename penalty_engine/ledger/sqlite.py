@@ -20,7 +20,9 @@ Schema (``_MIGRATIONS``; ``migrate`` on open brings an empty or older file to ``
 
 The head is an extension of the contract: it lets ``verify`` see records deleted from, or appended
 by hand to, the end of the chain (which the links alone cannot show) and gives ``append`` one row to
-read. Cost: an append is one small transaction, about 0.1–1 ms plus the fsync (bench/bench_ledger.py).
+read. Cost: an append is one small transaction and one fsync (``synchronous=FULL``: a recorded
+decision survives a power cut); bench/bench_ledger.py measured about 110 appends/s with one writer,
+and about as many in total with four, on this project's shared 2-core machine: the fsync dominates.
 """
 
 from __future__ import annotations
