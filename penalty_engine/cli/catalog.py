@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text as RichText
 
 from ..core import Engine
-from ..models import AllOf, AnyOf, Case, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule
+from ..models import AllOf, AnyOf, Case, Condition, MultipleFine, Pack, PerUnitFine, RangeFine, Rule, TrancheFine
 from ..pack import CompiledRule
 from ..text import words
 
@@ -77,6 +77,10 @@ def fine_text(fine: Any) -> str:
         return f"{fine.min}–{fine.max}"
     if isinstance(fine, MultipleFine):
         return f"{fine.times} × {fine.min}–{fine.max}"
+    if isinstance(fine, TrancheFine):
+        edges = [f"{t.above}–{t.up_to if t.up_to is not None else '∞'}: {t.rate}" for t in fine.tranches]
+        cap = f", cap {fine.cap}" if fine.cap is not None else ""
+        return f"tranches of {fine.parts_of} per {fine.unit} ({'; '.join(edges)}){cap}"
     assert isinstance(fine, PerUnitFine)
     partial = fine.partial.setting if hasattr(fine.partial, "setting") else fine.partial.value
     cap = f", cap {fine.cap}" if fine.cap is not None else ""
