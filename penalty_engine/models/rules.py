@@ -278,7 +278,14 @@ class EdgeMultiple(Frozen):
         return self
 
 
-Edge = Annotated[Decimal, Field(ge=0)] | EdgeMultiple
+def _edge_kind(value: Any) -> str:
+    return "edge_multiple" if isinstance(value, (dict, EdgeMultiple)) else "edge_number"
+
+
+Edge = Annotated[
+    Annotated[Decimal, Field(ge=0), Tag("edge_number")] | Annotated[EdgeMultiple, Tag("edge_multiple")],
+    Discriminator(_edge_kind),
+]
 """A tranche edge: a number in the counted fact's unit, or a multiple of a fact."""
 
 
@@ -320,7 +327,7 @@ class TrancheFine(Frozen):
         edges = [e for t in self.tranches for e in (t.above, t.up_to) if e is not None]
         if len({_edge_key(e)[0] for e in edges}) > 1:
             raise ValueError(
-                "the tranche edges must all be numbers or all multiples of one fact (their order is checked at load)"
+                "tranche edges must be all numbers or all multiples of one fact, so that their order is known"
             )
         previous: Fraction | None = None
         for n, t in enumerate(self.tranches, start=1):
@@ -340,7 +347,7 @@ class TrancheFine(Frozen):
 def _fine_kind(value: Any) -> str:
     keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
     if "tranches" in keys:
-        return "tranches"
+        return "tranche_fine"
     if "times" in keys:
         return "multiple"
     if "per" in keys:
@@ -352,7 +359,7 @@ FineSpec = Annotated[
     Annotated[RangeFine, Tag("range")]
     | Annotated[MultipleFine, Tag("multiple")]
     | Annotated[PerUnitFine, Tag("per_unit")]
-    | Annotated[TrancheFine, Tag("tranches")],
+    | Annotated[TrancheFine, Tag("tranche_fine")],
     Discriminator(_fine_kind),
 ]
 
