@@ -21,8 +21,10 @@ from pydantic import (
     Discriminator,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     Tag,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -409,6 +411,15 @@ class Branch(Frozen):
     no_penalty: BranchNoPenalty | None = Field(
         default=None, description="the branch gives no penalty (e.g. 给予批评教育，可以不予处罚); no other penalty key"
     )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Without ``no_penalty`` when absent: the dump (and so the fingerprint) of every branch
+        written before the field existed stays as it was."""
+        data: dict[str, Any] = handler(self)
+        if self.no_penalty is None:
+            data.pop("no_penalty", None)
+        return data
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:

@@ -13,8 +13,11 @@ import pytest
 
 import penalty_engine as pe
 from penalty_engine.check.golden import cases_dir, compare, golden_files, run_file
+from penalty_engine.pack import CompiledRule
 
 FILES = golden_files(cases_dir("cn-transport"))
+#: The golden cases of the bundled layers (ADR 0011), each named with its pack.
+LAYER_FILES = [(pack, p) for pack in ("cn-zj-transport",) for p in golden_files(cases_dir(pack))]
 
 
 STARTER = {"overload-gross-mass", "unlicensed-freight", "unqualified-driver"}
@@ -27,8 +30,17 @@ def cel_engine(request: pytest.FixtureRequest, engine: pe.Engine) -> pe.Engine:
     return engine if request.param == "tree" else pe.Engine.load(cel=request.param)
 
 
+def _own(rule: CompiledRule) -> bool:
+    """Whether the rule's pack wrote it or changed its benchmark (a layer's inherited rules are tested
+    by the base's cases, and tests/unit/test_layers_pack.py runs those through a layer)."""
+    parts = ("tiers", "levels", "factors", "start")
+    return rule.origin.get("rule", rule.pack.id) == rule.pack.id or any(
+        v.origin.get(p) == rule.pack.id for v in rule.versions for p in parts
+    )
+
+
 def test_every_rule_has_golden_cases(engine: pe.Engine) -> None:
-    for rule in engine.rules():
+    for rule in [r for r in engine.rules() if _own(r)]:
         folder = cases_dir(rule.pack.id) / rule.rule.id
         need = 4 if rule.rule.id in STARTER else 3  # a lighter, a standard and a heavier case at least
         assert len(golden_files(folder)) >= need, f"{rule.id}: fewer than {need} golden cases in {folder}"
@@ -36,6 +48,12 @@ def test_every_rule_has_golden_cases(engine: pe.Engine) -> None:
 
 @pytest.mark.parametrize("path", FILES, ids=[str(p.relative_to(cases_dir("cn-transport"))) for p in FILES])
 def test_golden_case(cel_engine: pe.Engine, path: Path) -> None:
+    result = run_file(cel_engine, path)
+    assert result.passed, f"{path} [{result.case_id}]:\n  " + "\n  ".join(result.differences)
+
+
+@pytest.mark.parametrize(("pack", "path"), LAYER_FILES, ids=[f"{k}/{p.parent.name}/{p.name}" for k, p in LAYER_FILES])
+def test_golden_case_of_a_layer(cel_engine: pe.Engine, pack: str, path: Path) -> None:
     result = run_file(cel_engine, path)
     assert result.passed, f"{path} [{result.case_id}]:\n  " + "\n  ".join(result.differences)
 

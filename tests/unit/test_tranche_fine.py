@@ -272,3 +272,10 @@ def test_in_the_zhejiang_layer_a_minor_gets_a_fine_below_the_one_the_tranches_fi
     )
     assert adult.recommended_fine == Decimal(7200) and adult.tier == "fixed"
     assert minor.recommended_fine == Decimal(5400) and minor.tier == "below_minimum"
+
+
+def test_a_bare_id_the_base_and_a_layer_share_names_the_base_and_a_layer_only_id_its_own() -> None:
+    engine = pe.Engine.load("cn-transport", ZJ)
+    assert engine.rule("unqualified-driver").id == "cn-transport/unqualified-driver"
+    assert engine.rule("zj-over-limit-gross-mass").id == "cn-zj-transport/zj-over-limit-gross-mass"
+    assert engine.rule("cn-zj-transport/unqualified-driver").pack.id == "cn-zj-transport"
