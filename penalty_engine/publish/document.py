@@ -293,6 +293,10 @@ class _Builder:
     def fine_text(self, branch: Branch, facts: dict[str, FactSpec]) -> tuple[str | None, str | None]:
         """The fine of a branch in words, and the note that goes with it."""
         fine, cur, t = branch.fine, self.pack.currency, self.t
+        if branch.no_penalty is not None:  # a branch that gives no penalty (给予批评教育，可以不予处罚)
+            education = t("fine_no_penalty_education") if branch.no_penalty.education else ""
+            key = "fine_may_no_penalty" if branch.no_penalty.optional else "fine_no_penalty"
+            return t(key, education=education), None
         if fine is None:
             return None, None
         if isinstance(fine, RangeFine):
