@@ -88,8 +88,12 @@ class VersionRun(LevelStages):
         if branch.no_penalty is not None:
             return self._result(NO_PENALTY, "none", duties=self._branch_no_penalty(branch, branch_basis))
         if isinstance(branch.fine, PerUnitFine | TrancheFine):
-            per_unit = isinstance(branch.fine, PerUnitFine)
-            fine = self._per_unit(branch.fine, branch_basis) if per_unit else self._tranches(branch.fine, branch_basis)
+            spec = branch.fine
+            fine = (
+                self._per_unit(spec, branch_basis)
+                if isinstance(spec, PerUnitFine)
+                else self._tranches(spec, branch_basis)
+            )
             tier, statutory = "fixed", Interval(fine, fine)
             band = statutory
             if fired.mitigate:

@@ -127,7 +127,7 @@ def test_rules_list_json_has_every_rule_with_facts() -> None:
     fact = rules["cn-transport/unlicensed-freight"]["facts"]["illegal_gain"]
     assert fact["type"] == "money" and fact["label"]["zh"] == "违法所得"
     found = json.loads(run("rules", "list", "--format", "json", "--search", "车货总质量").stdout)["rules"]
-    # the national rule, and the Zhejiang layer's own (浙江省公路条例 Art. 53; the layer does not apply the national one)
+    # the national rule, and the Zhejiang layer's own (浙江省公路条例 Art. 53)
     assert [r["id"] for r in found] == ["cn-transport/overload-gross-mass", "cn-zj-transport/zj-over-limit-gross-mass"]
     over_limit = json.loads(run("rules", "list", "--format", "json", "--search", "超限").stdout)["rules"]
     assert len(over_limit) > 1 and all("超限" in r["title"]["zh"] or "超限" in r["id"] for r in over_limit)
