@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple, TypeGuard
 
-from ..models import FactSpec, LawRef, MultipleFine, PerUnitFine, RangeFine
+from ..models import FactSpec, LawRef, MultipleFine, PerUnitFine, RangeFine, TrancheFine
 from ..money import dec_str, to_decimal
 from ..pack import CompiledRule, CompiledVersion
 from .findings import at
@@ -386,7 +386,10 @@ def discrepancies(rule: CompiledRule) -> list[Discrepancy]:
                 groups.setdefault(_texts(cv, j), []).append(j)
         for refs, branches in groups.items():
             said = [(ref, s) for ref in refs for s in read_amounts(ref.text) if _is_fine(s)]
-            fines = [f for j in branches if (f := cv.branches[j][0].fine) is not None]
+            # a tranche fine's "每吨…元" are rates of parts, not a per-unit fine: not paired (no false mismatch)
+            fines = [
+                f for j in branches if (f := cv.branches[j][0].fine) is not None and not isinstance(f, TrancheFine)
+            ]
             forms: tuple[tuple[type, type, Compare], ...] = (
                 (StatedRange, RangeFine, _range_fields),
                 (StatedMultiple, MultipleFine, _multiple_fields),

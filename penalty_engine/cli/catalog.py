@@ -32,6 +32,7 @@ from ..models import (
     RangeFine,
     Rule,
     RuleVersion,
+    TrancheFine,
 )
 from ..money import dec_str, frac_str
 from ..pack import CompiledRule
@@ -58,6 +59,10 @@ def fine_text(fine: Any) -> str:
         return f"{fine.min}–{fine.max}"
     if isinstance(fine, MultipleFine):
         return f"{fine.times} × {fine.min}–{fine.max}"
+    if isinstance(fine, TrancheFine):
+        edges = [f"{t.above}–{t.up_to if t.up_to is not None else '∞'}: {t.rate}" for t in fine.tranches]
+        cap = f", cap {fine.cap}" if fine.cap is not None else ""
+        return f"tranches of {fine.parts_of} per {fine.unit} ({'; '.join(edges)}){cap}"
     assert isinstance(fine, PerUnitFine)
     partial = fine.partial.setting if hasattr(fine.partial, "setting") else fine.partial.value
     cap = f", cap {fine.cap}" if fine.cap is not None else ""

@@ -35,9 +35,17 @@ class Engine:
         decision = engine.evaluate(case_dict, as_of=date(2026, 4, 10))
     """
 
-    def __init__(self, rules: Iterable[CompiledRule], not_applied: Mapping[str, NotApplied] | None = None) -> None:
-        """``rules`` compiled; ``not_applied``: ``pack/rule`` ids a layer does not apply (ADR 0011)."""
+    def __init__(
+        self,
+        rules: Iterable[CompiledRule],
+        not_applied: Mapping[str, NotApplied] | None = None,
+        layers: Iterable[str] = (),
+    ) -> None:
+        """``rules`` compiled; ``not_applied``: ``pack/rule`` ids a layer does not apply; ``layers``:
+        the ids of the packs that are layers (ADR 0011): a bare rule id that a base and its layers
+        share names the base's rule."""
         self._not_applied = dict(not_applied or {})
+        self._layers = frozenset(layers)
         self._rules: dict[str, CompiledRule] = {}
         self._bare: dict[str, list[str]] = {}
         for r in rules:
@@ -59,6 +67,7 @@ class Engine:
         paths: list[str | Path] = list(packs) if packs else list(bundled_pack_paths())
         compiled: list[CompiledRule] = []
         not_applied: dict[str, NotApplied] = {}
+        layers: set[str] = set()
         errors: list[RuleError] = []
         for p in paths:
             loaded = collect(errors, lambda p=p: load_pack_files(p))  # type: ignore[misc]
@@ -66,9 +75,11 @@ class Engine:
                 continue
             compiled.extend(collect(errors, lambda loaded=loaded: compile_pack(loaded, cel=cel)) or [])  # type: ignore[misc]
             not_applied.update({f"{loaded.pack.id}/{rid}": why for rid, why in loaded.not_applied.items()})
+            if loaded.bases:
+                layers.add(loaded.pack.id)
         if errors:
             raise RuleErrors(errors)
-        return cls(compiled, not_applied)
+        return cls(compiled, not_applied, layers)
 
     def rules(self) -> list[CompiledRule]:
         """Every loaded rule, sorted by id (``pack/rule``)."""
@@ -78,17 +89,14 @@ class Engine:
         return sorted({r.pack.id for r in self._rules.values()})
 
     def rule(self, ref: str, where: str = "") -> CompiledRule:
-        """Find a rule by ``pack/rule`` or by a bare rule id that exactly one pack has.
-
-        A layer's copy of a base rule does not make a bare id ambiguous: when the base pack is
-        loaded too, the bare id names the base's rule (a layer's rule is named in full,
-        ``cn-gs-transport/unlicensed-passenger``, or its pack is loaded alone)."""
+        """Find a rule by ``pack/rule`` or by a bare rule id that exactly one pack has (or, among
+        several, exactly one pack that is not a layer: the base whose rule the layers inherit)."""
         if ref in self._rules:
             return self._rules[ref]
         matches = self._bare.get(ref, [])
         if len(matches) > 1:
-            own = [m for m in matches if self._rules[m].origin.get("rule", self._rules[m].pack.id) == m.split("/")[0]]
-            matches = own if len(own) == 1 else matches
+            bases = [m for m in matches if m.partition("/")[0] not in self._layers]
+            matches = bases if len(bases) == 1 else matches
         if len(matches) == 1:
             return self._rules[matches[0]]
         if len(matches) > 1:

@@ -17,12 +17,23 @@ repeating computations go through ``_fast`` (memoised, same results; ADR 0008).
 
 from __future__ import annotations
 
+import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from ..errors import EvaluationError
-from ..models import Branch, Level, MultipleFine, PartialCount, PerUnitFine, RangeFine, SettingRef
+from ..models import (
+    Branch,
+    EdgeMultiple,
+    Level,
+    MultipleFine,
+    PartialCount,
+    PerUnitFine,
+    RangeFine,
+    SettingRef,
+    TrancheFine,
+)
 from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
 from ..pack import position_of
 from . import _fast, provenance
@@ -33,6 +44,24 @@ from .levels import LevelStages
 from .result import NO_PENALTY, PENALTY, Position, Result
 
 _PARTIAL = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down, PartialCount.half_up: Rounding.half_up}
+
+
+def _edge(edge: Decimal | EdgeMultiple, facts: dict[str, Any]) -> tuple[Fraction, str]:
+    """A tranche edge's exact value and how it was found (``1.2 × 49000 = 58800``)."""
+    if isinstance(edge, EdgeMultiple):
+        base = Fraction(Decimal(facts[edge.of]))
+        value = base * edge.times
+        return value, f"{frac_str(edge.times)} × {show(base)} = {show(value)}"
+    return Fraction(edge), dec_str(edge)
+
+
+def _count(quotient: Fraction, partial: PartialCount) -> int:
+    """Whole units of an exact quotient by the partial rule (not ``exact``)."""
+    if partial is PartialCount.up:
+        return math.ceil(quotient)
+    if partial is PartialCount.half_up:
+        return math.floor(quotient + Fraction(1, 2))
+    return math.floor(quotient)
 
 
 class VersionRun(LevelStages):
@@ -56,8 +85,15 @@ class VersionRun(LevelStages):
         statutory = band = None
         fine: Decimal | None = None
         factors: list[dict[str, Any]] = []
-        if isinstance(branch.fine, PerUnitFine):
-            fine = self._per_unit(branch.fine, branch_basis)
+        if branch.no_penalty is not None:
+            return self._result(NO_PENALTY, "none", duties=self._branch_no_penalty(branch, branch_basis))
+        if isinstance(branch.fine, PerUnitFine | TrancheFine):
+            spec = branch.fine
+            fine = (
+                self._per_unit(spec, branch_basis)
+                if isinstance(spec, PerUnitFine)
+                else self._tranches(spec, branch_basis)
+            )
             tier, statutory = "fixed", Interval(fine, fine)
             band = statutory
             if fired.mitigate:
@@ -183,6 +219,76 @@ class VersionRun(LevelStages):
             basis=basis,
         )
         return result
+
+    def _tranches(self, spec: TrancheFine, basis: list[str]) -> Decimal:
+        """The fine a tranche schedule fixes: for each tranche, the part of the fact between its edges,
+        counted in units (a part-unit by the partial rule), times its rate; summed, capped, and cut to
+        whole fen only when counted pro rata (never rounded away from the formula, as ``_per_unit``)."""
+        facts = self.ev.facts
+        value = Fraction(Decimal(facts[spec.parts_of]))
+        partial = PartialCount(self._setting(spec.partial))
+        unit = Fraction(spec.unit)
+        rows: list[dict[str, str]] = []
+        working: list[str] = []
+        total = Fraction(0)
+        for t in spec.tranches:
+            lo, lo_s = _edge(t.above, facts)
+            hi, hi_s = _edge(t.up_to, facts) if t.up_to is not None else (None, "∞")
+            top = value if hi is None else min(value, hi)
+            part = max(Fraction(0), top - lo)
+            quotient = part / unit
+            units = quotient if partial is PartialCount.exact else Fraction(_count(quotient, partial))
+            subtotal = units * Fraction(t.rate)
+            total += subtotal
+            row = {
+                "from": lo_s,
+                "to": hi_s,
+                "part": show(part),
+                "quotient": show(quotient),
+                "units": show(units),
+                "rate": dec_str(t.rate),
+                "subtotal": show(subtotal),
+            }
+            rows.append(row)
+            reach = show(value) if hi is None else f"min({show(value)}, {show(hi)})"
+            taken = f"{reach} − {show(lo)} = {show(part)}" if part > 0 else f"{show(value)} ≤ {show(lo)}: 0"
+            working.append(
+                f"({lo_s}, {hi_s}]: {taken}; {show(part)} ÷ {dec_str(spec.unit)} = {show(quotient)} → "
+                f"{show(units)}; {show(units)} × {dec_str(t.rate)} = {show(subtotal)}"
+            )
+        capped = min(total, Fraction(spec.cap)) if spec.cap is not None else total
+        # the formula fixes the amount: it is never rounded away from it, only cut to whole fen when pro rata
+        result = CTX.divide(Decimal(math.floor(capped * 100)), Decimal(100))
+        self.trail.add(
+            "range.tranches",
+            {
+                "fact": spec.parts_of,
+                "value": show(value),
+                "unit": dec_str(spec.unit),
+                "partial": partial.value,
+                "tranches": rows,
+                "working": " | ".join(working),
+                "sum": " + ".join(r["subtotal"] for r in rows) + f" = {show(total)}",
+                "cap": dec_str(spec.cap) if spec.cap is not None else "none",
+                "currency": self.pack.currency,
+            },
+            result=dec_str(result),
+            basis=basis,
+        )
+        return result
+
+    def _branch_no_penalty(self, branch: Branch, basis: list[str]) -> list[dict[str, Any]]:
+        """A statutory branch that gives no penalty (给予批评教育，可以不予处罚): no penalty, with the
+        education duty when the branch asks for it (cited to the branch, then to the general part)."""
+        spec = branch.no_penalty
+        assert spec is not None
+        code = "branch.may_no_penalty" if spec.optional else "branch.no_penalty"
+        self.trail.add(code, {"branch": branch.id}, result="no_penalty", basis=basis)
+        duties: dict[str, dict[str, Any]] = {}
+        if spec.education:
+            cited = [*basis, *self.rule.cites["education"]]
+            self._duty(duties, "education", cited, "the statutory branch asks for it")
+        return list(duties.values())
 
     def _range(self, spec: RangeFine | MultipleFine, basis: list[str]) -> Interval:
         """The statutory range: fixed amounts, or multiples of a fact; the pack reads 以上/以下."""

@@ -56,7 +56,9 @@ from .rules import (
     Basis,
     Benchmark,
     Branch,
+    BranchNoPenalty,
     Condition,
+    EdgeMultiple,
     Factor,
     FactSpec,
     FactType,
@@ -71,6 +73,8 @@ from .rules import (
     RuleVersion,
     SettingRef,
     Tier,
+    Tranche,
+    TrancheFine,
 )
 from .trail import Trail, TrailStep, localized
 
@@ -88,6 +92,7 @@ __all__ = [
     "Basis",
     "Benchmark",
     "Branch",
+    "BranchNoPenalty",
     "Case",
     "Combined",
     "CombinedFine",
@@ -96,6 +101,7 @@ __all__ = [
     "Decision",
     "Decisions",
     "Duty",
+    "EdgeMultiple",
     "Effect",
     "Extends",
     "FactProblem",
@@ -132,6 +138,8 @@ __all__ = [
     "Tier",
     "Trail",
     "TrailStep",
+    "Tranche",
+    "TrancheFine",
     "VersionOverride",
     "ViolationInfo",
     "built",

@@ -21,8 +21,10 @@ from pydantic import (
     Discriminator,
     Field,
     PlainSerializer,
+    SerializerFunctionWrapHandler,
     Tag,
     WithJsonSchema,
+    model_serializer,
     model_validator,
 )
 
@@ -264,8 +266,90 @@ class PerUnitFine(Frozen):
     partial: PartialCount | SettingRef = Field(description="how a part of a unit counts, or a pack setting")
 
 
+class EdgeMultiple(Frozen):
+    """A tranche edge that is a multiple of a numeric fact: 最高限值的百分之一百二十 →
+    ``{times: 1.2, of: mass_limit_kg}`` (exact: the multiple is a finite decimal)."""
+
+    times: Ratio = Field(ge=0)
+    of: str = Field(description="the numeric fact multiplied")
+
+    @model_validator(mode="after")
+    def _finite(self) -> EdgeMultiple:
+        if not is_terminating(self.times):
+            raise ValueError("an edge multiple is a decimal number such as 1.2 or 1.5")
+        return self
+
+
+def _edge_kind(value: Any) -> str:
+    return "edge_multiple" if isinstance(value, (dict, EdgeMultiple)) else "edge_number"
+
+
+Edge = Annotated[
+    Annotated[Decimal, Field(ge=0), Tag("edge_number")] | Annotated[EdgeMultiple, Tag("edge_multiple")],
+    Discriminator(_edge_kind),
+]
+"""A tranche edge: a number in the counted fact's unit, or a multiple of a fact."""
+
+
+def _edge_key(edge: Edge) -> tuple[str, Fraction]:
+    """The edge as (the fact it multiplies, or "" for a number; the number or multiple)."""
+    if isinstance(edge, EdgeMultiple):
+        return edge.of, edge.times
+    return "", Fraction(edge)
+
+
+class Tranche(Frozen):
+    """One tranche: the part of the counted fact above ``above`` and up to ``up_to`` (no upper
+    edge when absent), at ``rate`` per unit: 对百分之二十以上百分之五十以下的部分，处每吨三百元罚款 →
+    ``{above: {times: 1.2, of: limit}, up_to: {times: 1.5, of: limit}, rate: 300}``."""
+
+    above: Edge
+    up_to: Edge | None = None
+    rate: Amount
+
+
+class TrancheFine(Frozen):
+    """A fine summed over tranches of a numeric fact, each part counted per unit at its own rate,
+    with an optional cap (浙江省公路条例 Art. 53: 对百分之二十以上百分之五十以下的部分，处每吨三百元罚款；
+    对超过百分之五十的部分，处每吨五百元罚款。最高不得超过三万元) →
+    ``{parts_of: gross_mass_kg, unit: 1000, tranches: [...], cap: 30000, partial: ...}``.
+
+    The edges of one fine are all numbers or all multiples of one fact, so that their order is
+    known at load: each tranche ends above where it starts, and none starts below the end of the
+    one before it (gaps are allowed; a part in a gap is not fined)."""
+
+    parts_of: str = Field(description="the numeric fact whose parts the tranches count")
+    unit: Decimal = Field(gt=0, description="the unit each rate is per, in the fact's unit (每吨 of kg: 1000)")
+    tranches: tuple[Tranche, ...] = Field(min_length=1)
+    cap: Amount | None = None
+    partial: PartialCount | SettingRef = Field(description="how a part of a unit counts, or a pack setting")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TrancheFine:
+        edges = [e for t in self.tranches for e in (t.above, t.up_to) if e is not None]
+        if len({_edge_key(e)[0] for e in edges}) > 1:
+            raise ValueError(
+                "tranche edges must be all numbers or all multiples of one fact, so that their order is known"
+            )
+        previous: Fraction | None = None
+        for n, t in enumerate(self.tranches, start=1):
+            lo = _edge_key(t.above)[1]
+            if previous is not None and lo < previous:
+                raise ValueError(f"tranche {n} starts below the end of tranche {n - 1}: tranches overlap")
+            if t.up_to is None:
+                if n != len(self.tranches):
+                    raise ValueError(f"tranche {n} has no 'up_to' but is not the last tranche")
+                continue
+            previous = _edge_key(t.up_to)[1]
+            if previous <= lo:
+                raise ValueError(f"tranche {n} ends at or below where it starts ('up_to' <= 'above')")
+        return self
+
+
 def _fine_kind(value: Any) -> str:
     keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    if "tranches" in keys:
+        return "tranche_fine"
     if "times" in keys:
         return "multiple"
     if "per" in keys:
@@ -276,7 +360,8 @@ def _fine_kind(value: Any) -> str:
 FineSpec = Annotated[
     Annotated[RangeFine, Tag("range")]
     | Annotated[MultipleFine, Tag("multiple")]
-    | Annotated[PerUnitFine, Tag("per_unit")],
+    | Annotated[PerUnitFine, Tag("per_unit")]
+    | Annotated[TrancheFine, Tag("tranche_fine")],
     Discriminator(_fine_kind),
 ]
 
@@ -303,6 +388,16 @@ class OtherPenalty(Frozen):
     object: Text | None = Field(default=None, description="what is suspended or revoked, e.g. 车辆营运证")
 
 
+class BranchNoPenalty(Frozen):
+    """A statutory branch that gives no penalty: 给予批评教育，可以不予处罚 →
+    ``{optional: true, education: true}``. The engine decides no penalty, with the education duty
+    when asked; ``optional`` says the law's words are 可以不予处罚 (the branch still sets no penalty
+    to give) rather than 不予处罚."""
+
+    optional: bool = Field(description="true: 可以不予处罚 (the law's option); false: 不予处罚")
+    education: bool = Field(default=False, description="the branch asks for education (批评教育)")
+
+
 class Branch(Frozen):
     """One statutory branch of the frame; the first whose condition holds applies."""
 
@@ -313,11 +408,27 @@ class Branch(Frozen):
     confiscate: tuple[str, ...] = Field(default=(), description="money facts confiscated in full (没收违法所得)")
     also: tuple[OtherPenalty, ...] = Field(default=(), description="other penalty kinds, e.g. warning")
     basis: tuple[Basis, ...] = Field(default=(), description="the item of the article this branch encodes")
+    no_penalty: BranchNoPenalty | None = Field(
+        default=None, description="the branch gives no penalty (e.g. 给予批评教育，可以不予处罚); no other penalty key"
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Without ``no_penalty`` when absent: the dump (and so the fingerprint) of every branch
+        written before the field existed stays as it was."""
+        data: dict[str, Any] = handler(self)
+        if self.no_penalty is None:
+            data.pop("no_penalty", None)
+        return data
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:
+        if self.no_penalty is not None:
+            if self.fine is not None or self.confiscate or self.also:
+                raise ValueError("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'")
+            return self
         if self.fine is None and not self.confiscate and not self.also:
-            raise ValueError("a branch needs a 'fine', 'confiscate' or 'also' penalty")
+            raise ValueError("a branch needs a 'fine', 'confiscate' or 'also' penalty (or 'no_penalty')")
         if any(p.kind in (PenaltyKind.fine, PenaltyKind.confiscation) for p in self.also):
             raise ValueError("fines and confiscation are given with 'fine' and 'confiscate', not 'also'")
         return self

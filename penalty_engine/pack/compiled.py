@@ -20,6 +20,7 @@ from ..models import (
     EVERY_BRANCH,
     Basis,
     Branch,
+    EdgeMultiple,
     Factor,
     FactProblem,
     FactSpec,
@@ -36,6 +37,7 @@ from ..models import (
     RuleVersion,
     SettingRef,
     Tier,
+    TrancheFine,
     ViolationInfo,
     coerce,
     to_json,
@@ -213,8 +215,17 @@ def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Locate
     where = _where(src, (*loc, "fine"))
     if isinstance(b.fine, MultipleFine):
         _fact_ref(facts, b.fine.times, {FactType.money}, "fine.times", where)
-    if isinstance(b.fine, PerUnitFine):
-        _fact_ref(facts, b.fine.per, {FactType.int, FactType.number, FactType.money}, "fine.per", where)
+    numeric = {FactType.int, FactType.number, FactType.money}
+    if isinstance(b.fine, TrancheFine):
+        _fact_ref(facts, b.fine.parts_of, numeric, "fine.parts_of", where)
+        for j, t in enumerate(b.fine.tranches):
+            for key, edge in (("above", t.above), ("up_to", t.up_to)):
+                if isinstance(edge, EdgeMultiple):
+                    at = _where(src, (*loc, "fine", "tranches", j, key))
+                    _fact_ref(facts, edge.of, numeric, f"fine.tranches[{j + 1}].{key}.of", at)
+    if isinstance(b.fine, PerUnitFine | TrancheFine):
+        if isinstance(b.fine, PerUnitFine):
+            _fact_ref(facts, b.fine.per, numeric, "fine.per", where)
         if isinstance(b.fine.partial, SettingRef):
             name = b.fine.partial.setting
             setting = pack.settings.get(name)

@@ -168,7 +168,20 @@ def shown_input(err: Any) -> str:
 
 def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and (
-        part in {"range", "multiple", "per_unit", "str", "AllOf", "AnyOf", "LawRef", "Benchmark"}
+        part
+        in {
+            "range",
+            "multiple",
+            "per_unit",
+            "tranche_fine",
+            "edge_number",
+            "edge_multiple",
+            "str",
+            "AllOf",
+            "AnyOf",
+            "LawRef",
+            "Benchmark",
+        }
         or part.startswith("function-")
         or part.endswith("]")
     )

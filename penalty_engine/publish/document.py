@@ -30,6 +30,7 @@ from ..models import (
     Benchmark,
     Branch,
     Condition,
+    EdgeMultiple,
     Effect,
     FactSpec,
     LawRef,
@@ -41,6 +42,7 @@ from ..models import (
     RuleVersion,
     SettingRef,
     Tier,
+    TrancheFine,
 )
 from ..money import band_edge, dec_str, frac_str
 from ..pack import CompiledRule, LoadedPack, compile_pack, load_pack_files
@@ -307,6 +309,10 @@ class _Builder:
     def fine_text(self, branch: Branch, facts: dict[str, FactSpec]) -> tuple[str | None, str | None]:
         """The fine of a branch in words, and the note that goes with it."""
         fine, cur, t = branch.fine, self.pack.currency, self.t
+        if branch.no_penalty is not None:  # a branch that gives no penalty (给予批评教育，可以不予处罚)
+            education = t("fine_no_penalty_education") if branch.no_penalty.education else ""
+            key = "fine_may_no_penalty" if branch.no_penalty.optional else "fine_no_penalty"
+            return t(key, education=education), None
         if fine is None:
             return None, None
         if isinstance(fine, RangeFine):
@@ -316,9 +322,9 @@ class _Builder:
             label = facts[fine.times].label.get(self.lang) if fine.times in facts else fine.times
             text = t("fine_multiple", label=label, lo=frac_str(fine.min), hi=frac_str(fine.max))
             return text, t("multiple_note", label=label)
-        assert isinstance(fine, PerUnitFine)
-        spec = facts.get(fine.per)
-        label = spec.label.get(self.lang) if spec else fine.per
+        counted = fine.per if isinstance(fine, PerUnitFine) else fine.parts_of
+        spec = facts.get(counted)
+        label = spec.label.get(self.lang) if spec else counted
         unit_name = (spec.unit or "") if spec else ""
         if isinstance(fine.partial, SettingRef):
             setting = self.pack.settings.get(fine.partial.setting)
@@ -327,13 +333,35 @@ class _Builder:
             partial = t("partial_setting", partial=t(f"partial.{value.value}"), name=name)
         else:
             partial = t(f"partial.{fine.partial.value}")
+        cap = "" if fine.cap is None else t("fine_cap", cap=_money(fine.cap, cur, t))
+        if isinstance(fine, TrancheFine):
+
+            def edge(e: Decimal | EdgeMultiple) -> str:
+                if isinstance(e, EdgeMultiple):
+                    of = facts[e.of].label.get(self.lang) if e.of in facts else e.of
+                    return t("fine_tranche_edge_times", label=of, times=frac_str(e.times))
+                return t("fine_tranche_edge", value=dec_str(e), unit_name=unit_name).strip()
+
+            parts = [
+                t(
+                    "fine_tranche" if tr.up_to is not None else "fine_tranche_open",
+                    lo=edge(tr.above),
+                    hi=edge(tr.up_to) if tr.up_to is not None else "",
+                    unit=dec_str(fine.unit),
+                    unit_name=unit_name,
+                    rate=_money(tr.rate, cur, t),
+                ).replace("  ", " ")
+                for tr in fine.tranches
+            ]
+            tranches = t("fine_tranche_sep").join(parts)
+            return t("fine_tranches", label=label, tranches=tranches, cap=cap, partial=partial), t("fixed_note")
         text = t(
             "fine_per_unit" if unit_name else "fine_per_unit_no_name",
             label=label,
             unit=dec_str(fine.unit),
             unit_name=unit_name,
             rate=_money(fine.rate, cur, t),
-            cap="" if fine.cap is None else t("fine_cap", cap=_money(fine.cap, cur, t)),
+            cap=cap,
             partial=partial,
         )
         return text, t("fixed_note")
