@@ -161,7 +161,9 @@ def test_a_levels_table_prints_each_band_as_the_table_gives_it(write_pack: Any, 
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("poppler-utils (pdftotext) not installed: PDF text not checked")
-    text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # -raw: the text in the order it was laid down, cell by cell (a wrapped table cell would
+    # otherwise be read across the neighbouring columns' lines)
+    text = subprocess.run([pdftotext, "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     for band in (
         "处3万元以上5万元以下罚款",
