@@ -11,358 +11,88 @@ import datetime as dt
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
-from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Discriminator,
     Field,
-    PlainSerializer,
     SerializerFunctionWrapHandler,
     Tag,
-    WithJsonSchema,
     model_serializer,
     model_validator,
 )
 
-from ..money import frac_str, is_terminating
-
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-def _ratio(value: Any) -> Fraction:
-    if isinstance(value, bool):
-        raise ValueError("expected a number or a fraction like '1/3'")
-    if isinstance(value, (int, Decimal, Fraction)):
-        return Fraction(value)
-    if isinstance(value, str):
-        try:
-            return Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            pass
-    raise ValueError(f"expected a number or a fraction like '1/3', got {value!r}")
-
-
-Ratio = Annotated[
-    Fraction,
-    BeforeValidator(_ratio),
-    PlainSerializer(frac_str, return_type=str),
-    WithJsonSchema(
-        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+)?\s*$"}]}
-    ),
-]
-"""An exact ratio written as a number (``0.2``) or a fraction (``"1/3"``)."""
-
-
-def _amount(value: Any) -> Decimal:
-    if isinstance(value, (bool, float)):
-        raise ValueError("expected an amount written as an integer, a decimal or a string")
-    try:
-        d = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
-    except ArithmeticError:
-        raise ValueError(f"expected an amount, got {value!r}") from None
-    if not d.is_finite() or d < 0:
-        raise ValueError(f"expected a non-negative amount, got {value!r}")
-    if d.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"amounts have at most two decimals (fen), got {value!r}")
-    return d
-
-
-Amount = Annotated[
-    Decimal,
-    BeforeValidator(_amount),
-    PlainSerializer(lambda d: format(d, "f"), return_type=str),
-    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]}),
-]
-"""A non-negative amount of money in the pack's currency, at most two decimals."""
-
-
-class Text(Frozen):
-    """A text in Chinese and English."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-class LawRef(Frozen):
-    """A provision the rule rests on, with its text quoted verbatim."""
-
-    law: str = Field(description="short name of the law, e.g. 道路运输条例")
-    article: int = Field(ge=1)
-    paragraph: int | None = Field(default=None, ge=1, description="款")
-    item: int | None = Field(default=None, ge=1, description="项")
-    text: str = Field(description="the quoted text, verbatim")
-
-    def cite(self) -> str:
-        return self.citation
-
-    @cached_property
-    def citation(self) -> str:
-        """The citation, e.g. ``道路运输条例 第六十三条第（一）项`` (computed once)."""
-        out = f"{self.law} 第{cn_number(self.article)}条"
-        if self.paragraph:
-            out += f"第{cn_number(self.paragraph)}款"
-        if self.item:
-            out += f"第（{cn_number(self.item)}）项"
-        return out
-
-
-class Benchmark(Frozen):
-    """A choice the authority makes in its benchmark, not in the law."""
-
-    benchmark: str = Field(description="what the authority decided and, where known, its source")
-
-    def cite(self) -> str:
-        return self.citation
-
-    @cached_property
-    def citation(self) -> str:
-        return f"裁量基准: {self.benchmark}"
-
-
-Basis = LawRef | Benchmark
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """Chinese numeral for article numbers: 63 → 六十三, 10 → 十, 105 → 一百零五."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        head = _DIGITS[n // 100] + "百"
-        if rest == 0:
-            return head
-        if rest < 10:
-            return head + "零" + _DIGITS[rest]
-        tail = cn_number(rest)
-        return head + (tail if rest >= 20 else "一" + tail)
-    return str(n)
-
-
-class FactType(StrEnum):
-    bool = "bool"
-    int = "int"
-    money = "money"
-    number = "number"
-    enum = "enum"
-
-
-class FactSpec(Frozen):
-    """One typed fact of a rule's fact schema (or of the pack's common facts)."""
-
-    type: FactType
-    label: Text
-    unit: str | None = Field(default=None, description="unit shown to officers, e.g. kg, 元, 次")
-    min: Decimal | None = None
-    max: Decimal | None = None
-    values: tuple[str, ...] | None = Field(default=None, description="allowed values, for type enum, in order")
-    default: Any = Field(default=None, description="neutral default; a fact without one is required")
-    direction: Literal["aggravating", "mitigating"] | None = Field(
-        default=None,
-        description="raising this fact (false→true, larger number, later enum value) aggravates or mitigates; "
-        "the property checks hold the rule to it",
-    )
-    help: Text | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> FactSpec:
-        if self.type is FactType.enum and not self.values:
-            raise ValueError("an enum fact needs 'values'")
-        if self.type is not FactType.enum and self.values is not None:
-            raise ValueError("'values' is only for enum facts")
-        if self.type in (FactType.bool, FactType.enum) and (self.min is not None or self.max is not None):
-            raise ValueError("'min'/'max' are only for numeric facts")
-        if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("'min' is larger than 'max'")
-        return self
-
-    @property
-    def required(self) -> bool:
-        return self.default is None
-
-
-class AllOf(Frozen):
-    all: tuple[Condition, ...] = Field(min_length=1)
-
-
-class AnyOf(Frozen):
-    any: tuple[Condition, ...] = Field(min_length=1)
-
-
-Condition = str | AllOf | AnyOf
-"""A CEL expression, or an ``all:`` / ``any:`` list of conditions."""
-
-AllOf.model_rebuild()
-AnyOf.model_rebuild()
-
-
-class SettingRef(Frozen):
-    """Use the value of a named pack setting (which carries its own assumption)."""
-
-    setting: str
-
-
-class RangeFine(Frozen):
-    """A fixed range: 处3000元以上1万元以下罚款 → ``{min: 3000, max: 10000}``."""
-
-    min: Amount = Decimal(0)
-    max: Amount
-
-    @model_validator(mode="after")
-    def _ordered(self) -> RangeFine:
-        if self.min > self.max:
-            raise ValueError("'min' is larger than 'max'")
-        return self
-
-
-class MultipleFine(Frozen):
-    """A multiple of a money fact: 处违法所得1倍以上5倍以下 → ``{times: illegal_gain, min: 1, max: 5}``."""
-
-    times: str = Field(description="the money fact multiplied")
-    min: Ratio
-    max: Ratio
-
-    @model_validator(mode="after")
-    def _ordered(self) -> MultipleFine:
-        if self.min > self.max or self.min < 0:
-            raise ValueError("need 0 <= 'min' <= 'max'")
-        if not (is_terminating(self.min) and is_terminating(self.max)):
-            raise ValueError("multiples are decimal numbers such as 1, 2 or 0.5 (a statutory range must be exact)")
-        return self
-
-
-class PartialCount(StrEnum):
-    """How a part of a unit counts in a per-unit formula."""
-
-    up = "up"  # a started unit counts as a whole unit
-    down = "down"  # only whole units count
-    half_up = "half_up"  # half a unit or more counts as a unit
-    exact = "exact"  # pro rata
-
-
-class PerUnitFine(Frozen):
-    """A per-unit formula with a cap: 每超1000千克罚款500元，最高不得超过30000元 →
-    ``{per: excess_mass_kg, unit: 1000, rate: 500, cap: 30000, partial: ...}``."""
-
-    per: str = Field(description="the numeric fact counted")
-    unit: Decimal = Field(gt=0)
-    rate: Amount
-    cap: Amount | None = None
-    partial: PartialCount | SettingRef = Field(description="how a part of a unit counts, or a pack setting")
-
-
-class EdgeMultiple(Frozen):
-    """A tranche edge that is a multiple of a numeric fact: 最高限值的百分之一百二十 →
-    ``{times: 1.2, of: mass_limit_kg}`` (exact: the multiple is a finite decimal)."""
-
-    times: Ratio = Field(ge=0)
-    of: str = Field(description="the numeric fact multiplied")
-
-    @model_validator(mode="after")
-    def _finite(self) -> EdgeMultiple:
-        if not is_terminating(self.times):
-            raise ValueError("an edge multiple is a decimal number such as 1.2 or 1.5")
-        return self
-
-
-def _edge_kind(value: Any) -> str:
-    return "edge_multiple" if isinstance(value, (dict, EdgeMultiple)) else "edge_number"
-
-
-Edge = Annotated[
-    Annotated[Decimal, Field(ge=0), Tag("edge_number")] | Annotated[EdgeMultiple, Tag("edge_multiple")],
-    Discriminator(_edge_kind),
-]
-"""A tranche edge: a number in the counted fact's unit, or a multiple of a fact."""
-
-
-def _edge_key(edge: Edge) -> tuple[str, Fraction]:
-    """The edge as (the fact it multiplies, or "" for a number; the number or multiple)."""
-    if isinstance(edge, EdgeMultiple):
-        return edge.of, edge.times
-    return "", Fraction(edge)
-
-
-class Tranche(Frozen):
-    """One tranche: the part of the counted fact above ``above`` and up to ``up_to`` (no upper
-    edge when absent), at ``rate`` per unit: 对百分之二十以上百分之五十以下的部分，处每吨三百元罚款 →
-    ``{above: {times: 1.2, of: limit}, up_to: {times: 1.5, of: limit}, rate: 300}``."""
-
-    above: Edge
-    up_to: Edge | None = None
-    rate: Amount
-
-
-class TrancheFine(Frozen):
-    """A fine summed over tranches of a numeric fact, each part counted per unit at its own rate,
-    with an optional cap (浙江省公路条例 Art. 53: 对百分之二十以上百分之五十以下的部分，处每吨三百元罚款；
-    对超过百分之五十的部分，处每吨五百元罚款。最高不得超过三万元) →
-    ``{parts_of: gross_mass_kg, unit: 1000, tranches: [...], cap: 30000, partial: ...}``.
-
-    The edges of one fine are all numbers or all multiples of one fact, so that their order is
-    known at load: each tranche ends above where it starts, and none starts below the end of the
-    one before it (gaps are allowed; a part in a gap is not fined)."""
-
-    parts_of: str = Field(description="the numeric fact whose parts the tranches count")
-    unit: Decimal = Field(gt=0, description="the unit each rate is per, in the fact's unit (每吨 of kg: 1000)")
-    tranches: tuple[Tranche, ...] = Field(min_length=1)
-    cap: Amount | None = None
-    partial: PartialCount | SettingRef = Field(description="how a part of a unit counts, or a pack setting")
-
-    @model_validator(mode="after")
-    def _ordered(self) -> TrancheFine:
-        edges = [e for t in self.tranches for e in (t.above, t.up_to) if e is not None]
-        if len({_edge_key(e)[0] for e in edges}) > 1:
-            raise ValueError(
-                "tranche edges must be all numbers or all multiples of one fact, so that their order is known"
-            )
-        previous: Fraction | None = None
-        for n, t in enumerate(self.tranches, start=1):
-            lo = _edge_key(t.above)[1]
-            if previous is not None and lo < previous:
-                raise ValueError(f"tranche {n} starts below the end of tranche {n - 1}: tranches overlap")
-            if t.up_to is None:
-                if n != len(self.tranches):
-                    raise ValueError(f"tranche {n} has no 'up_to' but is not the last tranche")
-                continue
-            previous = _edge_key(t.up_to)[1]
-            if previous <= lo:
-                raise ValueError(f"tranche {n} ends at or below where it starts ('up_to' <= 'above')")
-        return self
-
-
-def _fine_kind(value: Any) -> str:
-    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
-    if "tranches" in keys:
-        return "tranche_fine"
-    if "times" in keys:
-        return "multiple"
-    if "per" in keys:
-        return "per_unit"
-    return "range"
-
-
-FineSpec = Annotated[
-    Annotated[RangeFine, Tag("range")]
-    | Annotated[MultipleFine, Tag("multiple")]
-    | Annotated[PerUnitFine, Tag("per_unit")]
-    | Annotated[TrancheFine, Tag("tranche_fine")],
-    Discriminator(_fine_kind),
+from ..money import is_terminating
+from .common import (
+    AllOf,
+    Amount,
+    AnyOf,
+    Basis,
+    Benchmark,
+    Condition,
+    FactSpec,
+    FactType,
+    Frozen,
+    LawRef,
+    Ratio,
+    SettingRef,
+    Text,
+    cn_number,
+)
+from .fines import (
+    Edge,
+    EdgeMultiple,
+    FineSpec,
+    MultipleFine,
+    PartialCount,
+    PerUnitFine,
+    RangeFine,
+    Tranche,
+    TrancheFine,
+)
+
+# The rule format as one import: its building blocks and fines are defined in ``common`` and ``fines``.
+__all__ = [
+    "EVERY_BRANCH",
+    "AllOf",
+    "Amount",
+    "AmountBand",
+    "AnyOf",
+    "Assumption",
+    "Band",
+    "Basis",
+    "Benchmark",
+    "Branch",
+    "BranchNoPenalty",
+    "Condition",
+    "Edge",
+    "EdgeMultiple",
+    "FactSpec",
+    "FactType",
+    "Factor",
+    "FineSpec",
+    "Frozen",
+    "LawRef",
+    "Level",
+    "LevelBand",
+    "MultipleBand",
+    "MultipleFine",
+    "OtherPenalty",
+    "PartialCount",
+    "PenaltyKind",
+    "PerUnitFine",
+    "RangeFine",
+    "Ratio",
+    "Rule",
+    "RuleVersion",
+    "SettingRef",
+    "SpecialProvision",
+    "Text",
+    "Tier",
+    "TierName",
+    "Tranche",
+    "TrancheFine",
+    "cn_number",
 ]
 
 

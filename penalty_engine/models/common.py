@@ -1,0 +1,208 @@
+"""The building blocks of the pack and rule formats: frozen models, exact amounts and ratios, texts,
+provisions quoted, facts and conditions (the rule format is ``rules.py``, the fines ``fines.py``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+from fractions import Fraction
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    model_validator,
+)
+
+from ..money import frac_str
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _ratio(value: Any) -> Fraction:
+    if isinstance(value, bool):
+        raise ValueError("expected a number or a fraction like '1/3'")
+    if isinstance(value, (int, Decimal, Fraction)):
+        return Fraction(value)
+    if isinstance(value, str):
+        try:
+            return Fraction(value.strip())
+        except (ValueError, ZeroDivisionError):
+            pass
+    raise ValueError(f"expected a number or a fraction like '1/3', got {value!r}")
+
+
+Ratio = Annotated[
+    Fraction,
+    BeforeValidator(_ratio),
+    PlainSerializer(frac_str, return_type=str),
+    WithJsonSchema(
+        {"anyOf": [{"type": "number"}, {"type": "string", "pattern": r"^\s*-?\d+(\.\d+)?(\s*/\s*\d+)?\s*$"}]}
+    ),
+]
+"""An exact ratio written as a number (``0.2``) or a fraction (``"1/3"``)."""
+
+
+def _amount(value: Any) -> Decimal:
+    if isinstance(value, (bool, float)):
+        raise ValueError("expected an amount written as an integer, a decimal or a string")
+    try:
+        d = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
+    except ArithmeticError:
+        raise ValueError(f"expected an amount, got {value!r}") from None
+    if not d.is_finite() or d < 0:
+        raise ValueError(f"expected a non-negative amount, got {value!r}")
+    if d.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError(f"amounts have at most two decimals (fen), got {value!r}")
+    return d
+
+
+Amount = Annotated[
+    Decimal,
+    BeforeValidator(_amount),
+    PlainSerializer(lambda d: format(d, "f"), return_type=str),
+    WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]}),
+]
+"""A non-negative amount of money in the pack's currency, at most two decimals."""
+
+
+class Text(Frozen):
+    """A text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class LawRef(Frozen):
+    """A provision the rule rests on, with its text quoted verbatim."""
+
+    law: str = Field(description="short name of the law, e.g. 道路运输条例")
+    article: int = Field(ge=1)
+    paragraph: int | None = Field(default=None, ge=1, description="款")
+    item: int | None = Field(default=None, ge=1, description="项")
+    text: str = Field(description="the quoted text, verbatim")
+
+    def cite(self) -> str:
+        return self.citation
+
+    @cached_property
+    def citation(self) -> str:
+        """The citation, e.g. ``道路运输条例 第六十三条第（一）项`` (computed once)."""
+        out = f"{self.law} 第{cn_number(self.article)}条"
+        if self.paragraph:
+            out += f"第{cn_number(self.paragraph)}款"
+        if self.item:
+            out += f"第（{cn_number(self.item)}）项"
+        return out
+
+
+class Benchmark(Frozen):
+    """A choice the authority makes in its benchmark, not in the law."""
+
+    benchmark: str = Field(description="what the authority decided and, where known, its source")
+
+    def cite(self) -> str:
+        return self.citation
+
+    @cached_property
+    def citation(self) -> str:
+        return f"裁量基准: {self.benchmark}"
+
+
+Basis = LawRef | Benchmark
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """Chinese numeral for article numbers: 63 → 六十三, 10 → 十, 105 → 一百零五."""
+    if n < 10:
+        return _DIGITS[n]
+    if n < 20:
+        return "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        head = _DIGITS[n // 100] + "百"
+        if rest == 0:
+            return head
+        if rest < 10:
+            return head + "零" + _DIGITS[rest]
+        tail = cn_number(rest)
+        return head + (tail if rest >= 20 else "一" + tail)
+    return str(n)
+
+
+class FactType(StrEnum):
+    bool = "bool"
+    int = "int"
+    money = "money"
+    number = "number"
+    enum = "enum"
+
+
+class FactSpec(Frozen):
+    """One typed fact of a rule's fact schema (or of the pack's common facts)."""
+
+    type: FactType
+    label: Text
+    unit: str | None = Field(default=None, description="unit shown to officers, e.g. kg, 元, 次")
+    min: Decimal | None = None
+    max: Decimal | None = None
+    values: tuple[str, ...] | None = Field(default=None, description="allowed values, for type enum, in order")
+    default: Any = Field(default=None, description="neutral default; a fact without one is required")
+    direction: Literal["aggravating", "mitigating"] | None = Field(
+        default=None,
+        description="raising this fact (false→true, larger number, later enum value) aggravates or mitigates; "
+        "the property checks hold the rule to it",
+    )
+    help: Text | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> FactSpec:
+        if self.type is FactType.enum and not self.values:
+            raise ValueError("an enum fact needs 'values'")
+        if self.type is not FactType.enum and self.values is not None:
+            raise ValueError("'values' is only for enum facts")
+        if self.type in (FactType.bool, FactType.enum) and (self.min is not None or self.max is not None):
+            raise ValueError("'min'/'max' are only for numeric facts")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError("'min' is larger than 'max'")
+        return self
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+class AllOf(Frozen):
+    all: tuple[Condition, ...] = Field(min_length=1)
+
+
+class AnyOf(Frozen):
+    any: tuple[Condition, ...] = Field(min_length=1)
+
+
+Condition = str | AllOf | AnyOf
+"""A CEL expression, or an ``all:`` / ``any:`` list of conditions."""
+
+AllOf.model_rebuild()
+AnyOf.model_rebuild()
+
+
+class SettingRef(Frozen):
+    """Use the value of a named pack setting (which carries its own assumption)."""
+
+    setting: str
