@@ -89,13 +89,21 @@ def jsonl_line(rng: random.Random, i: int, kind: str | None) -> bytes:
     return line + b"\n"
 
 
-def write_text_file(path: Path, n: int, share: float, rng: random.Random) -> None:
+def write_text_file(path: Path, n: int, share: float, rng: random.Random) -> list[int]:
+    """Write ``n`` rows; returns the line each row starts on."""
     make = csv_line if path.suffix == ".csv" else jsonl_line
+    starts = []
+    line = 1
     with path.open("wb") as fh:
         if path.suffix == ".csv":
             fh.write(",".join(HEADER).encode() + b"\n")
+            line = 2
         for i in range(n):
-            fh.write(make(rng, i, rng.choice(KINDS) if rng.random() < share else None))
+            data = make(rng, i, rng.choice(KINDS) if rng.random() < share else None)
+            fh.write(data)
+            starts.append(line)
+            line += data.count(b"\n")
+    return starts
 
 
 def write_xlsx(path: Path, n: int, share: float, rng: random.Random) -> None:
@@ -145,18 +153,25 @@ def written_rows(path: Path) -> int:
     return sum(bool(line.strip()) for line in raw.split(b"\n"))
 
 
-def account(path: Path, engine: pe.Engine, workdir: Path) -> tuple[int, Replay]:
-    """Replay ``path`` in process; returns the rows written and the closed state."""
+def account(path: Path, engine: pe.Engine, workdir: Path, starts: list[int] | None = None) -> tuple[int, Replay]:
+    """Replay ``path`` in process; returns the rows lost and the closed state.
+
+    Lost: lines in no record (``written_rows - state.lines``), plus rows (starting on ``starts``)
+    swallowed into a record that began on an earlier row."""
     ev = Evaluator(Settings(), engine)
     state = Replay.create(workdir)
+    swallowed: set[int] = set()
+    begins = set(starts or ())
     try:
         for row in read_rows(path):
             out = ev.row(row)
             assert not isinstance(out, Rejected) or out.error.strip(), out
+            first = int(row.source.rsplit(":", 1)[1])
+            swallowed.update(n for n in range(first + 1, first + row.lines) if n in begins)
             state.absorb(out)
     finally:
         state.close()
-    return written_rows(path), state
+    return abs(written_rows(path) - state.lines) + len(swallowed), state
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -171,14 +186,17 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fuzz-replay-") as tmp:
         for fmt in ("csv", "jsonl", "xlsx"):
             path = Path(tmp) / f"past.{fmt}"
-            (write_xlsx if fmt == "xlsx" else write_text_file)(path, args.rows, args.share, rng)
-            written, state = account(path, engine, Path(tmp) / f"work-{fmt}")
+            starts = None
+            if fmt == "xlsx":
+                write_xlsx(path, args.rows, args.share, rng)
+            else:
+                starts = write_text_file(path, args.rows, args.share, rng)
+            lost, state = account(path, engine, Path(tmp) / f"work-{fmt}", starts)
             c = state.counts
             assert c["input"] == c["evaluated"] + c["rejected"]
-            lost = written - state.lines
-            lost_total += abs(lost)
+            lost_total += lost
             print(
-                f"{fmt}: {written} rows written, {c['input']} records over {state.lines} lines, "
+                f"{fmt}: {args.rows} rows written, {c['input']} records over {state.lines} lines, "
                 f"{c['evaluated']} evaluated, {c['rejected']} rejected, lost {lost}"
             )
     print(f"lost rows: {lost_total}")

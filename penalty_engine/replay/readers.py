@@ -10,8 +10,9 @@ Rows are counted as they are read, before they are parsed (docs/replay.md "How r
 every non-blank physical line after the header (CSV, JSONL) and every non-empty sheet row after the
 header (XLSX) ends in exactly one ``Row``. A CSV record spans several lines only when a quoted field
 legitimately holds line breaks: at most ``MAX_RECORD_LINES`` lines, closed before the end of the
-file, with the header's number of cells. Otherwise its first line is rejected ("an unclosed quote
-swallowed lines N–M") and reading resumes on the next line, so a stray ``"`` costs one row.
+file, with the header's number of cells and fewer separators inside the field than a row has.
+Otherwise its first line is rejected ("an unclosed quote swallowed lines N–M") and reading resumes
+on the next line, so a stray ``"`` costs one row.
 
 CSV is split on raw bytes (read as latin-1, which maps bytes one to one), then each cell is decoded
 on its own: the separators, quotes and line ends are ASCII and never occur inside a GBK, GB18030 or
@@ -246,6 +247,8 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, 
                 problem = "open at the end of the file"
             elif problem is None and last > first and len(cells) != len(headers):
                 problem = f"{len(cells)} cells for {len(headers)} columns"
+            elif problem is None and last > first and _holds_a_row(cells, delimiter, len(headers)):
+                problem = "the quoted text holds a row's worth of separators"
             source = f"{p.name}:{first}"
             if problem is not None:
                 span = f"line {first}" if last == first else f"lines {first}–{last}"
@@ -265,6 +268,12 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, 
                 yield Row(source, None, f"PE-C001 {exc}", span_lines)
                 continue
             yield Row(source, row, None, span_lines)
+
+
+def _holds_a_row(cells: list[str], delimiter: str, width: int) -> bool:
+    """A field running over lines with a whole row's worth of separators swallowed rows: the cell
+    counts of the two torn rows add up to the header's, so the record's shape cannot tell."""
+    return any("\n" in c and c.count(delimiter) >= max(1, width - 1) for c in cells)
 
 
 def _blank(values: tuple[Any, ...]) -> bool:
