@@ -336,7 +336,7 @@ def _xlsx(p: Path, sheet: str | None, mapped: Mapped) -> Iterator[Row]:
             return
         ws, fs = wb[name], wf[name]
         try:
-            merges = _merged_ranges(p, ws._worksheet_path)
+            merges = _merged_ranges(p, str(getattr(ws, "_worksheet_path", "")))
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
             yield Row(f"{p.name}:0", None, f"PE-C001 cannot read sheet {name!r}: {exc}")
             return

@@ -21,7 +21,9 @@ import pytest
 from penalty_engine.errors import CaseError
 from penalty_engine.replay.readers import MAX_RECORD_LINES, read_rows
 from penalty_engine.replay.run import WORKDIR_PREFIX, remove_stale_workdirs
-from tests.cli.test_cli import PENALTY, ROOT
+from tests.cli.test_cli import PENALTY
+
+ROOT = Path(__file__).resolve().parents[2]
 
 CASE: dict[str, Any] = {
     "violation": "cn-transport/unlicensed-freight",
