@@ -30,6 +30,9 @@ def replay(
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gbk or gb18030 (default: detected).")
     ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the only one holding data).")
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes (default: CPUs).")] = 0,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Decision date for rows without decided_on (YYYY-MM-DD).")
@@ -72,19 +75,23 @@ def replay(
         columns = (SpinnerColumn(), TextColumn("replay: {task.completed} rows"), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=True) as bar:
             task = bar.add_task("replay", total=None)
-            state = rp.replay(
-                inputs,
-                settings,
-                outputs,
-                workers=n_workers,
-                encoding=encoding,
-                progress=lambda n: bar.advance(task, n),
+            state = guarded(
+                lambda: rp.replay(
+                    inputs,
+                    settings,
+                    outputs,
+                    workers=n_workers,
+                    encoding=encoding,
+                    progress=lambda n: bar.advance(task, n),
+                    sheet=sheet,
+                )
             )
     else:
-        state = rp.replay(inputs, settings, outputs, workers=n_workers, encoding=encoding)
+        state = guarded(lambda: rp.replay(inputs, settings, outputs, workers=n_workers, encoding=encoding, sheet=sheet))
     c = state.counts
+    lines = f" ({state.lines} lines)" if state.lines != c["input"] else ""
     say(
-        f"replay: {c['input']} rows, {c['evaluated']} evaluated, {c['rejected']} rejected; "
+        f"replay: {c['input']} rows{lines}, {c['evaluated']} evaluated, {c['rejected']} rejected; "
         f"{c['consistent']} consistent, {c['flagged']} flagged, {c['no_actual']} without actual; "
         f"{len(state.groups.flagged())} similar groups flagged"
     )

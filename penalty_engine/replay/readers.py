@@ -2,33 +2,56 @@
 GB18030, detected per cell or named per file or per column.
 
 Every row comes out as a ``Row`` with its source (``file:line``): either its data (a JSON line's
-text, or a header → cell mapping) or the error that makes it a reject. Nothing raises for a bad row.
+text, or a header → cell mapping) or the error that makes it a reject. Nothing raises for a bad row;
+a file whose structure makes every row unreadable (several non-empty sheets and none named, a mapped
+header twice, an unclosed quote in the header) raises ``CaseError`` (PE-C001) before its first row.
+
+Rows are counted as they are read, before they are parsed (docs/replay.md "How rows are counted"):
+every non-blank physical line after the header (CSV, JSONL) and every non-empty sheet row after the
+header (XLSX) ends in exactly one ``Row``. A CSV record spans several lines only when a quoted field
+legitimately holds line breaks: at most ``MAX_RECORD_LINES`` lines, closed before the end of the
+file, with the header's number of cells and fewer separators inside the field than a row has.
+Otherwise its first line is rejected ("an unclosed quote swallowed lines N–M") and reading resumes
+on the next line, so a stray ``"`` costs one row.
 
 CSV is split on raw bytes (read as latin-1, which maps bytes one to one), then each cell is decoded
 on its own: the separators, quotes and line ends are ASCII and never occur inside a GBK, GB18030 or
 UTF-8 multi-byte character, so one file can even mix encodings column by column.
+
+XLSX: cells are read as their cached values (a formula without one rejects its row); merged ranges
+within one column give every cell the anchor's value, other merged ranges reject the rows they
+cover. Not pure: reads files. Cost: one pass over a CSV/JSONL, three streamed passes over an XLSX.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import zipfile
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+
+from ..errors import CaseError
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 BOM = b"\xef\xbb\xbf"
+MAX_RECORD_LINES = 50  # a quoted CSV field may hold line breaks, over at most this many lines
+
+Mapped = Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One input row: ``data`` (JSON text or header → value) or ``error``."""
+    """One input row: ``data`` (JSON text or header → value) or ``error``; ``lines`` it spans."""
 
     source: str
     data: str | dict[str, Any] | None
     error: str | None = None
+    lines: int = 1
 
 
 class DecodeError(ValueError):
@@ -72,11 +95,19 @@ def read_rows(
     *,
     encoding: str | None = None,
     column_encodings: dict[str, str | None] | None = None,
+    sheet: str | None = None,
+    mapped: Mapped | None = None,
 ) -> Iterator[Row]:
-    """Rows of one input file, by its extension (.jsonl/.ndjson/.json, .csv/.tsv, .xlsx)."""
+    """Rows of one input file, by its extension (.jsonl/.ndjson/.json, .csv/.tsv, .xlsx).
+
+    ``sheet`` names the XLSX sheet (else the only non-empty one); ``mapped(header)`` says whether a
+    header fills a case field (default: every header does): such a header given twice is an error.
+    Raises ``CaseError`` for a file whose structure makes every row unreadable.
+    """
     p = Path(path)
     name = p.name
     suffix = p.suffix.lower()
+    is_mapped = mapped or bool
     try:
         enc = _check_encoding(encoding)
         cols = {k: _check_encoding(v) for k, v in (column_encodings or {}).items()}
@@ -89,9 +120,9 @@ def read_rows(
     if suffix in (".jsonl", ".ndjson", ".json"):
         yield from _jsonl(p, enc)
     elif suffix in (".csv", ".tsv", ".txt"):
-        yield from _csv(p, enc, cols, "\t" if suffix == ".tsv" else ",")
+        yield from _csv(p, enc, cols, "\t" if suffix == ".tsv" else ",", is_mapped)
     elif suffix in (".xlsx", ".xlsm"):
-        yield from _xlsx(p)  # cells of a workbook are Unicode already
+        yield from _xlsx(p, sheet, is_mapped)  # cells of a workbook are Unicode already
     else:
         yield Row(f"{name}:0", None, f"PE-C001 {name}: unknown input format (use .jsonl, .csv or .xlsx)")
 
@@ -117,17 +148,81 @@ def _cell(raw: str, header: str, enc: str | None, cols: dict[str, str | None]) -
     return decode(data, None if col == "utf-8-sig" else col)
 
 
-def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str) -> Iterator[Row]:
+def _duplicates(p: Path, headers: list[str], mapped: Mapped, column: Callable[[int], str]) -> None:
+    """A mapped header given twice would let one column silently win: an error for the file."""
+    seen: dict[str, int] = {}
+    for i, h in enumerate(headers):
+        if not h or not mapped(h):
+            continue
+        if h in seen:
+            raise CaseError(
+                "PE-C001",
+                f"{p.name}: column {h!r} appears twice in the header ({column(seen[h])} and {column(i)}); "
+                "rename or remove one",
+                str(p),
+            )
+        seen[h] = i
+
+
+class _TooLong(Exception):
+    pass
+
+
+class _Lines:
+    """The physical lines of a CSV file with their numbers, taken one by one by ``csv.reader``
+    (which reads no further than the record it is in); lines can be put back to be read again."""
+
+    def __init__(self, source: Iterator[str]) -> None:
+        self.source = source
+        self.number = 0
+        self.back: deque[tuple[int, str]] = deque()
+        self.taken: list[tuple[int, str]] = []
+        self.exhausted = False
+        self.limit = 1
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        if len(self.taken) >= self.limit:
+            raise _TooLong
+        if self.back:
+            item = self.back.popleft()
+        else:
+            line = next(self.source, None)
+            if line is None:
+                self.exhausted = True
+                raise StopIteration
+            self.number += 1
+            item = (self.number, line)
+        self.taken.append(item)
+        return item[1]
+
+    def start(self, limit: int) -> None:
+        self.taken = []
+        self.exhausted = False
+        self.limit = limit
+
+    def put_back_all_but_first(self) -> None:
+        self.back.extendleft(reversed(self.taken[1:]))
+
+
+def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, mapped: Mapped) -> Iterator[Row]:
     with p.open("rb") as fh:
-        text = io.TextIOWrapper(fh, encoding="latin-1", newline="")
-        reader = csv.reader(text, delimiter=delimiter)
+        lines = _Lines(iter(io.TextIOWrapper(fh, encoding="latin-1", newline="")))
+        reader = csv.reader(lines, delimiter=delimiter)
+        lines.start(1)
         try:
             header_raw = next(reader)
         except StopIteration:
             return
+        except _TooLong:
+            raise CaseError("PE-C001", f"{p.name}: header: an unclosed quote on line 1", str(p)) from None
         except csv.Error as exc:
             yield Row(f"{p.name}:1", None, f"PE-C001 header: {exc}")
             return
+        if lines.exhausted:
+            raise CaseError("PE-C001", f"{p.name}: header: an unclosed quote on line 1", str(p))
         if header_raw and header_raw[0].encode("latin-1").startswith(BOM):
             header_raw[0] = header_raw[0][3:]
         try:
@@ -135,50 +230,162 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str) 
         except DecodeError as exc:
             yield Row(f"{p.name}:1", None, f"PE-C001 header: {exc}")
             return
-        line = reader.line_num + 1
+        _duplicates(p, headers, mapped, lambda i: f"column {i + 1}")
         while True:
+            lines.start(MAX_RECORD_LINES)
+            problem = None
             try:
                 cells = next(reader)
             except StopIteration:
                 return
+            except _TooLong:
+                problem = f"not closed within {MAX_RECORD_LINES} lines"
             except csv.Error as exc:
-                yield Row(f"{p.name}:{line}", None, f"PE-C001 {exc}")
-                line = reader.line_num + 1
+                problem = str(exc)
+            first, last = lines.taken[0][0], lines.taken[-1][0]
+            if problem is None and lines.exhausted:
+                problem = "open at the end of the file"
+            elif problem is None and last > first and len(cells) != len(headers):
+                problem = f"{len(cells)} cells for {len(headers)} columns"
+            elif problem is None and last > first and _holds_a_row(cells, delimiter, len(headers)):
+                problem = "the quoted text holds a row's worth of separators"
+            source = f"{p.name}:{first}"
+            if problem is not None:
+                span = f"line {first}" if last == first else f"lines {first}–{last}"
+                yield Row(source, None, f"PE-C001 row {first}: an unclosed quote swallowed {span} ({problem})")
+                lines.put_back_all_but_first()  # read them again: the quote was likely stray
+                reader = csv.reader(lines, delimiter=delimiter)
                 continue
-            source = f"{p.name}:{line}"
-            line = reader.line_num + 1
             if not any(c.strip() for c in cells):
                 continue
+            span_lines = last - first + 1
             if len(cells) != len(headers):
-                yield Row(source, None, f"PE-C001 {len(cells)} cells for {len(headers)} columns")
+                yield Row(source, None, f"PE-C001 {len(cells)} cells for {len(headers)} columns", span_lines)
                 continue
             try:
                 row = {h: _cell(c, h, enc, cols) for h, c in zip(headers, cells, strict=True)}
             except DecodeError as exc:
-                yield Row(source, None, f"PE-C001 {exc}")
+                yield Row(source, None, f"PE-C001 {exc}", span_lines)
                 continue
-            yield Row(source, row)
+            yield Row(source, row, None, span_lines)
 
 
-def _xlsx(p: Path) -> Iterator[Row]:
+def _holds_a_row(cells: list[str], delimiter: str, width: int) -> bool:
+    """A field running over lines with a whole row's worth of separators swallowed rows: the cell
+    counts of the two torn rows add up to the header's, so the record's shape cannot tell."""
+    return any("\n" in c and c.count(delimiter) >= max(1, width - 1) for c in cells)
+
+
+def _blank(values: tuple[Any, ...]) -> bool:
+    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+
+
+def _is_formula(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.startswith("=")
+    return type(value).__name__ in ("ArrayFormula", "DataTableFormula")
+
+
+def _merged_ranges(p: Path, sheet_path: str) -> list[tuple[str, int, int, int, int]]:
+    """``(ref, min_col, min_row, max_col, max_row)`` of each merged range (read-only mode has none)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    found: list[tuple[str, int, int, int, int]] = []
+    with zipfile.ZipFile(p) as zf, zf.open(sheet_path.lstrip("/")) as fh:
+        for _, el in ElementTree.iterparse(fh):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "mergeCell" and el.get("ref"):
+                ref = str(el.get("ref"))
+                c0, r0, c1, r1 = range_boundaries(ref)
+                if None not in (c0, r0, c1, r1):
+                    found.append((ref, int(c0 or 0), int(r0 or 0), int(c1 or 0), int(r1 or 0)))
+            elif tag in ("row", "c", "v", "f", "is", "t"):
+                el.clear()
+    return found
+
+
+def _pick_sheet(p: Path, wb: Any, sheet: str | None) -> str | None:
+    names = list(wb.sheetnames)
+    listed = ", ".join(repr(n) for n in names)
+    if sheet is not None:
+        if sheet not in names:
+            raise CaseError("PE-C001", f"{p.name}: no sheet {sheet!r}; the sheets are {listed}", str(p))
+        return sheet
+    full = [n for n in names if any(not _blank(v) for v in wb[n].iter_rows(values_only=True))]
+    if len(full) > 1:
+        raise CaseError(
+            "PE-C001",
+            f"{p.name}: several sheets hold data ({', '.join(repr(n) for n in full)}): name one with --sheet",
+            str(p),
+        )
+    return full[0] if full else None
+
+
+def _xlsx(p: Path, sheet: str | None, mapped: Mapped) -> Iterator[Row]:
     import openpyxl  # imported here: only XLSX inputs need it
 
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)  # cached values
+        wf = openpyxl.load_workbook(p, read_only=True, data_only=False)  # formulas
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         yield Row(f"{p.name}:0", None, f"PE-C001 cannot open workbook: {exc}")
         return
     try:
-        ws = wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        first = next(rows, None)
-        if first is None:
+        name = _pick_sheet(p, wf, sheet)
+        if name is None:
             return
-        headers = [str(h).strip() if h is not None else "" for h in first]
-        for n, values in enumerate(rows, start=2):
-            if values is None or all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            row = {h: v for h, v in zip(headers, values, strict=False) if h}
-            yield Row(f"{p.name}:{n}", row)
+        ws, fs = wb[name], wf[name]
+        try:
+            merges = _merged_ranges(p, str(getattr(ws, "_worksheet_path", "")))
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
+            yield Row(f"{p.name}:0", None, f"PE-C001 cannot read sheet {name!r}: {exc}")
+            return
+        yield from _sheet_rows(p, ws.iter_rows(values_only=True), fs.iter_rows(values_only=True), merges, mapped)
     finally:
         wb.close()
+        wf.close()
+
+
+def _sheet_rows(
+    p: Path,
+    rows: Iterator[tuple[Any, ...]],
+    formulas: Iterator[tuple[Any, ...]],
+    merges: list[tuple[str, int, int, int, int]],
+    mapped: Mapped,
+) -> Iterator[Row]:
+    from openpyxl.utils.cell import get_column_letter
+
+    first = next(rows, None)
+    next(formulas, None)
+    if first is None:
+        return
+    headers = [str(h).strip() if h is not None else "" for h in first]
+    _duplicates(p, headers, mapped, lambda i: f"column {get_column_letter(i + 1)}")
+    down = {(c0, r0): r1 for ref, c0, r0, c1, r1 in merges if c0 == c1 and r0 >= 2}  # anchor → last row
+    across = [(ref, r0, r1) for ref, c0, r0, c1, r1 in merges if (c0 != c1 or r0 < 2) and r1 >= 2]
+    fill: dict[int, tuple[int, Any]] = {}  # column → (last row of its merged range, anchor value)
+    for n, (values, raw) in enumerate(zip(rows, formulas, strict=False), start=2):
+        cells = list(values)
+        for col in [c for c, (last, _) in fill.items() if last < n]:
+            del fill[col]
+        for col, (_, value) in fill.items():
+            while len(cells) < col:
+                cells.append(None)
+            cells[col - 1] = value
+        for i, value in enumerate(cells, start=1):
+            if (i, n) in down:
+                fill[i] = (down[(i, n)], value)
+        if _blank(tuple(cells)):
+            continue
+        source = f"{p.name}:{n}"
+        bad = next((ref for ref, r0, r1 in across if r0 <= n <= r1), None)
+        if bad is not None:
+            yield Row(source, None, f"PE-C001 row {n}: merged cells {bad} span several columns or the header")
+            continue
+        missing = [
+            h for h, v, f in zip(headers, cells, raw, strict=False) if h and mapped(h) and v is None and _is_formula(f)
+        ]
+        if missing:
+            yield Row(source, None, f"PE-C001 row {n}: formula without a value in {', '.join(missing)}")
+            continue
+        yield Row(source, {h: v for h, v in zip(headers, cells, strict=False) if h})

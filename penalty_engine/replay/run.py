@@ -17,6 +17,8 @@ import hashlib
 import json
 import multiprocessing as mp
 import os
+import shutil
+import signal
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -60,6 +62,7 @@ class Evaluated:
     fine: Decimal | None
     group: tuple[bytes, str, Decimal] | None
     flagged: str | None  # the flagged entry as a JSON line, with its decision (trail) under "decision"
+    lines: int = 1  # physical lines of its input row
 
 
 @dataclass(slots=True)
@@ -67,6 +70,7 @@ class Rejected:
     source: str
     case_id: str | None
     error: str
+    lines: int = 1
 
 
 Outcome = Evaluated | Rejected
@@ -105,7 +109,7 @@ class Evaluator:
 
     def row(self, row: Row) -> Outcome:
         if row.error is not None or row.data is None:
-            return Rejected(row.source, None, row.error or "PE-C001 empty row")
+            return Rejected(row.source, None, row.error or "PE-C001 empty row", row.lines)
         case_id: str | None = None
         try:
             data = self._data(row.data)
@@ -113,11 +117,13 @@ class Evaluator:
             case_id = str(cid) if cid is not None else None
             if self.settings.redact:
                 _redact(data)
-            return self._evaluate(row.source, data)
+            done = self._evaluate(row.source, data)
+            done.lines = row.lines
+            return done
         except PenaltyEngineError as exc:
-            return Rejected(row.source, case_id, str(exc))
+            return Rejected(row.source, case_id, str(exc), row.lines)
         except Exception as exc:  # a bad row must never stop the replay
-            return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}")
+            return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}", row.lines)
 
     def _data(self, data: str | dict[str, Any]) -> dict[str, Any]:
         if isinstance(data, str):
@@ -209,6 +215,7 @@ _WORKER: Evaluator | None = None
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not run the parent's handler
     _WORKER = Evaluator(settings)
 
 
@@ -242,6 +249,7 @@ class Replay:
         }
     )
     seen: set[int] = field(default_factory=set)
+    lines: int = 0  # physical lines of the rows absorbed (more than ``input`` when records span lines)
     spill_path: Path | None = None
     rejects_path: Path | None = None
 
@@ -266,10 +274,12 @@ class Replay:
 
     def absorb(self, out: Outcome) -> None:
         self.counts["input"] += 1
+        self.lines += out.lines
         if isinstance(out, Evaluated):
             h = hash(out.case_id)
             if h in self.seen:
-                out = Rejected(out.source, out.case_id, f"PE-C003 case_id: duplicate case id '{out.case_id}'")
+                msg = f"PE-C003 case_id: duplicate case id '{out.case_id}'"
+                out = Rejected(out.source, out.case_id, msg, out.lines)
             else:
                 self.seen.add(h)
         if isinstance(out, Rejected):
@@ -291,11 +301,17 @@ class Replay:
             self.groups.add(key, label, out.case_id, out.fine, tol)
 
 
-def iter_inputs(inputs: Iterable[str | Path], mapping: Mapping | None, encoding: str | None) -> Iterator[Row]:
+def iter_inputs(
+    inputs: Iterable[str | Path], mapping: Mapping | None, encoding: str | None, sheet: str | None = None
+) -> Iterator[Row]:
+    """The rows of every input in turn; ``sheet`` (else the mapping's ``sheet``, when it has one)
+    names the XLSX sheet. Raises ``CaseError`` for a file no row of which can be read safely."""
     enc = encoding or (mapping.encoding if mapping else None)
     cols = {h: c.encoding for h, c in mapping.columns.items()} if mapping else {}
+    named = sheet or (getattr(mapping, "sheet", None) if mapping else None)
+    mapped = mapping.columns.__contains__ if mapping is not None and mapping.columns else None
     for path in inputs:
-        yield from read_rows(path, encoding=enc, column_encodings=cols)
+        yield from read_rows(path, encoding=enc, column_encodings=cols, sheet=named, mapped=mapped)
 
 
 def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
@@ -319,9 +335,10 @@ def run_replay(
     workers: int = 1,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    sheet: str | None = None,
 ) -> Replay:
     """Replay every row of ``inputs``; flagged cases spill to ``workdir/flagged.jsonl``."""
-    rows = iter_inputs(inputs, settings.mapping, encoding)
+    rows = iter_inputs(inputs, settings.mapping, encoding, sheet)
     state = Replay.create(workdir, results=results, rejects=rejects)
     try:
         if workers <= 1:
@@ -358,5 +375,34 @@ def default_workers() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+WORKDIR_PREFIX = "penalty-replay-"
+
+
 def temp_workdir() -> Path:
-    return Path(tempfile.mkdtemp(prefix="penalty-replay-"))
+    """A fresh spill folder ``penalty-replay-<pid>-…`` in the system's temporary folder, after
+    removing those a killed run left behind (their process is gone)."""
+    remove_stale_workdirs()
+    return Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+
+
+def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove the spill folders of replays whose process no longer runs; returns them."""
+    removed = []
+    for path in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = path.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process, or no way to tell: leave its folder alone
+    return True

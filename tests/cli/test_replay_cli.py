@@ -309,3 +309,21 @@ def test_flagged_export_csv_and_xlsx_and_redact(tmp_path: Path) -> None:
     again = tmp_path / "again.csv"
     run("replay", str(path), "--workers", "1", "--redact", "--flagged-csv", str(again))
     assert again.read_text(encoding="utf-8-sig") == outs["f.csv"].read_text(encoding="utf-8-sig")
+
+
+def test_sheet_option_picks_the_sheet_and_several_data_sheets_stop_the_run(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    first.append(["case_id"])
+    first.append(["X1"])
+    data = wb.create_sheet("数据")
+    data.append(["case_id", "violation", "occurred_on", "decided_on", "party.kind", "facts.illegal_gain"])
+    data.append(["S1", FREIGHT, "2026-03-02", "2026-04-10", "单位", "15600"])
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    stopped = run("replay", str(path), "-j", "1", "--json", str(tmp_path / "s.json"))
+    assert stopped.returncode == 1 and "name one with --sheet" in stopped.stderr
+    assert not (tmp_path / "s.json").exists()
+    picked = run("replay", str(path), "-j", "1", "--sheet", "数据", "--json", str(tmp_path / "s.json"))
+    assert json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["summary"]["input"] == 1, picked.stderr
