@@ -136,8 +136,13 @@ class CompiledRule:
 #: How evaluation treats a fact (``CompiledRule.kinds``): the value itself is its JSON and CEL
 #: form (bool, int, enum), or a Decimal shown as text and seen by CEL as a double.
 FACT_BOOL, FACT_INT, FACT_ENUM, FACT_DECIMAL = 0, 1, 2, 3
-_KINDS = {FactType.bool: FACT_BOOL, FactType.int: FACT_INT, FactType.enum: FACT_ENUM,
-          FactType.money: FACT_DECIMAL, FactType.number: FACT_DECIMAL}  # fmt: skip
+_KINDS = {
+    FactType.bool: FACT_BOOL,
+    FactType.int: FACT_INT,
+    FactType.enum: FACT_ENUM,
+    FactType.money: FACT_DECIMAL,
+    FactType.number: FACT_DECIMAL,
+}
 
 
 def cites(basis: Iterable[Basis]) -> tuple[str, ...]:
