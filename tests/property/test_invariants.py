@@ -209,6 +209,11 @@ def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
 _NumberDumper.add_representer(Decimal, _represent_decimal)
 
 
+def branch_of(decision: Decision) -> str | None:
+    """The statutory branch the decision applied (its ``branch`` trail step), if any."""
+    return next((str(s.result) for s in decision.trail if s.code == "branch"), None)
+
+
 def severity(decision: Decision) -> tuple[int, Fraction]:
     """Order of heaviness: no penalty < warning only < any fine (by amount)."""
     if decision.outcome == "no_penalty":
@@ -338,6 +343,18 @@ def test_monotone(ms: MonotoneSet) -> None:
             f"{r.fact} ({r.direction}) {r.low!r} → {r.high!r}: fine {low.recommended_fine} "
             f"(tier {low.tier}) → {high.recommended_fine} (tier {high.tier})"
         )
+        if branch_of(low) != branch_of(high) and low.statutory_range and high.statutory_range:
+            # The fact moved the case to another statutory branch: the law's own ranges govern, and
+            # they may step (道路运输条例 Art. 74: 3万–6万 below a gain of 1万元, 2–10 × the gain from
+            # it; golden cases 07/08 of foreign-operator-domestic-transport). The benchmark cannot
+            # smooth a step of the statute; what must hold is that the statutory maximum moves the
+            # fact's way.
+            top_low, top_high = low.statutory_range.max, high.statutory_range.max
+            if r.direction == "aggravating":
+                assert top_high >= top_low, f"an aggravating fact lowered the statutory maximum: {what}"
+            else:
+                assert top_high <= top_low, f"a mitigating fact raised the statutory maximum: {what}"
+            continue
         if r.direction == "aggravating":
             assert severity(high) >= severity(low), f"raising an aggravating fact lowered the penalty: {what}"
         else:
