@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from .. import replay as rp
-from .common import PackOpt, err, guarded, load_engine, say
+from .common import PackOpt, err, guarded, load_engine, say, write
 
 
 def replay(
@@ -42,9 +42,19 @@ def replay(
         typer.Option("--tolerance", help="Similar-case tolerance, % of the band width (default: the pack's, 10%)."),
     ] = None,
     redact: Annotated[bool, typer.Option("--redact", help="Pseudonyms for party and officer names.")] = False,
+    init_mapping: Annotated[
+        bool,
+        typer.Option(
+            "--init-mapping",
+            help="Draft a mapping file from the inputs' headers and values (to --mapping FILE, else stdout).",
+        ),
+    ] = False,
     pack: PackOpt = None,
 ) -> None:
     """Replay past decisions: recompute each with the rules in force at its dates and compare."""
+    if init_mapping:
+        _init_mapping(inputs, mapping, encoding, pack)
+        return
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
         tol = Decimal(tolerance) if tolerance is not None else None
@@ -98,3 +108,17 @@ def replay(
     if c["rejected"]:
         say("PE-C001 some rows were rejected (see --rejects or the report)")
         raise typer.Exit(1)
+
+
+def _init_mapping(inputs: list[Path], out: Path | None, encoding: str | None, pack: list[str] | None) -> None:
+    """``--init-mapping``: draft a mapping (never over an existing file); say what was not guessed."""
+    if out is not None and out.exists():
+        say(f"--init-mapping: {out} exists; name a new file with --mapping (or none for stdout)")
+        raise typer.Exit(2)
+    engine = load_engine(pack)
+    draft = guarded(lambda: rp.draft_mapping(inputs, engine, encoding=encoding))
+    write(draft.text, out)
+    sys.stdout.flush()  # the draft before the notes, when both go to one terminal
+    for line in draft.unguessed:
+        say(f"not guessed: {line}")
+    say(f"--init-mapping: {len(draft.fields)} columns guessed, {len(draft.unguessed)} things not guessed")

@@ -6,8 +6,20 @@ state = replay(["cases.csv"], Settings(mapping=load_mapping("map.yaml")), Output
 
 from __future__ import annotations
 
+from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
 from .run import Replay, Settings, default_workers, evaluate_rows
 
-__all__ = ["Mapping", "Outputs", "Replay", "Settings", "default_workers", "evaluate_rows", "load_mapping", "replay"]
+__all__ = [
+    "Draft",
+    "Mapping",
+    "Outputs",
+    "Replay",
+    "Settings",
+    "default_workers",
+    "draft_mapping",
+    "evaluate_rows",
+    "load_mapping",
+    "replay",
+]

@@ -1,7 +1,7 @@
 """Column mapping: flat rows (CSV/XLSX headers, often Chinese) → case-input dicts.
 
 A mapping file (YAML) names, for each source header, the case field it fills and how its values
-convert::
+convert (docs/replay.md "Mapping real exports")::
 
     encoding: gbk                 # optional: encoding of every column (else detected per cell)
     columns:
@@ -16,11 +16,20 @@ convert::
 
 Without a mapping, headers are the dotted field names themselves (``party.kind``,
 ``facts.illegal_gain``, ``actual.fine``) and the built-in converters of the known fields apply.
+
+A cell converts in this order: a list cell (``actual.duties``, type ``list``/``duties``) is split
+first, on 、 ， , ； ; and whitespace, and each item converts on its own; then the column's own
+``values:`` (matched after ``names.normalise``: NFKC, stripped, Latin case-insensitive) wins; then
+the built-in converter of the field's type: amounts, dates, whole numbers, or the built-in names of
+``names.yaml`` (outcomes, tiers, duties, penalty kinds, party kinds, yes/no). A value nothing
+recognises rejects the row with the column, the value and the nearest known names (PE-C004).
+Pure: no I/O apart from reading a mapping file in ``load_mapping``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,42 +39,24 @@ from typing import Any
 import yaml
 
 from ..errors import CaseError
+from .names import KINDS, WHAT, names, normalise
 
-TYPES = ("str", "amount", "date", "bool", "int", "list", "party_kind", "outcome")
-
-BOOL_TEXT = {
-    "是": True,
-    "否": False,
-    "true": True,
-    "false": False,
-    "yes": True,
-    "no": False,
-    "y": True,
-    "n": False,
-    "1": True,
-    "0": False,
-    "有": True,
-    "无": False,
-}
-PARTY_KIND = {
-    "个人": "individual",
-    "自然人": "individual",
-    "单位": "organization",
-    "法人": "organization",
-    "企业": "organization",
-    "其他组织": "organization",
-    "individual": "individual",
-    "organization": "organization",
-}
-OUTCOME = {
-    "处罚": "penalty",
-    "给予处罚": "penalty",
-    "行政处罚": "penalty",
-    "不予处罚": "no_penalty",
-    "不予行政处罚": "no_penalty",
-    "penalty": "penalty",
-    "no_penalty": "no_penalty",
-}
+TYPES = (
+    "str",
+    "amount",
+    "date",
+    "bool",
+    "int",
+    "list",
+    "party_kind",
+    "outcome",
+    "tier",
+    "duty",
+    "duties",
+    "penalty_kind",
+)
+LIST_ITEM = {"list": None, "duties": "duty"}
+"""List types: the cell is split first (``split_list``), then each item converts by its type."""
 
 FIELD_TYPES: dict[str, str] = {
     "occurred_on": "date",
@@ -75,14 +66,15 @@ FIELD_TYPES: dict[str, str] = {
     "party.age": "int",
     "actual.fine": "amount",
     "actual.outcome": "outcome",
-    "actual.duties": "list",
+    "actual.tier": "tier",
+    "actual.duties": "duties",
     "same_act": "bool",
 }
 
 _AMOUNT = re.compile(r"^(?P<num>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<mult>万|千|百|亿)?\s*(?:元|人民币|RMB|CNY)?$")
 _MULT = {"万": Decimal(10000), "千": Decimal(1000), "百": Decimal(100), "亿": Decimal(100000000)}
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
-_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")  # \s covers the ideographic space U+3000 and line breaks
 
 
 def _bad(what: str, value: str, column: str) -> CaseError:
@@ -123,26 +115,36 @@ def parse_date(value: Any, column: str = "date") -> str:
         raise _bad("a valid date", str(value), column) from None
 
 
-def _lookup(table: dict[str, Any], value: str, what: str, column: str) -> Any:
-    key = value.strip()
-    if key in table:
-        return table[key]
-    if key.lower() in table:
-        return table[key.lower()]
-    raise _bad(f"{what} (one of {', '.join(sorted(table))})", value, column)
+def _named(kind: str, text: str, column: str) -> Any:
+    """A value by its built-in name (names.yaml), or a reject naming the nearest known names."""
+    table = names()
+    found = table.value(kind, text)
+    if found is not None:
+        return found
+    near = table.nearest(kind, text)
+    known = ", ".join(f"{name} ({value})" for name, value in table.known(kind).items())
+    hint = f"; nearest: {', '.join(near)}" if near else ""
+    raise CaseError("PE-C004", f"{column}: {text.strip()!r} is not {WHAT[kind]}{hint}; known: {known}")
+
+
+def split_list(value: Any) -> list[str]:
+    """A list cell → its items, split on 、 ， , ； ; and whitespace (empty items dropped)."""
+    text = value if isinstance(value, str) else _plain(value)
+    return [p for p in _LIST_SPLIT.split(text.strip()) if p]
 
 
 def convert(kind: str, value: Any, column: str) -> Any:
-    """Convert one cell by type name."""
+    """Convert one cell by type name (a list type: split, then each item by its item type)."""
     if kind == "date":
         return parse_date(value, column)
+    if kind in LIST_ITEM:
+        item = LIST_ITEM[kind]
+        return [p if item is None else convert(item, p, column) for p in split_list(value)]
     if isinstance(value, bool):
         return value
     text = value if isinstance(value, str) else _plain(value)
     if kind == "amount":
         return parse_amount(text, column)
-    if kind == "bool":
-        return _lookup(BOOL_TEXT, text, "yes/no (是/否)", column)
     if kind == "int":
         try:
             number = Decimal(text.strip())
@@ -151,12 +153,8 @@ def convert(kind: str, value: Any, column: str) -> Any:
         if number != number.to_integral_value():
             raise _bad("a whole number", text, column)
         return int(number)
-    if kind == "party_kind":
-        return _lookup(PARTY_KIND, text, "a party kind (个人/单位)", column)
-    if kind == "outcome":
-        return _lookup(OUTCOME, text, "an outcome (处罚/不予处罚)", column)
-    if kind == "list":
-        return [p for p in _LIST_SPLIT.split(text.strip()) if p]
+    if kind in KINDS:
+        return _named(kind, text, column)
     return text.strip()
 
 
@@ -178,6 +176,14 @@ class Column:
     type: str | None = None
     values: dict[str, Any] | None = None
     encoding: str | None = None
+
+    def normalised(self) -> dict[str, Any]:
+        """``values`` keyed by their normalised names (computed once per column)."""
+        cached: dict[str, Any] | None = self.__dict__.get("_normalised")
+        if cached is None:
+            cached = {normalise(k): v for k, v in (self.values or {}).items()}
+            object.__setattr__(self, "_normalised", cached)
+        return cached
 
 
 @dataclass
@@ -207,11 +213,23 @@ class Mapping:
         return case
 
     def _value(self, col: Column, header: str, value: Any) -> Any:
-        if col.values is not None and isinstance(value, str) and value.strip() in col.values:
-            return col.values[value.strip()]
-        if col.values is not None and col.type is None:
-            raise _bad(f"one of {', '.join(col.values)}", str(value), header)
         kind = col.type or FIELD_TYPES.get(col.field)
+        if kind in LIST_ITEM:  # split first, then translate each item (issue #14)
+            item = LIST_ITEM[kind]
+            return [self._item(col, header, p, item) for p in split_list(value)]
+        return self._item(col, header, value, kind)
+
+    def _item(self, col: Column, header: str, value: Any, kind: str | None) -> Any:
+        """One cell or list item: the column's own ``values:`` first, then the built-in converter."""
+        if col.values is not None and not isinstance(value, bool | dt.date):
+            key = normalise(value if isinstance(value, str) else _plain(value))
+            table = col.normalised()
+            if key in table:
+                return table[key]
+            if kind is None:
+                near = difflib.get_close_matches(key, list(table), n=3, cutoff=0.4)
+                hint = f"; nearest: {', '.join(near)}" if near else ""
+                raise _bad(f"one of {', '.join(col.values)}{hint}", str(value).strip(), header)
         if kind is None:
             return value if isinstance(value, str | bool) else _plain(value)
         return convert(kind, value, header)

@@ -112,7 +112,7 @@ def test_no_mapping_uses_dotted_headers() -> None:
             "case_id": "C1",
             "party.kind": "个人",
             "facts.x": "1",
-            "actual.duties": "a、b",
+            "actual.duties": "责令改正、法制审核",
             "actual.fine": "1.5万元",
             "occurred_on": "2026/3/2",
         }
@@ -121,7 +121,7 @@ def test_no_mapping_uses_dotted_headers() -> None:
         "case_id": "C1",
         "party": {"kind": "individual"},
         "facts": {"x": "1"},
-        "actual": {"duties": ["a", "b"], "fine": "15000"},
+        "actual": {"duties": ["order_correction", "legal_review"], "fine": "15000"},
         "occurred_on": "2026-03-02",
     }
 
@@ -135,3 +135,94 @@ def test_bad_mapping_files(tmp_path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(CaseError):
         load_mapping(path)
+
+
+def _column(spec: str, tmp_path: Path) -> Mapping:
+    path = tmp_path / "map.yaml"
+    path.write_text(f"columns:\n  {spec}\n", encoding="utf-8")
+    return load_mapping(path)
+
+
+@pytest.mark.parametrize(
+    ("cell", "duties"),
+    [
+        ("告知听证权利", ["hearing_notice"]),
+        ("责令改正、告知听证权利", ["order_correction", "hearing_notice"]),
+        ("法制审核，集体讨论", ["legal_review", "collective_discussion"]),
+        ("法制审核,集体讨论;教育", ["legal_review", "collective_discussion", "education"]),
+        ("听证告知；法制审查", ["hearing_notice", "legal_review"]),
+        (" 责令改正　听证告知\n集体讨论 ", ["order_correction", "hearing_notice", "collective_discussion"]),
+        ("hearing_notice;LEGAL_REVIEW", ["hearing_notice", "legal_review"]),
+        ("告知陈述申辩权利、送达", ["告知陈述申辩权利", "送达"]),  # steps the engine does not check: kept
+    ],
+)
+def test_a_duties_cell_is_split_first_then_each_item_named(cell: str, duties: list[str]) -> None:
+    assert Mapping().to_case({"actual.duties": cell}) == {"actual": {"duties": duties}}
+
+
+def test_a_mapping_values_table_translates_each_item_of_a_list_cell(tmp_path: Path) -> None:
+    # the blocker of issue #14: the table was applied to the whole cell before it was split
+    m = _column("义务: {field: actual.duties, values: {听证: hearing_notice, 审核: legal_review}}", tmp_path)
+    assert m.to_case({"义务": "听证"}) == {"actual": {"duties": ["hearing_notice"]}}
+    assert m.to_case({"义务": "听证、审核、责令改正"}) == {
+        "actual": {"duties": ["hearing_notice", "legal_review", "order_correction"]}
+    }
+
+
+def test_a_mapping_values_table_wins_over_the_built_in_names(tmp_path: Path) -> None:
+    m = _column("档次: {field: actual.tier, values: {一般: lighter}}", tmp_path)
+    assert m.to_case({"档次": "一般"}) == {"actual": {"tier": "lighter"}}
+    assert m.to_case({"档次": "从重"}) == {"actual": {"tier": "heavier"}}  # not in the table: built-in
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "value"),
+    [
+        ("actual.outcome", "给予行政处罚", "penalty"),
+        ("actual.outcome", "不予行政处罚", "no_penalty"),
+        ("actual.outcome", " No Penalty ", "no_penalty"),
+        ("actual.tier", "从轻", "lighter"),
+        ("actual.tier", "一般", "standard"),
+        ("actual.tier", "从重处罚", "heavier"),
+        ("actual.tier", "减轻", "below_minimum"),
+        ("actual.tier", "固定", "fixed"),
+        ("actual.tier", "ＨＥＡＶＩＥＲ", "heavier"),  # full-width Latin
+        ("party.kind", "自然人", "individual"),
+        ("party.kind", "法人", "organization"),
+        ("party.kind", "组织", "organization"),
+        ("same_act", "有", True),
+        ("same_act", "无", False),
+        ("same_act", "对", True),
+        ("same_act", "Yes", True),
+    ],
+)
+def test_built_in_chinese_and_english_names(header: str, cell: str, value: object) -> None:
+    case = Mapping().to_case({header: cell})
+    node: object = case
+    for part in header.split("."):
+        assert isinstance(node, dict)
+        node = node[part]
+    assert node == value
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"),
+    [("罚款", "fine"), ("吊销许可证件", "revocation"), ("暂扣", "suspension"), ("责令停产停业", "suspension")],
+)
+def test_penalty_kinds_have_built_in_names(tmp_path: Path, cell: str, kind: str) -> None:
+    m = _column("处罚种类: {field: actual.kind, type: penalty_kind}", tmp_path)
+    assert m.to_case({"处罚种类": cell}) == {"actual": {"kind": kind}}
+
+
+def test_an_unknown_duty_is_a_reject_naming_column_value_and_nearest_names(tmp_path: Path) -> None:
+    m = _column("程序义务: actual.duties", tmp_path)
+    with pytest.raises(CaseError, match=r"程序义务: '听证告之' is not a duty.*nearest: 听证告知") as info:
+        m.to_case({"程序义务": "责令改正、听证告之"})
+    assert "告知听证权利 (hearing_notice)" in info.value.message
+
+
+def test_a_value_outside_a_mapping_table_without_type_names_the_nearest(tmp_path: Path) -> None:
+    m = _column("违法行为: {field: violation, values: {无证货运: cn-transport/unlicensed-freight}}", tmp_path)
+    assert m.to_case({"违法行为": " 无证货运 "}) == {"violation": "cn-transport/unlicensed-freight"}
+    with pytest.raises(CaseError, match=r"违法行为: '无证货运输'.*nearest: 无证货运"):
+        m.to_case({"违法行为": "无证货运输"})
