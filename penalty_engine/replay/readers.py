@@ -16,7 +16,8 @@ on the next line, so a stray ``"`` costs one row.
 
 CSV is split on raw bytes (read as latin-1, which maps bytes one to one), then each cell is decoded
 on its own: the separators, quotes and line ends are ASCII and never occur inside a GBK, GB18030 or
-UTF-8 multi-byte character, so one file can even mix encodings column by column.
+UTF-8 multi-byte character. Without a named encoding the file's encoding is detected once, over
+the whole file (``detect_encoding``); a column in another encoding is named per column.
 
 XLSX: cells are read as their cached values (a formula without one rejects its row); merged ranges
 within one column give every cell the anchor's value, other merged ranges reject the rows they
@@ -25,6 +26,7 @@ cover. Not pure: reads files. Cost: one pass over a CSV/JSONL, three streamed pa
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -75,6 +77,24 @@ def decode(raw: bytes, encoding: str | None) -> str:
         raise DecodeError(f"neither UTF-8 nor GBK/GB18030 ({exc.reason} at byte {exc.start})") from None
 
 
+def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
+    """The encoding of a whole file: UTF-8 when every byte of it decodes as UTF-8, else GB18030.
+
+    Decided once per file, not cell by cell: a GBK cell such as ``16700元`` happens to be valid
+    UTF-8 too (and reads ``16700Ԫ``), so only the file as a whole tells the two apart. A column in
+    another encoding is named with ``column_encodings`` (the mapping's ``encoding`` per column).
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(chunk):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
 def _check_encoding(encoding: str | None) -> str | None:
     if encoding is None:
         return None
@@ -120,7 +140,7 @@ def read_rows(
     if suffix in (".jsonl", ".ndjson", ".json"):
         yield from _jsonl(p, enc)
     elif suffix in (".csv", ".tsv", ".txt"):
-        yield from _csv(p, enc, cols, "\t" if suffix == ".tsv" else ",", is_mapped)
+        yield from _csv(p, enc or detect_encoding(p), cols, "\t" if suffix == ".tsv" else ",", is_mapped)
     elif suffix in (".xlsx", ".xlsm"):
         yield from _xlsx(p, sheet, is_mapped)  # cells of a workbook are Unicode already
     else:

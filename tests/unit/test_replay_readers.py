@@ -33,14 +33,13 @@ def test_csv_named_encoding(tmp_path: Path, encoding: str) -> None:
 
 
 def test_csv_mixed_encodings_per_column(tmp_path: Path) -> None:
-    """One column exported in GBK, the others in UTF-8: detected per cell, or named per column."""
+    """One column exported in GBK, the others in UTF-8: the file's encoding and that column's are named
+    (detection is per file: a file that is not wholly UTF-8 is read as GB18030)."""
     data = "case_id,经办人,单位\n".encode() + b"C1," + "李四".encode("gbk") + b"," + "杭州支队".encode() + b"\n"
     path = tmp_path / "mixed.csv"
     path.write_bytes(data)
-    (auto,) = read_rows(path)
-    assert auto.data == {"case_id": "C1", "经办人": "李四", "单位": "杭州支队"}
-    (named,) = read_rows(path, column_encodings={"经办人": "gbk"})
-    assert named.data == auto.data
+    (named,) = read_rows(path, encoding="utf-8", column_encodings={"经办人": "gbk"})
+    assert named.data == {"case_id": "C1", "经办人": "李四", "单位": "杭州支队"}
 
 
 def test_csv_bad_bytes_and_bad_shape_become_rejects(tmp_path: Path) -> None:
@@ -88,3 +87,13 @@ def test_unknown_format_and_missing_file_are_rejects(tmp_path: Path) -> None:
 def test_decode_prefers_utf8_then_gb18030() -> None:
     assert decode("罚款".encode(), None) == "罚款"
     assert decode("罚款".encode("gbk"), None) == "罚款"
+
+
+def test_a_gbk_file_is_read_as_gbk_even_where_a_cell_is_also_valid_utf8(tmp_path: Path) -> None:
+    # 元 in GBK is the bytes D4 AA, which UTF-8 reads as 'Ԫ': a cell-by-cell guess misread
+    # '16700元' (and rejected the row); the file as a whole is not UTF-8, so it is GBK throughout
+    p = tmp_path / "gbk.csv"
+    p.write_bytes("案号,罚款金额,当事人\nA-1,16700元,张伟\n".encode("gbk"))
+    rows = list(read_rows(p))
+    assert len(rows) == 1 and rows[0].error is None
+    assert rows[0].data == {"案号": "A-1", "罚款金额": "16700元", "当事人": "张伟"}
