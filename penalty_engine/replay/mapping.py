@@ -193,6 +193,8 @@ class Mapping:
     columns: dict[str, Column] = field(default_factory=dict)
     encoding: str | None = None
     constants: dict[str, Any] = field(default_factory=dict)
+    #: the XLSX sheet to read (``--sheet`` wins); else the workbook's only sheet with data
+    sheet: str | None = None
 
     def column_encoding(self, header: str) -> str | None:
         col = self.columns.get(header)
@@ -255,7 +257,7 @@ def load_mapping(path: str | Path) -> Mapping:
         raise CaseError("PE-C001", f"mapping file: {exc}", where) from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
         raise CaseError("PE-C001", "mapping file: expected a mapping with 'columns: {header: field}'", where)
-    unknown = set(data) - {"columns", "encoding", "constants"}
+    unknown = set(data) - {"columns", "encoding", "constants", "sheet"}
     if unknown:
         raise CaseError("PE-C001", f"mapping file: unknown keys {sorted(unknown)}", where)
     columns: dict[str, Column] = {}
@@ -279,4 +281,7 @@ def load_mapping(path: str | Path) -> Mapping:
             encoding=spec.get("encoding"),
         )
     constants = data.get("constants") or {}
-    return Mapping(columns=columns, encoding=data.get("encoding"), constants=dict(constants))
+    sheet = data.get("sheet")
+    if sheet is not None and not isinstance(sheet, str):
+        raise CaseError("PE-C001", f"mapping file: sheet: expected a sheet name, got {sheet!r}", where)
+    return Mapping(columns=columns, encoding=data.get("encoding"), constants=dict(constants), sheet=sheet)

@@ -308,7 +308,7 @@ def iter_inputs(
     names the XLSX sheet. Raises ``CaseError`` for a file no row of which can be read safely."""
     enc = encoding or (mapping.encoding if mapping else None)
     cols = {h: c.encoding for h, c in mapping.columns.items()} if mapping else {}
-    named = sheet or (getattr(mapping, "sheet", None) if mapping else None)
+    named = sheet or (mapping.sheet if mapping else None)
     mapped = mapping.columns.__contains__ if mapping is not None and mapping.columns else None
     for path in inputs:
         yield from read_rows(path, encoding=enc, column_encodings=cols, sheet=named, mapped=mapped)

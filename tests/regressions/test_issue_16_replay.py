@@ -175,6 +175,19 @@ def test_the_only_sheet_with_data_is_read_and_several_need_a_name(tmp_path: Path
         list(read_rows(path, sheet="x"))
 
 
+def test_a_mapping_names_the_sheet_when_the_command_does_not(tmp_path: Path) -> None:
+    from penalty_engine.replay import load_mapping
+    from penalty_engine.replay.run import iter_inputs
+
+    path = tmp_path / "s.xlsx"
+    two_sheets(path, first_empty=False)
+    mapping_file = tmp_path / "map.yaml"
+    mapping_file.write_text("sheet: 数据\ncolumns: {case_id: case_id}\n", encoding="utf-8")
+    mapping = load_mapping(mapping_file)
+    assert mapping.sheet == "数据"
+    assert len(list(iter_inputs([path], mapping, None))) == 20  # the 20 rows of 数据, not 'Sheet'
+
+
 def jsonl_input(path: Path, n: int) -> Path:
     path.write_text("".join(json.dumps({**CASE, "case_id": f"K{i}"}) + "\n" for i in range(n)), encoding="utf-8")
     return path
