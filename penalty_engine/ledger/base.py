@@ -13,7 +13,7 @@ The hash chain itself (canonical text, hash, the walk ``verify`` makes) is defin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +73,14 @@ class Ledger:
     def append(self, entry: Entry) -> Record:
         """Store ``entry`` at the end of the chain (atomically: it is wholly there or not at all)."""
         raise NotImplementedError  # pragma: no cover
+
+    def append_many(self, entries: Sequence[Entry]) -> list[Record]:
+        """Store ``entries`` at the end of the chain, in order (group commit, ADR 0012).
+
+        A store may write them in one transaction (one commit for many records); the chain is the
+        same as from appending them one by one. All or none: on an error nothing of the group is
+        stored. This default appends them one by one (each atomic)."""
+        return [self.append(e) for e in entries]
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or None."""

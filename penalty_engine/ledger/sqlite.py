@@ -31,7 +31,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,38 +116,48 @@ class SqliteLedger(Ledger):
 
     def append(self, entry: Entry) -> Record:
         """Store ``entry`` at the end of the chain in one ``BEGIN IMMEDIATE`` transaction."""
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[Entry]) -> list[Record]:
+        """Store ``entries`` at the end of the chain in one ``BEGIN IMMEDIATE`` transaction: one
+        commit (one fsync) for the group, the same chain as one by one, all or none."""
         try:
-            case, decision = canonical_json(entry.case), canonical_json(entry.decision)
+            texts = [(canonical_json(e.case), canonical_json(e.decision)) for e in entries]
         except (TypeError, ValueError) as exc:
             raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.path) from None
+        records: list[Record] = []
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 seq, prev = self._db.execute("SELECT seq, hash FROM ledger_head").fetchone()
-                rec = seal(seq + 1, new_id(), now(), entry, prev)
-                self._db.execute(
-                    f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        rec.seq,
-                        rec.id,
-                        timestamp(rec.recorded_at),
-                        case,
-                        decision,
-                        entry.fingerprint,
-                        entry.pack_id,
-                        entry.pack_version,
-                        entry.engine,
-                        entry.caller,
-                        rec.prev_hash,
-                        rec.hash,
-                    ),
-                )
-                self._db.execute("UPDATE ledger_head SET seq = ?, hash = ?", (rec.seq, rec.hash))
+                for entry, (case, decision) in zip(entries, texts, strict=True):
+                    rec = seal(seq + 1, new_id(), now(), entry, prev)
+                    self._db.execute(
+                        f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (
+                            rec.seq,
+                            rec.id,
+                            timestamp(rec.recorded_at),
+                            case,
+                            decision,
+                            entry.fingerprint,
+                            entry.pack_id,
+                            entry.pack_version,
+                            entry.engine,
+                            entry.caller,
+                            rec.prev_hash,
+                            rec.hash,
+                        ),
+                    )
+                    records.append(rec)
+                    seq, prev = rec.seq, rec.hash
+                if records:
+                    self._db.execute("UPDATE ledger_head SET seq = ?, hash = ?", (seq, prev))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-        return rec
+        return records
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or None."""

@@ -6,8 +6,9 @@ returns the ledger id with the decision JSON exactly as ``Decision.model_dump(mo
 trail messages in the language asked (``render_any(…, "json", lang)`` without the text round trip).
 
 Not pure: reads the clock (a case without ``decided_on`` is decided as of today, as the CLI does)
-and writes the ledger. Ledger calls are serialised by one lock: appends are chained one after
-another anyway, and a store's connection is then never shared by two threads at once.
+and writes the ledger. Appends go through one writer thread that commits the entries queued by
+concurrent requests together (``commit.GroupCommitter``, ADR 0012): each request still waits for
+its own record's commit. Reads (a record, the ping) are serialised by one lock.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..core import Engine
 from ..ledger import Entry, Ledger, Record
 from ..models import Decision, Decisions, localized
 from ..yamlio import Located
+from .commit import GroupCommitter
 from .keys import KeyRing
 
 ENGINE = f"penalty-engine {__version__}"
@@ -85,6 +87,10 @@ class Service:
     keys: KeyRing
     max_batch: int
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _committer: GroupCommitter | None = None
+
+    def __post_init__(self) -> None:
+        self._committer = GroupCommitter(self.ledger)
 
     def decide(self, case: Located, lang: str, as_of: dt.date | None, caller: str) -> tuple[str, dict[str, Any]]:
         """Evaluate ``case`` (parsed, with where it came from), record it; return (ledger id, JSON).
@@ -106,8 +112,8 @@ class Service:
             engine=ENGINE,
             caller=caller,
         )
-        with self._lock:
-            record = self.ledger.append(entry)
+        assert self._committer is not None
+        record = self._committer.append(entry)
         return record.id, data
 
     def record(self, record_id: str) -> Record | None:
