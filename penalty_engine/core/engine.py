@@ -129,6 +129,7 @@ class Engine:
             EvaluationError: the pack has a defect this case exposes.
         """
         c = to_case(case, source)
+        _check_as_of(as_of, case_where(source, c.case_id))
         if c.violations is not None:
             raise CaseError(
                 "PE-C003",
@@ -230,6 +231,13 @@ def _group_caps(
             reason += f"; fines of group '{group.id}' add up to at most {dec_str(group.cap)}"
             basis = [*basis, *(b.cite() for b in group.basis)]
     return fines, reason, basis
+
+
+def _check_as_of(as_of: Any, where: str) -> None:
+    """``as_of`` is None or a ``datetime.date`` (not a datetime, whose time would be dropped)."""
+    if as_of is not None and type(as_of) is not dt.date:
+        shown = repr(as_of) if len(repr(as_of)) < 60 else type(as_of).__name__
+        raise CaseError("PE-C004", f"as_of: expected a datetime.date, got {shown}", where)
 
 
 def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:
