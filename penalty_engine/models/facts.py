@@ -68,6 +68,7 @@ def coerce(spec: FactSpec, value: Any) -> Any:
     if (
         vt is int
         and t is FactType.int
+        and value.bit_length() < 50  # below 10^15: comparing a huge int with a Decimal costs seconds
         and (spec.min is None or value >= spec.min)
         and (spec.max is None or value <= spec.max)
     ):
