@@ -43,6 +43,7 @@ MAX_DEPTH = 50
 MAX_NODES = 250_000
 #: Longest number, in characters, that is converted (an integer of 10**1000000 never is).
 MAX_NUMBER_CHARS = 100
+_MAX_INT_BITS = 332  # 10**100 has 333 bits
 
 _STD_TAGS = {
     "tag:yaml.org,2002:map",
@@ -306,7 +307,8 @@ def parse_json(text: str, path: str = "<string>") -> Located:
 def plain_problem(data: Any) -> str | None:
     """What makes plain data (a case given as a dict, parsed JSON) unsafe to read, else None:
     nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` values, text that is not valid
-    Unicode. Iterative, stops at the first problem; a cycle is reported as too deep."""
+    Unicode, an integer of more than ``MAX_NUMBER_CHARS`` digits. Iterative, stops at the first
+    problem; a cycle is reported as too deep."""
     stack: list[tuple[Any, int]] = [(data, 0)]
     seen = 0
     while stack:
@@ -318,6 +320,9 @@ def plain_problem(data: Any) -> str | None:
             problem = text_problem(value)
             if problem:
                 return problem
+        elif isinstance(value, int):
+            if value.bit_length() > _MAX_INT_BITS:
+                return f"a number of more than {MAX_NUMBER_CHARS} digits"
         elif isinstance(value, dict):
             if depth >= MAX_DEPTH:
                 return f"nested deeper than {MAX_DEPTH} levels of maps and lists"

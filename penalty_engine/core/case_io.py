@@ -11,7 +11,17 @@ from pydantic import ValidationError
 from ..errors import CaseError, suggest
 from ..models import Case
 from ..pack import allowed_fields, shown_input
-from ..yamlio import MAX_FILE_BYTES, Loc, Located, YamlProblem, parse_json, parse_yaml, plain_problem, read_text
+from ..yamlio import (
+    MAX_FILE_BYTES,
+    Loc,
+    Located,
+    YamlProblem,
+    parse_json,
+    parse_yaml,
+    plain_problem,
+    read_text,
+    text_problem,
+)
 
 _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
@@ -56,9 +66,9 @@ def to_case(data: Any, located: Located | None = None) -> Case:
     case_id = data.get("case_id")
     problem = plain_problem(data)
     if problem is not None:
-        unicode = "Unicode" in problem  # then the case id may be the bad text: not repeated
-        code = "PE-C004" if unicode else "PE-C011"
-        raise CaseError(code, problem, case_where(located, None if unicode else case_id))
+        code = "PE-C004" if "Unicode" in problem else "PE-C011"
+        shown_id = case_id if isinstance(case_id, str) and text_problem(case_id) is None else None
+        raise CaseError(code, problem, case_where(located, shown_id[:100] if shown_id else None))
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

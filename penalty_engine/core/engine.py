@@ -236,7 +236,8 @@ def _group_caps(
 def _check_as_of(as_of: Any, where: str) -> None:
     """``as_of`` is None or a ``datetime.date`` (not a datetime, whose time would be dropped)."""
     if as_of is not None and type(as_of) is not dt.date:
-        shown = repr(as_of) if len(repr(as_of)) < 60 else type(as_of).__name__
+        small = isinstance(as_of, (str, dt.date)) and len(str(as_of)) <= 40  # repr of anything may fail
+        shown = repr(as_of) if small else f"a {type(as_of).__name__}"
         raise CaseError("PE-C004", f"as_of: expected a datetime.date, got {shown}", where)
 
 

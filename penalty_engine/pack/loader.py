@@ -231,7 +231,10 @@ def shown_input(err: Any) -> str:
     got = err.get("input")
     if isinstance(got, (dict, list, tuple)) or got is None:
         return ""
+    if isinstance(got, int) and got.bit_length() > 332:  # str() refuses 4300 digits; none is shown
+        return ""
     text = str(got) if isinstance(got, (Decimal, Fraction, int, float, str, dt.date)) else repr(got)
+    text = text if len(text) <= 200 else text[:200] + "…"
     text = repr(text) if isinstance(got, str) else text
     return "" if text in str(err.get("msg", "")) else f" (got {text})"
 
