@@ -14,7 +14,8 @@ Every mutation is drawn from ``random.Random(seed)`` by the mutators of the fuzz
   ``penalty evaluate`` in-process (``CliRunner``; the bundled engine is loaded once, not per file);
   allowed exit 0 or 1 with no traceback; a hang is more than 30 s;
 * rule files: a mutated rule file (or ``pack.yaml``) of a one-rule pack through ``Engine.load`` and
-  ``penalty rules validate``; allowed a loaded engine or a ``RuleError``, exit 0 or 1.
+  ``penalty rules validate`` (and ``rules check`` for every tenth that loads, which is slow);
+  allowed a loaded engine or a ``RuleError``, exit 0 or 1.
 
 Prints the counts; exits 1 when any crash, traceback or hang was seen, with the first few to replay.
 The figures of the last full run are in docs/robustness.md.
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=int, default=2_000)
     ap.add_argument("--rules", type=int, default=2_000)
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--check-every", type=int, default=10, help="run `rules check` on every Nth pack that loads")
     args = ap.parse_args(argv)
     rnd = random.Random(args.seed)
     engine = pe.Engine.load()
@@ -87,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
                 pack_text = mutate_text(rnd, pack_text)
             else:
                 rule_text = mutate_text(rnd, rule_text, CEL_VALUES)
-            rule_pack(write_pack(Path(tmp) / f"p{i}", pack_text, rule_text), rules, validate)
+            folder = write_pack(Path(tmp) / f"p{i}", pack_text, rule_text)
+            rule_pack(folder, rules, validate, check=i % args.check_every == 0)
     seconds = time.perf_counter() - start
     results += [("rule files (load)", rules, seconds), ("rule files (validate)", validate, seconds)]
     print(_line(*results[-2]), flush=True)

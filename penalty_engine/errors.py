@@ -41,7 +41,7 @@ CODES: dict[str, str] = {
     "PE-R017": "a layer changes what only its base may set (frame, basis, dates, title, currency, general part)",
     "PE-R018": "a pack is not published: rules check found errors in it",
     "PE-R019": "a rule file is beyond a reading limit (size, nesting, aliases, length of a number)",
-    "PE-R020": "a number in a rule file is beyond what the engine computes exactly",
+    "PE-R020": "a number or date in a rule file is beyond what the engine computes exactly",
     "PE-R021": "a CEL condition is beyond a limit (length, nesting, list size, comprehensions)",
     # cases
     "PE-C001": "case file cannot be read or parsed",

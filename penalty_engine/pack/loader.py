@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import RuleError, RuleErrors, suggest
-from ..models import BENCHMARK_PARTS, NotApplied, Pack, Rule
+from ..models import BENCHMARK_PARTS, MAX_DATE, MIN_DATE, NotApplied, Pack, Rule
 from ..money import number_problem
 from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
@@ -184,10 +184,11 @@ def _shape(located: Located, loc: Loc) -> str:
 
 
 def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
-    """Every number of a validated model beyond what the engine computes exactly, with its path:
-    an amount or number larger than 10^15 or with too many digits, a ratio whose numerator or
-    denominator is (``money.number_problem``). Walks fields, tuples and maps; the depth is that of
-    the file (``yamlio.MAX_DEPTH``)."""
+    """Every number or date of a validated model beyond what the engine computes exactly, with its
+    path: an amount or number larger than 10^15 or with too many digits, a ratio whose numerator
+    or denominator is (``money.number_problem``), a whole number beyond 10^15, a date outside
+    ``MIN_DATE``–``MAX_DATE`` (near 9999-12-31 the date arithmetic of checks overflows). Walks
+    fields, tuples and maps; the depth is that of the file (``yamlio.MAX_DEPTH``)."""
     out: list[tuple[Loc, str]] = []
     if isinstance(value, Decimal):
         problem = number_problem(value) if value.is_finite() else None
@@ -199,6 +200,10 @@ def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
             if problem:
                 out.append((loc, f"the ratio {value} has a part {problem}"))
                 break
+    elif isinstance(value, dt.date) and not MIN_DATE <= value <= MAX_DATE:
+        out.append((loc, f"{value} is outside the dates the engine counts with ({MIN_DATE} to {MAX_DATE})"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        out.append((loc, "a whole number beyond the engine's limit of 10^15"))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             out.extend(number_problems(getattr(value, name), (*loc, name)))

@@ -136,8 +136,10 @@ def case_file(path: Path, tally: Tally, reader: Tally | None = None) -> None:
     cli_run(["evaluate", str(path), "--as-of", dt.date(2026, 4, 10).isoformat()], tally, str(path))
 
 
-def rule_pack(folder: Path, tally: Tally, cli: Tally | None = None) -> None:
-    """``Engine.load`` of a pack folder (a RuleError is allowed) and, given ``cli``, ``rules validate``."""
+def rule_pack(folder: Path, tally: Tally, cli: Tally | None = None, check: bool = False) -> None:
+    """``Engine.load`` of a pack folder (a RuleError is allowed); given ``cli``, ``rules validate``
+    and, with ``check`` and a pack that loads, ``rules check`` (its invariant search runs the
+    conditions many times: the CEL cost bound is what keeps it short)."""
     start = time.perf_counter()
     try:
         Engine.load(folder)
@@ -152,3 +154,5 @@ def rule_pack(folder: Path, tally: Tally, cli: Tally | None = None) -> None:
     tally.add(kind, time.perf_counter() - start, FILE_SECONDS, what)
     if cli is not None:
         cli_run(["rules", "validate", str(folder)], cli, str(folder))
+        if check and kind == "decision":
+            cli_run(["rules", "check", str(folder)], cli, f"rules check {folder}")

@@ -64,6 +64,6 @@ def test_mutated_rule_files_load_or_give_rule_errors_without_a_traceback(rnd: ra
     tally, cli = Tally(), Tally()
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_pack(Path(tmp) / "mini", pack_text, rule_text)
-        rule_pack(folder, tally, cli)
+        rule_pack(folder, tally, cli)  # not `rules check`: its search runs Hypothesis, which cannot nest
     _assert_clean(tally)
     _assert_clean(cli)

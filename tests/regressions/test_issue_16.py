@@ -150,6 +150,19 @@ def test_an_unquoted_invalid_date_is_an_error_with_its_line(tmp_path: Path, writ
         assert err.code == "PE-R001" and err.where.endswith("r1.yaml:6")
 
 
+def test_dates_near_the_end_of_the_calendar_are_bounds_errors_not_overflows(engine: pe.Engine, write_pack: Any) -> None:
+    late = gain_case() | {"occurred_on": "9998-06-01", "decided_on": "9999-12-31"}
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(late)  # the limitation period counted from it overflowed datetime.date
+    assert info.value.code == "PE-C005" and "9899-12-31" in info.value.message
+    undated = {k: v for k, v in gain_case().items() if k != "decided_on"}
+    with pytest.raises(CaseError) as info:
+        engine.evaluate(undated, as_of=dt.date(9999, 12, 31))
+    assert info.value.code == "PE-C005"
+    err = load_error(write_pack(MINI_RULE.replace("2020-01-01", "9999-12-31")))  # rules check overflowed
+    assert err.code == "PE-R020" and err.where.endswith("r1.yaml:6")
+
+
 def test_a_fine_given_as_a_scalar_is_a_schema_error_with_its_line(write_pack: Any) -> None:
     root = write_pack(MINI_RULE.replace("fine: {min: 1000, max: 4000}", "fine: 5"))
     err = load_error(root)
