@@ -24,7 +24,7 @@ from tests.fuzz.mutate import seed_cases
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE") == "thorough"
 
 
-def budget(ci: int, thorough: int = 2000) -> Any:
+def budget(ci: int, thorough: int = 2000) -> settings:
     """The Hypothesis settings of one fuzz test: ``ci`` examples derandomized, or ``thorough``."""
     return settings(
         max_examples=thorough if THOROUGH else ci,

@@ -24,6 +24,7 @@ from penalty_engine.cli import app
 from penalty_engine.core import read_case_file
 from penalty_engine.errors import PenaltyEngineError
 
+_LOAD = "load_engine"  # the name ``penalty evaluate`` loads its engine by
 CASE_SECONDS = 1.0
 FILE_SECONDS = 30.0
 
@@ -98,12 +99,12 @@ def _shown(value: Any) -> str:
 @contextlib.contextmanager
 def cached_engine(engine: Engine) -> Iterator[None]:
     """``penalty evaluate`` with ``engine`` instead of loading the bundled packs on every call."""
-    saved: Callable[..., Engine] = cli_evaluate.load_engine
-    cli_evaluate.load_engine = lambda packs: engine
+    saved: Callable[..., Engine] = getattr(cli_evaluate, _LOAD)
+    setattr(cli_evaluate, _LOAD, lambda packs: engine)
     try:
         yield
     finally:
-        cli_evaluate.load_engine = saved
+        setattr(cli_evaluate, _LOAD, saved)
 
 
 def cli_run(args: list[str], tally: Tally, what: str) -> None:
