@@ -195,8 +195,10 @@ def _check_nodes(root: Node) -> None:
 
     The size of a node is computed once per node (aliases make the document a graph, in which a
     node can be reached many times) and is the number of values it holds once expanded; a document
-    larger than ``MAX_NODES`` is refused before anything walks it as a tree."""
+    larger than ``MAX_NODES``, or nested deeper than ``MAX_DEPTH`` once expanded (a chain of
+    aliases), is refused before anything walks it as a tree."""
     size: dict[int, int] = {}
+    height: dict[int, int] = {}
     open_: set[int] = set()
     stack: list[tuple[Node, bool]] = [(root, False)]
     while stack:
@@ -212,6 +214,9 @@ def _check_nodes(root: Node) -> None:
                     _line(node),
                 )
             size[key] = total
+            height[key] = 1 + max((height[id(c)] for c in _node_children(node)), default=0)
+            if height[key] > MAX_DEPTH + 1:  # a chain of aliases nests deeper than the text does
+                raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", _line(node))
             continue
         if key in size:
             continue

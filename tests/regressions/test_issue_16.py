@@ -107,6 +107,9 @@ def test_a_yaml_alias_bomb_is_refused_at_once(tmp_path: Path, write_pack: Any) -
     assert "PE-C011" in result.output and "bomb.yaml:" in result.output
     with bounded(5):
         assert load_error(write_pack(MINI_RULE + bomb)).code == "PE-R019"
+    chain = "c0: &c0 [1]\n" + "".join(f"c{i}: &c{i} [*c{i - 1}]\n" for i in range(1, 600))  # deep only once expanded
+    (tmp_path / "chain.yaml").write_text(chain, encoding="utf-8")
+    assert "PE-C011" in cli("evaluate", str(tmp_path / "chain.yaml")).output
 
 
 def test_a_file_beyond_the_size_limit_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
