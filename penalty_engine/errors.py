@@ -41,6 +41,9 @@ CODES: dict[str, str] = {
     "PE-R016": "a layer overrides a rule version the base rule does not have",
     "PE-R017": "a layer changes what only its base may set (frame, basis, dates, title, currency, general part)",
     "PE-R018": "a pack is not published: rules check found errors in it",
+    "PE-R019": "a rule file is beyond a reading limit (size, nesting, aliases, length of a number)",
+    "PE-R020": "a number or date in a rule file is beyond what the engine computes exactly",
+    "PE-R021": "a CEL condition is beyond a limit (length, nesting, list size, comprehensions)",
     # cases
     "PE-C001": "case file cannot be read or parsed",
     "PE-C002": "required field missing",
@@ -52,6 +55,7 @@ CODES: dict[str, str] = {
     "PE-C008": "no version of the rule is in force on the date",
     "PE-C009": "no decision date: the case has no decided_on and no as_of was given",
     "PE-C010": "the rule is not applied in the territory of the loaded layer",
+    "PE-C011": "a case or case file is beyond a reading limit (size, nesting, aliases, length of a number)",
     # evaluation
     "PE-E001": "no statutory branch matches the case (gap in the rule)",
     "PE-E002": "a condition failed while evaluating the case",

@@ -8,6 +8,11 @@ on a rounding boundary (those boundaries all have finite decimal forms, and the 
 error, below 1e-35 for any amount under 10^12, is far smaller than the distance of such a value
 from any of them). So rounding, done once and explicitly by the pack's mode, always gives the
 result exact arithmetic gives. No float is involved. See docs/adr/0003-exact-amounts.md.
+
+The engine computes exactly within bounds (docs/error-codes.md, "Limits"): every amount and number
+it reads is at most ``MAX_AMOUNT`` (10^15) in size, so that every amount it computes from them stays
+far inside the 50 digits of ``CTX``; larger ones are refused where they are read (a rule at load,
+PE-R020; a fact as a case error, PE-C005), with the bound named.
 """
 
 from __future__ import annotations
@@ -33,6 +38,13 @@ DISPLAY_PLACES = 2
 #: The one arithmetic context of the engine. Flags it sets are never read, so sharing it
 #: between threads is safe.
 CTX = Context(prec=50, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow])
+
+#: The largest amount, and the largest size of any number, the engine reads (10^15: 1000万亿).
+MAX_AMOUNT = Decimal(10) ** 15
+#: The most significant digits of a number read (more cannot be exact within ``CTX`` once multiplied).
+MAX_DIGITS = 20
+#: The most digits after the point of a number read.
+MAX_PLACES = 15
 
 ZERO = Decimal(0)
 FEN = Decimal("0.01")
@@ -88,6 +100,24 @@ def band_edge(lo: Decimal, hi: Decimal, fraction: Fraction, unit: Decimal, mode:
     return min(max(cut, lo), hi)
 
 
+def number_problem(value: Decimal) -> str | None:
+    """Why a finite number is beyond what the engine reads exactly (size, digits, places), or None.
+
+    Looks at the sign, digits and exponent only: nothing is converted, so ``1e1000000`` costs no
+    more than ``1``."""
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if value.is_zero():
+        return None
+    if value.adjusted() > 15 or abs(value) > MAX_AMOUNT:
+        return f"beyond the engine's limit of 10^15 ({dec_str(MAX_AMOUNT)}) in size"
+    if exponent < -MAX_PLACES:
+        return f"more than {MAX_PLACES} digits after the point"
+    if len(digits) > MAX_DIGITS:
+        return f"more than {MAX_DIGITS} significant digits"
+    return None
+
+
 @lru_cache(maxsize=256)
 def _terminating_denominator(d: int) -> bool:
     for p in (2, 5):
@@ -105,7 +135,7 @@ def is_terminating(value: Fraction) -> bool:
 def dec_str(value: Decimal) -> str:
     """Canonical text of an exact amount: ``"36000"``, ``"10000.01"`` (no exponent, no trailing zeros)."""
     if value == value.to_integral_value():
-        return str(value.quantize(Decimal(1)))
+        return str(value.quantize(Decimal(1), context=CTX))
     return format(value.normalize(CTX), "f")
 
 

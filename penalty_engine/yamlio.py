@@ -8,7 +8,14 @@ Rule files and case files are plain data. The loader here:
 * reads every non-integer number as ``Decimal`` from its text, so no float ever holds a value
   read from a file;
 * records the line of every key and list item, so a schema error deep inside a file can be
-  reported as ``file:line``.
+  reported as ``file:line``;
+* stays within bounded time and memory on hostile input (docs/error-codes.md, "Limits"): a file
+  larger than ``MAX_FILE_BYTES`` is refused before it is parsed, nesting deeper than ``MAX_DEPTH``
+  while it is composed, a document whose aliases expand to more than ``MAX_NODES`` values (an alias
+  bomb) or that refers to itself before it is built, a number written with more than
+  ``MAX_NUMBER_CHARS`` characters before it is converted; invalid dates (``2023-02-29``) and text
+  that is not valid Unicode (a lone surrogate from an escape such as ``"\\ud800"``) are errors with
+  their line. Every check is linear in the size of the text.
 """
 
 from __future__ import annotations
@@ -27,6 +34,16 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import PenaltyEngineError
 
 Loc = tuple[str | int, ...]
+
+#: Largest rule or case file read, in bytes (checked before the file is parsed).
+MAX_FILE_BYTES = 1_048_576
+#: Deepest nesting of maps and lists in a file or a case.
+MAX_DEPTH = 50
+#: Most values (maps, lists, scalars) a document may hold once its aliases are expanded.
+MAX_NODES = 250_000
+#: Longest number, in characters, that is converted (an integer of 10**1000000 never is).
+MAX_NUMBER_CHARS = 100
+_MAX_INT_BITS = 332  # 10**100 has 333 bits
 
 _STD_TAGS = {
     "tag:yaml.org,2002:map",
@@ -61,7 +78,7 @@ class Located:
 
 
 class YamlProblem(Exception):
-    """Raised by the loader; ``kind`` is ``syntax`` | ``duplicate`` | ``tag``."""
+    """Raised by the loader; ``kind`` is ``syntax`` | ``duplicate`` | ``tag`` | ``limit``."""
 
     def __init__(self, kind: str, message: str, line: int) -> None:
         super().__init__(message)
@@ -71,12 +88,71 @@ class YamlProblem(Exception):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        """PyYAML's composer, with the nesting depth counted (it recurses once per level)."""
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", line)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _number_text(node: Node) -> str:
+    assert isinstance(node, ScalarNode)
+    text = str(node.value)
+    if len(text) > MAX_NUMBER_CHARS:
+        raise YamlProblem(
+            "limit", f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS} are read)", _line(node)
+        )
+    return text
+
+
+def _int(loader: _Loader, node: Node) -> Any:
+    _number_text(node)
+    assert isinstance(node, ScalarNode)
+    return loader.construct_yaml_int(node)
+
+
+def _timestamp(loader: _Loader, node: Node) -> Any:
+    assert isinstance(node, ScalarNode)
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, OverflowError):
+        value = getattr(node, "value", "")
+        message = f"'{value}' is not a valid date (quote it to read it as text)"
+        raise YamlProblem("syntax", message, _line(node)) from None
+
+
+def _str(loader: _Loader, node: Node) -> Any:
+    value = loader.construct_yaml_str(node)
+    problem = text_problem(value)
+    if problem:
+        raise YamlProblem("syntax", problem, _line(node))
+    return value
+
+
+def text_problem(value: str) -> str | None:
+    """Why a string is not valid Unicode text (a lone surrogate such as ``\\ud800``), else None."""
+    if value.isascii():
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"text is not valid Unicode: {value[exc.start]!a} at position {exc.start} of {value[:40]!a}"
+    return None
 
 
 def _decimal(loader: _Loader, node: Node) -> Any:
-    assert isinstance(node, ScalarNode)
-    text = str(node.value).replace("_", "").lower()
+    text = _number_text(node).replace("_", "").lower()
     if text in {".nan", ".inf", "+.inf", "-.inf"}:
         raise YamlProblem("syntax", f"'{node.value}' is not a usable number", node.start_mark.line + 1)
     try:
@@ -100,23 +176,59 @@ def _map(loader: _Loader, node: Node) -> dict[Any, Any]:
 
 
 _Loader.add_constructor("tag:yaml.org,2002:float", _decimal)
+_Loader.add_constructor("tag:yaml.org,2002:int", _int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:str", _str)
 _Loader.add_constructor("tag:yaml.org,2002:map", _map)
 
 
-def _check_tags(node: Node) -> None:
-    if node.tag not in _STD_TAGS:
-        raise YamlProblem(
-            "tag",
-            f"tag '{node.tag}' is not allowed: rule and case files hold plain data only",
-            node.start_mark.line + 1,
-        )
+def _node_children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
-        for k, v in node.value:
-            _check_tags(k)
-            _check_tags(v)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            _check_tags(item)
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_nodes(root: Node) -> None:
+    """Refuse object-building tags, self-reference and alias bombs, visiting each node once.
+
+    The size of a node is computed once per node (aliases make the document a graph, in which a
+    node can be reached many times) and is the number of values it holds once expanded; a document
+    larger than ``MAX_NODES``, or nested deeper than ``MAX_DEPTH`` once expanded (a chain of
+    aliases), is refused before anything walks it as a tree."""
+    size: dict[int, int] = {}
+    height: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            total = 1 + sum(size[id(c)] for c in _node_children(node))
+            if total > MAX_NODES:
+                raise YamlProblem(
+                    "limit",
+                    f"the document expands to more than {MAX_NODES} values (aliases repeat what they name)",
+                    _line(node),
+                )
+            size[key] = total
+            height[key] = 1 + max((height[id(c)] for c in _node_children(node)), default=0)
+            if height[key] > MAX_DEPTH + 1:  # a chain of aliases nests deeper than the text does
+                raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", _line(node))
+            continue
+        if key in size:
+            continue
+        if key in open_:
+            raise YamlProblem("limit", "an alias refers to the map or list it is part of", _line(node))
+        if node.tag not in _STD_TAGS:
+            raise YamlProblem(
+                "tag", f"tag '{node.tag}' is not allowed: rule and case files hold plain data only", _line(node)
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in reversed(_node_children(node)))
 
 
 def _record_lines(node: Node, loc: Loc, lines: dict[Loc, int]) -> None:
@@ -132,15 +244,21 @@ def _record_lines(node: Node, loc: Loc, lines: dict[Loc, int]) -> None:
             _record_lines(item, (*loc, i), lines)
 
 
+def _size_problem(text: str) -> None:
+    if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes
+        raise YamlProblem("limit", f"larger than {MAX_FILE_BYTES} bytes", 1)
+
+
 def parse_yaml(text: str, path: str = "<string>") -> Located:
-    """Parse one YAML document safely; raise ``YamlProblem`` on any defect."""
+    """Parse one YAML document safely; raise ``YamlProblem`` on any defect or limit."""
+    _size_problem(text)
     try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
             if node is None:
                 return Located(None, path, {})
-            _check_tags(node)
+            _check_nodes(node)
             data = loader.construct_document(node)
         finally:
             loader.dispose()
@@ -169,16 +287,69 @@ def parse_json(text: str, path: str = "<string>") -> Located:
             out[k] = v
         return out
 
+    def number(text: str) -> Decimal:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise YamlProblem("limit", f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS} are read)", 1)
+        return Decimal(text)
+
+    def integer(text: str) -> int:
+        number(text)
+        return int(text)
+
+    _size_problem(text)
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=pairs)
+        data = json.loads(text, parse_float=number, parse_int=integer, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
         raise YamlProblem("syntax", exc.msg, exc.lineno) from exc
+    except RecursionError:
+        raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", 1) from None
+    problem = plain_problem(data)
+    if problem is not None:
+        raise YamlProblem("limit" if "Unicode" not in problem else "syntax", problem, 1)
     return Located(data, path, {})
 
 
+def plain_problem(data: Any) -> str | None:
+    """What makes plain data (a case given as a dict, parsed JSON) unsafe to read, else None:
+    nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` values, text that is not valid
+    Unicode, an integer of more than ``MAX_NUMBER_CHARS`` digits. Iterative, stops at the first
+    problem; a cycle is reported as too deep."""
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    seen = 0
+    while stack:
+        value, depth = stack.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            return f"more than {MAX_NODES} values"
+        if isinstance(value, str):
+            problem = text_problem(value)
+            if problem:
+                return problem
+        elif isinstance(value, int):
+            if value.bit_length() > _MAX_INT_BITS:
+                return f"a number of more than {MAX_NUMBER_CHARS} digits"
+        elif isinstance(value, dict):
+            if depth >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels of maps and lists"
+            for k, v in value.items():
+                stack.append((k, depth + 1))
+                stack.append((v, depth + 1))
+        elif isinstance(value, (list, tuple)):
+            if depth >= MAX_DEPTH:
+                return f"nested deeper than {MAX_DEPTH} levels of maps and lists"
+            stack.extend((v, depth + 1) for v in value)
+    return None
+
+
 def read_text(path: Path, make_error: Callable[[str, str], PenaltyEngineError]) -> str:
-    """Read a UTF-8 file (a BOM is accepted) or raise the caller's error."""
+    """Read a UTF-8 file (a BOM is accepted) of at most ``MAX_FILE_BYTES``, or raise the caller's error.
+
+    Raises:
+        YamlProblem: ``limit``, the file is larger than ``MAX_FILE_BYTES`` (checked before reading).
+    """
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise YamlProblem("limit", f"larger than {MAX_FILE_BYTES} bytes, the limit for a rule or case file", 1)
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise make_error(f"file not found: {path}", str(path)) from None

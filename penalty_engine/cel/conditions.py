@@ -23,6 +23,7 @@ import cel
 
 from ..errors import EvaluationError, RuleError, suggest
 from ..models import AllOf, AnyOf, Condition, FactSpec, FactType
+from . import limits
 from .fast import Parts, tree_parts
 from .tree import Node, cel_types, parse
 
@@ -191,9 +192,15 @@ class ClauseTable:
         if source in self._index:
             return self._index[source]
         try:
+            limits.check(source)  # before the library: its parser recurses, its evaluation has no budget
+        except limits.Limit as exc:
+            raise RuleError(exc.code, f"condition '{_short(source)}': {exc.message}", where) from None
+        try:
             program = cel.compile(source)
-        except (ValueError, RuntimeError) as exc:
-            raise RuleError("PE-R005", f"CEL syntax error in '{source}': {_first_line(exc)}", where) from None
+        except BaseException as exc:  # ValueError, RuntimeError; a Rust panic as a last resort
+            if not limits.is_cel_failure(exc):
+                raise
+            raise RuleError("PE-R005", f"CEL syntax error in '{_short(source)}': {_first_line(exc)}", where) from None
         names = tuple(program.variables())
         for name in names:
             if name != PARTY and name not in self._declared:
@@ -205,7 +212,9 @@ class ClauseTable:
         for sample in sample_activations(self._declared):
             try:
                 value = program.execute(sample)
-            except Exception as exc:  # the CEL binding raises TypeError, RuntimeError, ZeroDivisionError…
+            except BaseException as exc:  # the CEL binding raises TypeError, RuntimeError, ZeroDivisionError…
+                if not limits.is_cel_failure(exc):
+                    raise
                 raise RuleError(
                     "PE-R006",
                     f"condition '{source}' fails on a typed sample ({_sample_text(sample, names)}): {_first_line(exc)}",
@@ -236,7 +245,13 @@ class ClauseTable:
         tries first."""
         if not self.sources:
             return
-        self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
+        try:  # every clause compiled alone and is free of comments: so does their list
+            self._combined = cel.compile("[" + ", ".join(f"({s})" for s in self.sources) + "]")
+        except BaseException as exc:
+            if not limits.is_cel_failure(exc):
+                raise
+            message = f"the conditions of {self._where} do not compile together: {_first_line(exc)}"
+            raise RuleError("PE-R005", message) from None
         if not self._use_fast:
             return
         # finite: the activation's doubles come from validated facts, finite decimals (never NaN)
@@ -264,7 +279,9 @@ class ClauseTable:
                 pass
         try:
             out = self._combined.execute(activation)
-        except Exception:
+        except BaseException as exc:  # a Rust panic too: the clauses one by one name the failure
+            if not limits.is_cel_failure(exc):
+                raise
             out = None
         if type(out) is list and set(map(type, out)) <= _BOOL:  # every result a bool (bool has no subclasses)
             return out
@@ -274,7 +291,9 @@ class ClauseTable:
         for source, program in zip(self.sources, self._programs, strict=True):
             try:
                 value = program.execute(activation)
-            except Exception as exc:
+            except BaseException as exc:
+                if not limits.is_cel_failure(exc):
+                    raise
                 raise EvaluationError(
                     "PE-E002", f"condition '{source}' failed in {self._where}: {_first_line(exc)}", case_where
                 ) from None
@@ -295,8 +314,15 @@ def _outcome(run: Callable[[], Any]) -> tuple[str, Any]:
     """What running gives: ("ok", value) or ("error", None)."""
     try:
         return ("ok", run())
-    except Exception:
+    except BaseException as exc:
+        if not limits.is_cel_failure(exc):
+            raise
         return ("error", None)
+
+
+def _short(source: str) -> str:
+    """A clause as quoted in a message: at most 200 characters."""
+    return source if len(source) <= 200 else source[:200] + "…"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -11,26 +11,48 @@ from pydantic import ValidationError
 from ..errors import CaseError, suggest
 from ..models import Case
 from ..pack import allowed_fields, shown_input
-from ..yamlio import Loc, Located, YamlProblem, parse_json, parse_yaml, read_text
+from ..yamlio import (
+    MAX_FILE_BYTES,
+    Loc,
+    Located,
+    YamlProblem,
+    parse_json,
+    parse_yaml,
+    plain_problem,
+    read_text,
+    text_problem,
+)
 
 _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
+def _problem(exc: YamlProblem, path: str) -> CaseError:
+    if exc.kind == "limit":
+        return CaseError("PE-C011", f"{exc.message}", f"{path}:{exc.line}")
+    return CaseError("PE-C001", f"{exc.kind} error: {exc.message}", f"{path}:{exc.line}")
+
+
 def parse_case_text(text: str, path: str) -> Located:
-    """Parse case text as JSON when it looks like JSON, else as YAML."""
+    """Parse case text as JSON when it looks like JSON, else as YAML (within ``yamlio``'s limits)."""
     try:
         if path.endswith(".json") or text.lstrip().startswith("{"):
             return parse_json(text, path)
         return parse_yaml(text, path)
     except YamlProblem as exc:
-        raise CaseError("PE-C001", f"{exc.kind} error: {exc.message}", f"{path}:{exc.line}") from None
+        raise _problem(exc, path) from None
 
 
 def read_case_file(path: str) -> Located:
-    """Read one case file, or standard input for ``-``."""
+    """Read one case file, or standard input for ``-`` (at most ``MAX_FILE_BYTES`` either way)."""
     if path == "-":
-        return parse_case_text(sys.stdin.read(), "<stdin>")
-    text = read_text(Path(path), lambda msg, where: CaseError("PE-C001", msg, where))
+        text = sys.stdin.read(MAX_FILE_BYTES + 1)
+        if len(text) > MAX_FILE_BYTES:
+            raise CaseError("PE-C011", f"larger than {MAX_FILE_BYTES} bytes, the limit for a case", "<stdin>")
+        return parse_case_text(text, "<stdin>")
+    try:
+        text = read_text(Path(path), lambda msg, where: CaseError("PE-C001", msg, where))
+    except YamlProblem as exc:
+        raise CaseError("PE-C011", exc.message, path) from None
     return parse_case_text(text, path)
 
 
@@ -42,6 +64,11 @@ def to_case(data: Any, located: Located | None = None) -> Case:
     if not isinstance(data, dict):
         raise CaseError("PE-C001", f"a case is a mapping of fields, got {type(data).__name__}", where_src)
     case_id = data.get("case_id")
+    problem = plain_problem(data)
+    if problem is not None:
+        code = "PE-C004" if "Unicode" in problem else "PE-C011"
+        shown_id = case_id if isinstance(case_id, str) and text_problem(case_id) is None else None
+        raise CaseError(code, problem, case_where(located, shown_id[:100] if shown_id else None))
     try:
         return Case.model_validate(data)
     except ValidationError as exc:

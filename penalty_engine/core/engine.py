@@ -16,7 +16,7 @@ from typing import Any
 
 from ..cel import CelPath
 from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
-from ..models import Case, Combined, CombinedFine, Decision, Decisions, NotApplied, Pack
+from ..models import MAX_DATE, MIN_DATE, Case, Combined, CombinedFine, Decision, Decisions, NotApplied, Pack
 from ..money import dec_str
 from ..pack import CompiledRule, bundled_pack_paths, compile_pack, load_pack_files
 from ..yamlio import Located
@@ -144,6 +144,7 @@ class Engine:
             EvaluationError: the pack has a defect this case exposes.
         """
         c = to_case(case, source)
+        _check_as_of(as_of, case_where(source, c.case_id))
         if c.violations is not None:
             raise CaseError(
                 "PE-C003",
@@ -245,6 +246,17 @@ def _group_caps(
             reason += f"; fines of group '{group.id}' add up to at most {dec_str(group.cap)}"
             basis = [*basis, *(b.cite() for b in group.basis)]
     return fines, reason, basis
+
+
+def _check_as_of(as_of: Any, where: str) -> None:
+    """``as_of`` is None or a ``datetime.date`` (not a datetime, whose time would be dropped) within
+    the dates a case may give."""
+    if as_of is not None and type(as_of) is not dt.date:
+        small = isinstance(as_of, (str, dt.date)) and len(str(as_of)) <= 40  # repr of anything may fail
+        shown = repr(as_of) if small else f"a {type(as_of).__name__}"
+        raise CaseError("PE-C004", f"as_of: expected a datetime.date, got {shown}", where)
+    if as_of is not None and not MIN_DATE <= as_of <= MAX_DATE:
+        raise CaseError("PE-C005", f"as_of: dates run from {MIN_DATE} to {MAX_DATE}, got {as_of}", where)
 
 
 def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:

@@ -8,7 +8,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 
 from __future__ import annotations
 
-from .case import Actual, Case, Party
+from .case import MAX_DATE, MIN_DATE, Actual, Case, Party
 from .decision import (
     DECISIONS_SCHEMA,
     SCHEMA,
@@ -82,6 +82,8 @@ __all__ = [
     "BENCHMARK_PARTS",
     "DECISIONS_SCHEMA",
     "EVERY_BRANCH",
+    "MAX_DATE",
+    "MIN_DATE",
     "PACK_PARTS",
     "SCHEMA",
     "Actual",

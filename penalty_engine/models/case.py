@@ -1,14 +1,36 @@
-"""The case input contract (DESIGN.md "Case input"): what an officer or a system submits."""
+"""The case input contract (DESIGN.md "Case input"): what an officer or a system submits.
+
+Dates run from ``MIN_DATE`` to ``MAX_DATE``: the engine counts limitation periods (years) and
+deadlines from them, and a date near 9999-12-31 would overflow ``datetime.date``; one outside is a
+bounds error (PE-C005, docs/error-codes.md "Limits").
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .rules import Amount
+
+#: The earliest and latest dates a case may give.
+MIN_DATE = dt.date(1000, 1, 1)
+MAX_DATE = dt.date(9899, 12, 31)
+
+
+def _in_range(value: dt.date) -> dt.date:
+    if value > MAX_DATE:
+        raise PydanticCustomError("less_than_equal", "dates run up to {bound}", {"bound": MAX_DATE.isoformat()})
+    if value < MIN_DATE:
+        raise PydanticCustomError("greater_than_equal", "dates run from {bound}", {"bound": MIN_DATE.isoformat()})
+    return value
+
+
+CaseDate = Annotated[dt.date, AfterValidator(_in_range)]
+"""A date of a case, from ``MIN_DATE`` to ``MAX_DATE``."""
 
 
 class _Model(BaseModel):
@@ -50,9 +72,9 @@ class Case(_Model):
 
     case_id: str = Field(min_length=1)
     violation: str | None = None
-    occurred_on: dt.date
-    discovered_on: dt.date | None = None
-    decided_on: dt.date | None = None
+    occurred_on: CaseDate
+    discovered_on: CaseDate | None = None
+    decided_on: CaseDate | None = None
     party: Party
     facts: dict[str, Any] = Field(default_factory=dict)
     violations: tuple[ViolationItem, ...] | None = None

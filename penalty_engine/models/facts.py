@@ -1,10 +1,17 @@
-"""Typed facts: turn what a case file says into the value the rule's fact schema declares."""
+"""Typed facts: turn what a case file says into the value the rule's fact schema declares.
+
+Pure. Bounded in time whatever comes in: a text longer than ``MAX_NUMBER_CHARS`` is refused before
+it is read as a number, and a number's size, digits and places (``money.number_problem``: at most
+10^15) are checked before it is converted, so ``"1e1000000"`` never becomes a million-digit integer.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..money import number_problem
+from ..yamlio import MAX_NUMBER_CHARS
 from .rules import FactSpec, FactType
 
 
@@ -61,6 +68,7 @@ def coerce(spec: FactSpec, value: Any) -> Any:
     if (
         vt is int
         and t is FactType.int
+        and value.bit_length() < 50  # below 10^15: comparing a huge int with a Decimal costs seconds
         and (spec.min is None or value >= spec.min)
         and (spec.max is None or value <= spec.max)
     ):
@@ -80,12 +88,20 @@ def coerce(spec: FactSpec, value: Any) -> Any:
         raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
         raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
+    if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
+        shown = value[:40] + "…"
+        raise FactProblem("PE-C004", f"expected {_expected(spec)}, got a text of {len(value)} characters {shown!r}")
+    if isinstance(value, int) and value.bit_length() > 60:  # beyond 10^15 by far: no conversion
+        raise FactProblem("PE-C005", f"expected {_expected(spec)}, got a number beyond the engine's limit of 10^15")
     try:
         number = Decimal(value.replace(",", "").strip()) if isinstance(value, str) else Decimal(value)
     except InvalidOperation:
         raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}") from None
     if not number.is_finite():
         raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
+    too_big = number_problem(number)  # before any conversion: 1e1000000 is cheap only as it is
+    if too_big is not None:
+        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {_got(value)}: {too_big}")
     if t is FactType.int:
         if number != number.to_integral_value():
             raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")

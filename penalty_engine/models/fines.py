@@ -149,7 +149,7 @@ class TrancheFine(Frozen):
 
 
 def _fine_kind(value: Any) -> str:
-    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    keys = set(value) if isinstance(value, dict) else set(getattr(type(value), "model_fields", ()))
     if "tranches" in keys:
         return "tranche_fine"
     if "times" in keys:

@@ -257,7 +257,7 @@ class MultipleBand(Frozen):
 
 
 def _band_kind(value: Any) -> str:
-    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields)
+    keys = set(value) if isinstance(value, dict) else set(getattr(type(value), "model_fields", ()))
     if keys & {"min_times", "max_times", "times"}:
         return "multiple"
     if keys & {"lower", "upper"}:

@@ -20,7 +20,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import RuleError, RuleErrors, suggest
-from ..models import BENCHMARK_PARTS, NotApplied, Pack, Rule
+from ..models import BENCHMARK_PARTS, MAX_DATE, MIN_DATE, NotApplied, Pack, Rule
+from ..money import number_problem
 from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
 PACK_FILE = "pack.yaml"
@@ -117,18 +118,25 @@ def resolve_pack(ref: str | Path) -> Path:
 
 
 def read_located(path: Path) -> Located:
-    text = read_text(path, lambda msg, where: RuleError("PE-R009", msg, where))
+    """Read and parse one YAML file of a pack; a defect or a reading limit (``yamlio``) is a RuleError."""
     try:
+        text = read_text(path, lambda msg, where: RuleError("PE-R009", msg, where))
         return parse_yaml(text, str(path))
     except YamlProblem as exc:
-        code = {"syntax": "PE-R001", "duplicate": "PE-R002", "tag": "PE-R003"}[exc.kind]
+        code = {"syntax": "PE-R001", "duplicate": "PE-R002", "tag": "PE-R003", "limit": "PE-R019"}[exc.kind]
         raise RuleError(code, exc.message, f"{path}:{exc.line}") from None
 
 
 def validate_model(model: type[BaseModel], located: Located) -> Any:
-    """Validate parsed YAML against ``model``; every pydantic error becomes PE-R004 at file:line."""
+    """Validate parsed YAML against ``model``; every pydantic error becomes PE-R004 at file:line,
+    and every number beyond what the engine computes exactly (``money.number_problem``) PE-R020."""
     try:
-        return model.model_validate(located.data)
+        value = model.model_validate(located.data)
+    except (AttributeError, TypeError, KeyError) as exc:  # a validator that expected a mapping got a scalar
+        loc = _first_scalar_where_a_map_goes(located.data)
+        field = ".".join(str(p) for p in loc) or "(top level)"
+        message = f"{field}: expected a mapping of fields, got {_shape(located, loc)} ({type(exc).__name__})"
+        raise RuleError("PE-R004", message, located.where(loc)) from None
     except ValidationError as exc:
         raw = exc.errors()
         locs = [tuple(e["loc"]) for e in raw]
@@ -139,6 +147,73 @@ def validate_model(model: type[BaseModel], located: Located) -> Any:
             if not (e["type"] == "too_short" and any(o[: len(loc)] == loc and o != loc for o in locs))
         ]
         raise RuleErrors([schema_error(model, located, err) for err in kept]) from None
+    problems = [
+        RuleError("PE-R020", f"{'.'.join(map(str, loc))}: {problem}", located.where(loc))
+        for loc, problem in number_problems(value)
+    ]
+    if problems:
+        raise RuleErrors(problems)
+    return value
+
+
+def _first_scalar_where_a_map_goes(data: Any) -> Loc:
+    """Where a fine (``fine: 5``) or a level's band (``bands: {base: 5}``) is not a mapping: the
+    places whose kind the rule models tell by their keys; ``()`` when none is found."""
+    stack: list[tuple[Any, Loc]] = [(data, ())]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k == "fine" and not isinstance(v, dict):
+                    return (*at, k)
+                if k == "bands" and isinstance(v, dict):
+                    bad = [b for b, band in v.items() if not isinstance(band, dict)]
+                    if bad:
+                        return (*at, k, bad[0])
+                stack.append((v, (*at, k)))
+        elif isinstance(value, list):
+            stack.extend((v, (*at, i)) for i, v in enumerate(value))
+    return ()
+
+
+def _shape(located: Located, loc: Loc) -> str:
+    value: Any = located.data
+    for part in loc:
+        value = value[part]
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
+def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    """Every number or date of a validated model beyond what the engine computes exactly, with its
+    path: an amount or number larger than 10^15 or with too many digits, a ratio whose numerator
+    or denominator is (``money.number_problem``), a whole number beyond 10^15, a date outside
+    ``MIN_DATE``–``MAX_DATE`` (near 9999-12-31 the date arithmetic of checks overflows). Walks
+    fields, tuples and maps; the depth is that of the file (``yamlio.MAX_DEPTH``)."""
+    out: list[tuple[Loc, str]] = []
+    if isinstance(value, Decimal):
+        problem = number_problem(value) if value.is_finite() else None
+        if problem:
+            out.append((loc, f"{value} is {problem}"))
+    elif isinstance(value, Fraction):
+        for part in (value.numerator, value.denominator):
+            problem = number_problem(Decimal(part)) if abs(part) > 10**15 else None
+            if problem:
+                out.append((loc, f"the ratio {value} has a part {problem}"))
+                break
+    elif isinstance(value, dt.date) and not MIN_DATE <= value <= MAX_DATE:
+        out.append((loc, f"{value} is outside the dates the engine counts with ({MIN_DATE} to {MAX_DATE})"))
+    elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        out.append((loc, "a whole number beyond the engine's limit of 10^15"))
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            out.extend(number_problems(getattr(value, name), (*loc, name)))
+    elif isinstance(value, (tuple, list)):
+        for i, item in enumerate(value):
+            out.extend(number_problems(item, (*loc, i)))
+    elif isinstance(value, dict):
+        for k, item in value.items():
+            out.extend(number_problems(item, (*loc, str(k))))
+    return out
 
 
 def schema_error(model: type[BaseModel], located: Located, err: Any) -> RuleError:
@@ -161,7 +236,10 @@ def shown_input(err: Any) -> str:
     got = err.get("input")
     if isinstance(got, (dict, list, tuple)) or got is None:
         return ""
+    if isinstance(got, int) and got.bit_length() > 332:  # str() refuses 4300 digits; none is shown
+        return ""
     text = str(got) if isinstance(got, (Decimal, Fraction, int, float, str, dt.date)) else repr(got)
+    text = text if len(text) <= 200 else text[:200] + "…"
     text = repr(text) if isinstance(got, str) else text
     return "" if text in str(err.get("msg", "")) else f" (got {text})"
 
