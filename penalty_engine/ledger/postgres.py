@@ -24,7 +24,7 @@ at once create the tables once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import psycopg
@@ -33,6 +33,7 @@ from psycopg.types.json import Jsonb
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, new_id, now, seal, walk
+from .schema import migrate_schema
 
 SCHEMA_VERSION = 1
 #: the advisory lock key ``migrate`` holds (any constant; "penaltyL" in ASCII)
@@ -95,50 +96,49 @@ class PostgresLedger(Ledger):
         """Bring the database to ``SCHEMA_VERSION`` (one transaction); return the version found."""
         with self._lock, self._db.transaction():
             self._db.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATE_LOCK,))
-            self._db.execute("CREATE TABLE IF NOT EXISTS ledger_schema_version (version integer NOT NULL)")
-            row = self._db.execute("SELECT version FROM ledger_schema_version").fetchone()
-            found = int(row[0]) if row else 0
-            if found > SCHEMA_VERSION:
-                raise LedgerError(
-                    "PE-L003",
-                    f"schema version {found}, this engine knows up to {SCHEMA_VERSION}: upgrade penalty-engine",
-                    self.where,
-                )
-            for step in _MIGRATIONS[found:]:
-                step(self._db)
-            if row is None:
-                self._db.execute("INSERT INTO ledger_schema_version VALUES (%s)", (SCHEMA_VERSION,))
-            elif found < SCHEMA_VERSION:
-                self._db.execute("UPDATE ledger_schema_version SET version = %s", (SCHEMA_VERSION,))
+            found = migrate_schema(self._db.execute, "%s", _MIGRATIONS, self._db, SCHEMA_VERSION, self.where)
         return found
 
     def append(self, entry: Entry) -> Record:
         """Store ``entry`` at the end of the chain: one transaction holding the head row's lock."""
+        return self.append_many([entry])[0]
+
+    def append_many(self, entries: Sequence[Entry]) -> list[Record]:
+        """Store ``entries`` at the end of the chain in one transaction holding the head row's lock:
+        one commit for the group, the same chain as one by one, all or none."""
         try:
-            canonical_json(entry.case), canonical_json(entry.decision)
+            for entry in entries:
+                canonical_json(entry.case), canonical_json(entry.decision)
         except (TypeError, ValueError) as exc:
             raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.where) from None
+        records: list[Record] = []
         with self._lock, self._db.transaction():
             seq, prev = self._db.execute("SELECT seq, hash FROM ledger_head FOR UPDATE").fetchone() or (0, "")
-            row = self._db.execute("SELECT %s::jsonb, %s::jsonb", (Jsonb(entry.case), Jsonb(entry.decision))).fetchone()
-            assert row is not None
-            stored = Entry(row[0], row[1], *_meta(entry))
-            rec = seal(int(seq) + 1, new_id(), now(), stored, prev)
-            self._db.execute(
-                f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    rec.seq,
-                    rec.id,
-                    rec.recorded_at,
-                    Jsonb(stored.case),
-                    Jsonb(stored.decision),
-                    *_meta(stored),
-                    rec.prev_hash,
-                    rec.hash,
-                ),
-            )
-            self._db.execute("UPDATE ledger_head SET seq = %s, hash = %s", (rec.seq, rec.hash))
-        return rec
+            for entry in entries:
+                row = self._db.execute(
+                    "SELECT %s::jsonb, %s::jsonb", (Jsonb(entry.case), Jsonb(entry.decision))
+                ).fetchone()
+                assert row is not None
+                stored = Entry(row[0], row[1], *_meta(entry))
+                rec = seal(int(seq) + 1, new_id(), now(), stored, prev)
+                self._db.execute(
+                    f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    (
+                        rec.seq,
+                        rec.id,
+                        rec.recorded_at,
+                        Jsonb(stored.case),
+                        Jsonb(stored.decision),
+                        *_meta(stored),
+                        rec.prev_hash,
+                        rec.hash,
+                    ),
+                )
+                records.append(rec)
+                seq, prev = rec.seq, rec.hash
+            if records:
+                self._db.execute("UPDATE ledger_head SET seq = %s, hash = %s", (seq, prev))
+        return records
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or None."""

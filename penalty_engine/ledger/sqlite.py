@@ -38,6 +38,7 @@ from typing import Any
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, new_id, now, seal, timestamp, walk
+from .schema import migrate_schema
 
 SCHEMA_VERSION = 1
 _BUSY_MS = 30_000
@@ -93,21 +94,7 @@ class SqliteLedger(Ledger):
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.execute("CREATE TABLE IF NOT EXISTS ledger_schema_version (version INTEGER NOT NULL)")
-                row = self._db.execute("SELECT version FROM ledger_schema_version").fetchone()
-                found = int(row[0]) if row else 0
-                if found > SCHEMA_VERSION:
-                    raise LedgerError(
-                        "PE-L003",
-                        f"schema version {found}, this engine knows up to {SCHEMA_VERSION}: upgrade penalty-engine",
-                        self.path,
-                    )
-                for step in _MIGRATIONS[found:]:
-                    step(self._db)
-                if row is None:
-                    self._db.execute("INSERT INTO ledger_schema_version VALUES (?)", (SCHEMA_VERSION,))
-                elif found < SCHEMA_VERSION:
-                    self._db.execute("UPDATE ledger_schema_version SET version = ?", (SCHEMA_VERSION,))
+                found = migrate_schema(self._db.execute, "?", _MIGRATIONS, self._db, SCHEMA_VERSION, self.path)
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
