@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import random
 import sys
@@ -35,6 +36,8 @@ import penalty_engine as pe
 from bench.bench_evaluate import make_case
 from penalty_engine.money import dec_str
 
+#: the day the synthetic export was taken: no decision in it is dated later
+EXPORT_DATE = dt.date(2026, 4, 10)
 OFFICERS = [f"{s}{g}" for s in "王李张刘陈杨黄赵" for g in ("伟", "芳", "敏", "静", "强", "磊")]
 UNITS = [f"{c}交通运输综合行政执法支队" for c in ("杭州", "宁波", "温州", "嘉兴", "湖州", "绍兴", "金华", "衢州")]
 
@@ -52,6 +55,8 @@ def generate(
         rule = rules[i % len(rules)]
         i += 1
         case, decided = make_case(rnd, rule, i)
+        if decided > EXPORT_DATE:
+            continue  # past decisions are in the past: replay rejects a row dated after its run
         case["case_id"] = f"GEN-{seed}-{i:07d}"
         case["decided_on"] = decided.isoformat()
         try:

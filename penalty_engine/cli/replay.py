@@ -68,6 +68,7 @@ def replay(
         as_of=day,
         tolerance_pct=tol,
         redact=redact,
+        replay_date=dt.date.today(),  # the shell reads the clock; the engine never does
     )
     outputs = rp.Outputs(
         json=json_out,

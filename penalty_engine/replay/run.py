@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core import Engine, to_case
-from ..errors import PenaltyEngineError
+from ..errors import CaseError, PenaltyEngineError
 from ..models import Decision, Decisions
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
@@ -48,6 +48,9 @@ class Settings:
     as_of: dt.date | None = None
     tolerance_pct: Decimal | None = None  # None: each rule's pack says (similar_case_tolerance)
     redact: bool = False
+    #: the day the replay is run (the shell gives it: ``--as-of`` or today); a row dated after it is a
+    #: data error of the export, rejected, never evaluated silently
+    replay_date: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -138,6 +141,19 @@ class Evaluator:
 
     def _evaluate(self, source: str, data: dict[str, Any]) -> Evaluated:
         case = to_case(data)
+        latest = self.settings.replay_date
+        if latest is not None:
+            for name, day in (
+                ("occurred_on", case.occurred_on),
+                ("discovered_on", case.discovered_on),
+                ("decided_on", case.decided_on),
+            ):
+                if day is not None and day > latest:
+                    raise CaseError(
+                        "PE-C005",
+                        f"{name}: {day} is after the replay date {latest}: a data error of the export, not evaluated",
+                        f"case {case.case_id}",
+                    )
         result = self.engine.evaluate_any(case, self.settings.as_of)
         view = view_of(result)
         actual = case.actual

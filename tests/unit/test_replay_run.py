@@ -55,3 +55,15 @@ def test_similar_case_tolerance_comes_from_the_pack_unless_given(write_pack: Any
     assert Evaluator(Settings(), engine).tolerance_pct("mini/r1") == Decimal(25)
     assert Evaluator(Settings(tolerance_pct=Decimal(5)), engine).tolerance_pct("mini/r1") == Decimal(5)
     assert Evaluator(Settings(), Engine.load("cn-transport")).tolerance_pct("cn-transport/unlicensed-freight") == 10
+
+
+def test_a_decision_dated_after_the_replay_date_is_a_data_error_not_evaluated(engine: pe.Engine) -> None:
+    import datetime as dt
+
+    later = {**CASE, "case_id": "F-1", "decided_on": "2027-01-05"}
+    rows = [Row("f:1", json.dumps(CASE)), Row("f:2", json.dumps(later))]
+    ok, future = evaluate_rows(rows, Settings(replay_date=dt.date(2026, 12, 2)), engine)
+    assert isinstance(ok, Evaluated) and isinstance(future, Rejected)
+    assert "PE-C005" in future.error and "decided_on: 2027-01-05 is after the replay date 2026-12-02" in future.error
+    # without a replay date (a library caller that sets none) the row is evaluated as before
+    assert isinstance(evaluate_rows(rows[1:], Settings(), engine)[0], Evaluated)
