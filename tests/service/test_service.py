@@ -108,7 +108,9 @@ def test_malformed_json_is_400(client: TestClient, keys: Keys) -> None:
 
 def test_a_body_over_the_limit_is_413(client: TestClient, keys: Keys) -> None:
     big = {**SAMPLE, "case_id": "x" * (70 * 1024)}  # the test app allows 64 KiB
-    _problem(client.post("/v1/evaluate", json=big, headers=keys.auth()), 413, "PE-S413")
+    resp = client.post("/v1/evaluate", json=big, headers=keys.auth())
+    _problem(resp, 413, "PE-S413")
+    assert "Ledger-Id" not in resp.headers  # refused before anything is evaluated or recorded
 
     def chunks() -> Any:  # no Content-Length: counted while it streams in
         yield b'{"case_id": "'
@@ -116,7 +118,9 @@ def test_a_body_over_the_limit_is_413(client: TestClient, keys: Keys) -> None:
             yield b"x" * 1024
         yield b'"}'
 
-    _problem(client.post("/v1/evaluate", content=chunks(), headers=keys.auth()), 413, "PE-S413")
+    streamed = client.post("/v1/evaluate", content=chunks(), headers=keys.auth())
+    _problem(streamed, 413, "PE-S413")
+    assert "Ledger-Id" not in streamed.headers
 
 
 def test_a_bad_query_parameter_is_422_naming_it(client: TestClient, keys: Keys) -> None:
@@ -142,8 +146,11 @@ def test_batch_answers_each_case_in_order_and_a_bad_case_fails_alone(client: Tes
 
 
 def test_batch_over_the_size_limit_is_413_and_not_an_array_is_422(client: TestClient, keys: Keys) -> None:
+    service = client.app.state.service  # type: ignore[attr-defined]
+    before = len(list(service.ledger.records()))
     _problem(client.post("/v1/evaluate/batch", json=[SAMPLE] * 6, headers=keys.auth()), 413, "PE-S413")
     _problem(client.post("/v1/evaluate/batch", json=SAMPLE, headers=keys.auth()), 422, "PE-S422")
+    assert len(list(service.ledger.records())) == before  # neither refused batch recorded any case
 
 
 def test_packs_and_rules_describe_what_a_form_needs(client: TestClient, keys: Keys) -> None:
@@ -176,7 +183,9 @@ def test_not_ready_when_the_ledger_does_not_answer(settings: Settings, engine: p
     app = create_app(settings, engine=engine)
     app.state.service.ledger.close()
     with TestClient(app) as c:
-        _problem(c.get("/readyz"), 503, "PE-S503")
+        p = _problem(c.get("/readyz"), 503, "PE-S503")
+        assert "ledger" in p["message"]["en"] and "账本" in p["message"]["zh"]
+        assert c.get("/healthz").status_code == 200  # the process is up; only readiness fails
 
 
 def test_an_unexpected_error_is_a_500_problem_with_a_reference_not_a_traceback(
