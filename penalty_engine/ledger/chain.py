@@ -64,6 +64,22 @@ def seal(seq: int, record_id: str, recorded_at: dt.datetime, entry: Entry, prev_
     return Record(seq, record_id, recorded_at, entry, prev_hash, digest)
 
 
+def chained(entries: Iterable[Entry], seq: int, prev_hash: str) -> list[Record]:
+    """The records of ``entries`` appended after the record ``seq`` whose hash is ``prev_hash``: each
+    sealed with a fresh id and time and linked to the one before (one group, as one by one)."""
+    records: list[Record] = []
+    for entry in entries:
+        rec = seal(seq + 1, new_id(), now(), entry, prev_hash)
+        records.append(rec)
+        seq, prev_hash = rec.seq, rec.hash
+    return records
+
+
+def meta_of(entry: Entry) -> tuple[str, str, str, str, str]:
+    """The entry's columns after case and decision, in the stores' order."""
+    return entry.fingerprint, entry.pack_id, entry.pack_version, entry.engine, entry.caller
+
+
 def new_id() -> str:
     """A fresh record id: ``dec_`` + 26 characters (a ULID: milliseconds, then 80 random bits)."""
     n = ((time.time_ns() // 1_000_000) << 80) | secrets.randbits(80)

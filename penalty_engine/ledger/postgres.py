@@ -32,7 +32,7 @@ from psycopg.types.json import Jsonb
 
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
-from .chain import canonical_json, new_id, now, seal, walk
+from .chain import canonical_json, chained, meta_of, walk
 from .schema import migrate_schema
 
 SCHEMA_VERSION = 1
@@ -111,34 +111,36 @@ class PostgresLedger(Ledger):
                 canonical_json(entry.case), canonical_json(entry.decision)
         except (TypeError, ValueError) as exc:
             raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.where) from None
-        records: list[Record] = []
         with self._lock, self._db.transaction():
             seq, prev = self._db.execute("SELECT seq, hash FROM ledger_head FOR UPDATE").fetchone() or (0, "")
-            for entry in entries:
-                row = self._db.execute(
-                    "SELECT %s::jsonb, %s::jsonb", (Jsonb(entry.case), Jsonb(entry.decision))
-                ).fetchone()
-                assert row is not None
-                stored = Entry(row[0], row[1], *_meta(entry))
-                rec = seal(int(seq) + 1, new_id(), now(), stored, prev)
-                self._db.execute(
+            stored = [self._as_stored(entry) for entry in entries]  # hashed as jsonb gives them back
+            records = chained(stored, int(seq), prev)
+            with self._db.cursor() as cur:
+                cur.executemany(
                     f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    (
-                        rec.seq,
-                        rec.id,
-                        rec.recorded_at,
-                        Jsonb(stored.case),
-                        Jsonb(stored.decision),
-                        *_meta(stored),
-                        rec.prev_hash,
-                        rec.hash,
-                    ),
+                    [
+                        (
+                            rec.seq,
+                            rec.id,
+                            rec.recorded_at,
+                            Jsonb(rec.entry.case),
+                            Jsonb(rec.entry.decision),
+                            *meta_of(rec.entry),
+                            rec.prev_hash,
+                            rec.hash,
+                        )
+                        for rec in records
+                    ],
                 )
-                records.append(rec)
-                seq, prev = rec.seq, rec.hash
             if records:
-                self._db.execute("UPDATE ledger_head SET seq = %s, hash = %s", (seq, prev))
+                self._db.execute("UPDATE ledger_head SET seq = %s, hash = %s", (records[-1].seq, records[-1].hash))
         return records
+
+    def _as_stored(self, entry: Entry) -> Entry:
+        """``entry`` as jsonb stores it (by value: ``1.50`` comes back ``1.5``), which is what is hashed."""
+        row = self._db.execute("SELECT %s::jsonb, %s::jsonb", (Jsonb(entry.case), Jsonb(entry.decision))).fetchone()
+        assert row is not None
+        return Entry(row[0], row[1], *meta_of(entry))
 
     def get(self, record_id: str) -> Record | None:
         """The record with this id, or None."""
@@ -182,10 +184,6 @@ class PostgresLedger(Ledger):
         """Close the connection."""
         with self._lock:
             self._db.close()
-
-
-def _meta(entry: Entry) -> tuple[str, str, str, str, str]:
-    return entry.fingerprint, entry.pack_id, entry.pack_version, entry.engine, entry.caller
 
 
 def _record(row: tuple[Any, ...]) -> Record:

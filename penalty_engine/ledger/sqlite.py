@@ -37,7 +37,7 @@ from typing import Any
 
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
-from .chain import canonical_json, new_id, now, seal, timestamp, walk
+from .chain import canonical_json, chained, meta_of, timestamp, walk
 from .schema import migrate_schema
 
 SCHEMA_VERSION = 1
@@ -112,34 +112,29 @@ class SqliteLedger(Ledger):
             texts = [(canonical_json(e.case), canonical_json(e.decision)) for e in entries]
         except (TypeError, ValueError) as exc:
             raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.path) from None
-        records: list[Record] = []
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 seq, prev = self._db.execute("SELECT seq, hash FROM ledger_head").fetchone()
-                for entry, (case, decision) in zip(entries, texts, strict=True):
-                    rec = seal(seq + 1, new_id(), now(), entry, prev)
-                    self._db.execute(
-                        f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                records = chained(entries, seq, prev)
+                self._db.executemany(
+                    f"INSERT INTO ledger_records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
                         (
                             rec.seq,
                             rec.id,
                             timestamp(rec.recorded_at),
                             case,
                             decision,
-                            entry.fingerprint,
-                            entry.pack_id,
-                            entry.pack_version,
-                            entry.engine,
-                            entry.caller,
+                            *meta_of(rec.entry),
                             rec.prev_hash,
                             rec.hash,
-                        ),
-                    )
-                    records.append(rec)
-                    seq, prev = rec.seq, rec.hash
+                        )
+                        for rec, (case, decision) in zip(records, texts, strict=True)
+                    ],
+                )
                 if records:
-                    self._db.execute("UPDATE ledger_head SET seq = ?, hash = ?", (seq, prev))
+                    self._db.execute("UPDATE ledger_head SET seq = ?, hash = ?", (records[-1].seq, records[-1].hash))
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
