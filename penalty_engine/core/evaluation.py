@@ -47,7 +47,7 @@ from ..models import (
 )
 from ..pack import FACT_DECIMAL, CompiledRule, CompiledVersion, canonical_json
 from ..yamlio import Located
-from . import _fast, provenance
+from . import _fast
 from .amounts import Interval
 from .case_io import case_where
 from .general import limitation
@@ -307,7 +307,7 @@ class Evaluation:
                 "duties": [built(Duty, d) for d in result.duties],
                 "options": [built(Option, o) for o in result.options],
                 "assumptions": assumptions,
-                "set_by": provenance.parts(result.version) if provenance.layered(result.version, pack.id) else None,
+                "set_by": dict(by) if (by := result.version.set_by) is not None else None,
                 "trail": steps,
                 "fingerprint": self._fingerprint(versions),
                 "engine": ENGINE,

@@ -7,7 +7,8 @@ the inputs of every trail step that computes a number from a part of the pack: t
 branch and range (``frame``), the tier or level and its band (``tiers`` / ``levels`` /
 ``tier_scheme``), the factors (``factors``), the start position (``start`` / ``factor_start``), the
 rounding (``rounding``) and the hearing notice (``hearing``). ``set_by`` of the decision lists the
-same parts. For a pack that is not a layer every part is its own and nothing is marked.
+same parts (``CompiledVersion.set_by``, computed when the pack is compiled). For a pack that is not
+a layer every part is its own and nothing is marked.
 """
 
 from __future__ import annotations
@@ -33,22 +34,10 @@ STEP_PARTS: dict[str, str] = {
 }
 
 
-def layered(cv: CompiledVersion, pack_id: str) -> bool:
-    """Whether any part of the version was set by another pack than ``pack_id`` (a layer's rule)."""
-    return any(v != pack_id for v in cv.origin.values())
-
-
-def parts(cv: CompiledVersion) -> dict[str, str]:
-    """The parts a decision's numbers come from, with the pack that set each."""
-    v = cv.version
-    names = ["frame", "levels" if v.levels else "tiers", "tier_scheme", "factors"]
-    names += ["start" if v.start is not None else "factor_start", "rounding", "hearing"]
-    return {n: cv.origin[n] for n in names if n in cv.origin}
-
-
-def mark(cv: CompiledVersion, steps: list[TrailStep], pack_id: str) -> None:
-    """Add ``set_by`` to the inputs of the steps whose number comes from a part of the pack."""
-    if not layered(cv, pack_id):
+def mark(cv: CompiledVersion, steps: list[TrailStep]) -> None:
+    """Add ``set_by`` to the inputs of the steps whose number comes from a part of the pack (only
+    under a layer: ``cv.set_by``, computed at compile time, is None otherwise)."""
+    if cv.set_by is None:
         return
     origin = cv.origin
     own_band = {t.tier for t, _ in cv.tiers if t.band is not None}

@@ -141,7 +141,7 @@ class VersionRun(LevelStages):
     ) -> Result:
         """The ``Result``: what the stages decided, with the run's trail and assumptions (the steps
         marked with the pack that set their part, under a layer)."""
-        provenance.mark(self.cv, self.trail.steps, self.pack.id)
+        provenance.mark(self.cv, self.trail.steps)
         return Result(
             self.cv,
             self.trail,

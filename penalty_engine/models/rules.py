@@ -16,9 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     Discriminator,
     Field,
-    SerializerFunctionWrapHandler,
     Tag,
-    model_serializer,
     model_validator,
 )
 
@@ -96,6 +94,13 @@ __all__ = [
 ]
 
 
+def _absent(value: Any) -> bool:
+    """A field added to the format after its first contract is left out of a dump while it is
+    unset, so the dump (and the fingerprint hashed from it) of a rule written before the field
+    existed stays as it was."""
+    return value is None or value == ()
+
+
 class PenaltyKind(StrEnum):
     """Kinds of penalty of 行政处罚法 Art. 9."""
 
@@ -139,17 +144,10 @@ class Branch(Frozen):
     also: tuple[OtherPenalty, ...] = Field(default=(), description="other penalty kinds, e.g. warning")
     basis: tuple[Basis, ...] = Field(default=(), description="the item of the article this branch encodes")
     no_penalty: BranchNoPenalty | None = Field(
-        default=None, description="the branch gives no penalty (e.g. 给予批评教育，可以不予处罚); no other penalty key"
+        default=None,
+        description="the branch gives no penalty (e.g. 给予批评教育，可以不予处罚); no other penalty key",
+        exclude_if=_absent,
     )
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Without ``no_penalty`` when absent: the dump (and so the fingerprint) of every branch
-        written before the field existed stays as it was."""
-        data: dict[str, Any] = handler(self)
-        if self.no_penalty is None:
-            data.pop("no_penalty", None)
-        return data
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:
@@ -327,7 +325,9 @@ class RuleVersion(Frozen):
     )
     frame: tuple[Branch, ...] = Field(min_length=1)
     tiers: tuple[Tier, ...] = ()
-    levels: tuple[Level, ...] = Field(default=(), description="named levels of a published table (instead of tiers)")
+    levels: tuple[Level, ...] = Field(
+        default=(), description="named levels of a published table (instead of tiers)", exclude_if=_absent
+    )
     factors: tuple[Factor, ...] = ()
     start: Ratio | None = Field(default=None, ge=0, le=1, description="start position inside the band")
 

@@ -85,6 +85,9 @@ class CompiledVersion:
     #: provenance (ADR 0011): the pack id that set each part, pack parts and this version's
     #: (``frame``, ``tiers``, ``rounding``, ``hearing``, ``settings.<name>``, …)
     origin: dict[str, str] = field(default_factory=dict)
+    #: under a layer (some part set by another pack than the rule's), the parts a decision's
+    #: numbers come from and the pack that set each (the decision's ``set_by``); else None
+    set_by: dict[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -283,13 +286,14 @@ def _check_level(v: RuleVersion, lv: Level, src: Located, loc: tuple[Any, ...]) 
                 )
 
 
-def _version_content(v: RuleVersion) -> dict[str, Any]:
-    """The version as hashed for the fingerprint (without the empty ``levels`` of a tier version, so
-    that adding levels to the format did not change the fingerprint of versions that have none)."""
-    content: dict[str, Any] = v.model_dump(mode="json")
-    if not v.levels:
-        del content["levels"]
-    return content
+def _set_by(v: RuleVersion, origin: dict[str, str], pack_id: str) -> dict[str, str] | None:
+    """The parts a decision's numbers come from with the pack that set each, when a part was set by
+    another pack than the rule's own (a layer, ADR 0011); else None (computed once, not per case)."""
+    if all(by == pack_id for by in origin.values()):
+        return None
+    names = ["frame", "levels" if v.levels else "tiers", "tier_scheme", "factors"]
+    names += ["start" if v.start is not None else "factor_start", "rounding", "hearing"]
+    return {n: origin[n] for n in names if n in origin}
 
 
 def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = "tree") -> CompiledRule:
@@ -365,7 +369,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
             "pack": pack_hash,
             "rule": rule.id,
             "facts": {k: s.model_dump(mode="json") for k, s in facts.items()},
-            "version": _version_content(v),
+            "version": v.model_dump(mode="json"),
         }
         versions.append(
             CompiledVersion(
@@ -391,7 +395,8 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
                 levels=tuple(levels),
                 level_basis=tuple(cites(lv.basis) for lv, _ in levels),
-                origin={**pack_origin, **loaded.origin_of(pack.id, i)},
+                origin=(origin := {**pack_origin, **loaded.origin_of(pack.id, i)}),
+                set_by=_set_by(v, origin, pack.id),
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
