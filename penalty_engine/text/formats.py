@@ -13,7 +13,20 @@ from decimal import ROUND_HALF_UP, Decimal
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ("", "拾", "佰", "仟")
-_MONTHS = ("January February March April May June July August September October November December").split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 #: the largest amount written in capitals: 9,999亿 and more has no standard form here
 CAPITALS_LIMIT = Decimal("1000000000000")
 
