@@ -33,6 +33,7 @@ from .catalog import (
     parse_catalog,
     words,
 )
+from .formats import capitals, date_text, money, unit_word
 
 __all__ = [
     "LANGS",
@@ -40,9 +41,13 @@ __all__ = [
     "MissingText",
     "Scope",
     "Words",
+    "capitals",
     "check_same_keys",
+    "date_text",
     "flatten",
+    "money",
     "other_language",
     "parse_catalog",
+    "unit_word",
     "words",
 ]
