@@ -282,6 +282,9 @@ def read_number(value: Any, *, amount: bool = False, unit: str | None = None, ex
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueProblem(forms, value)
+        too_big = number_problem(value)
+        if too_big is not None:
+            raise ValueProblem(forms, value, "PE-C005", too_big)
         return value
     if len(value) > MAX_NUMBER_CHARS:
         raise ValueProblem(forms, value)
