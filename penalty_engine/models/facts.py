@@ -41,7 +41,8 @@ def _expected(spec: FactSpec) -> str:
         FactType.money: "an amount with at most two decimals",
         FactType.number: "a number",
     }
-    return names[spec.type] + unit + bounds
+    forms = ", written as 52000, 52,000, 52000元 or 5.2万" if spec.type is FactType.money else ""
+    return names[spec.type] + unit + bounds + forms
 
 
 def _got(value: Any) -> str:
