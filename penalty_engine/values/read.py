@@ -314,7 +314,7 @@ def read_number(value: Any, *, amount: bool = False, unit: str | None = None, ex
         raise ValueProblem(forms, value, "PE-C005", too_big)
     if mult is None:
         return number
-    number *= mult
+    number = (number * mult).normalize()  # 1.5 × 10000 = 15000.0: the zeros are no digits of the amount
     too_big = number_problem(number)
     if too_big is not None:
         raise ValueProblem(forms, value, "PE-C005", too_big)
