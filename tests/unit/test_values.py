@@ -297,3 +297,39 @@ def test_a_fact_that_does_not_read_names_the_fact_and_the_values(engine: pe.Engi
 def test_machine_values_are_left_as_they_are() -> None:
     data = MACHINE | {"actual": MACHINE["actual"] | {"fine": Decimal(52000)}}
     assert read_values(data) is data  # nothing to read: the same dict, no copy on the hot path
+
+
+def test_an_export_row_needs_no_types_for_facts_in_chinese(engine: pe.Engine) -> None:
+    # replay maps a row to a case dict; its facts are then read like a case file's (ADR 0016)
+    from penalty_engine.replay.mapping import Column, Mapping
+
+    columns = {
+        "案号": Column(field="case_id"),
+        "违法行为": Column(field="violation"),
+        "发生日期": Column(field="occurred_on"),
+        "决定日期": Column(field="decided_on"),
+        "当事人类型": Column(field="party.kind"),
+        "违法所得": Column(field="facts.illegal_gain"),
+        "危害后果": Column(field="facts.harm"),
+        "多车": Column(field="facts.several_vehicles"),
+    }
+    row = {
+        "案号": "R-1",
+        "违法行为": "cn-transport/unlicensed-passenger",
+        "发生日期": "2026年3月2日",
+        "决定日期": "2026/4/10",
+        "当事人类型": "法人",
+        "违法所得": "1.5万元",
+        "危害后果": "严重",
+        "多车": "有",
+    }
+    from_export = engine.evaluate(Mapping(columns=columns).to_case(row))
+    machine = {
+        "case_id": "R-1",
+        "violation": "cn-transport/unlicensed-passenger",
+        "occurred_on": "2026-03-02",
+        "decided_on": "2026-04-10",
+        "party": {"kind": "organization"},
+        "facts": {"illegal_gain": "15000", "harm": "serious", "several_vehicles": True},
+    }
+    assert from_export.model_dump(mode="json") == engine.evaluate(machine).model_dump(mode="json")
