@@ -224,7 +224,7 @@ facts: {illegal_gain: 1.5万, harm: 严重, several_vehicles: 是}
 actual: {outcome: 处罚, fine: 5.2万元, tier: 从重, duties: [责令改正, 告知听证权利, 送达]}
 """
 
-MACHINE = {
+MACHINE: dict[str, Any] = {
     "case_id": "ZH-1",
     "violation": "cn-transport/unlicensed-passenger",
     "occurred_on": "2026-03-02",
