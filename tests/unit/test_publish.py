@@ -193,7 +193,7 @@ def test_conditions_in_words_where_simple() -> None:
 def test_escaping_and_a_synthetic_pack_with_every_kind_of_assumption(write_pack: Any) -> None:
     pack_text = (
         MINI_PACK.replace(
-            "boundaries: {assumption: 以上/以下 include the number}",
+            "boundaries: {assumption: 以上、以下包括本数}",
             "boundaries: {above: inclusive, below: exclusive, assumption: 以下 excludes the maximum here}",
         )
         + 'assumptions: ["<script>alert(1)</script> & a | pipe"]\n'
