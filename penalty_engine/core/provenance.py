@@ -40,6 +40,7 @@ def mark(cv: CompiledVersion, steps: list[TrailStep]) -> None:
     if cv.set_by is None:
         return
     origin = cv.origin
+    own = cv.violation.pack if cv.violation is not None else ""
     own_band = {t.tier for t, _ in cv.tiers if t.band is not None}
     tier = ""
     for step in steps:
@@ -52,6 +53,7 @@ def mark(cv: CompiledVersion, steps: list[TrailStep]) -> None:
             part = "start" if cv.version.start is not None else "factor_start"
         elif step.code == "duty" and step.inputs.get("kind") == "hearing_notice":
             # a threshold reached is the pack's figure; a hearing for a kind of penalty is the law's
-            part = None if step.inputs.get("why") in HEARING_KINDS else "hearing"
+            part = None if step.inputs.get("of") in HEARING_KINDS else "hearing"
         if part is not None and part in origin:
-            step.inputs = {**step.inputs, "set_by": origin[part]}
+            by = origin[part]
+            step.inputs = {**step.inputs, "set_by": by, "set_by_own": by == own}

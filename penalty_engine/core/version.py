@@ -279,6 +279,7 @@ class VersionRun(LevelStages):
                 "partial": partial.value,
                 "tranches": rows,
                 "working": " | ".join(working),
+                "working_zh": " | ".join(working).replace("min(", "较小者("),
                 "sum": " + ".join(r["subtotal"] for r in rows) + f" = {show(total)}",
                 "cap": dec_str(spec.cap) if spec.cap is not None else "none",
                 "currency": self.pack.currency,

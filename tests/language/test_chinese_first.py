@@ -25,6 +25,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z_\-]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _MACHINE = ("编号", "Reference", "---")
+_URL = re.compile(r"https?://\S+")  # a source's address is cited as it is
 #: citations of the law and of benchmark choices: quoted law keeps its Chinese names in English
 _BASIS_EN = re.compile(r"\s*(\[basis: .*\]|\*\(basis: .*\)\*|— [^—]*第[^—]*条.*)$")
 
@@ -43,7 +44,7 @@ def english_in_zh(text: str, case_id: str) -> list[str]:
     for line in text.splitlines():
         if line.startswith(_MACHINE):
             continue
-        words = _WORD.findall(line.replace(case_id, ""))
+        words = _WORD.findall(_URL.sub("", line.replace(case_id, "")))
         if words:
             bad.append(f"{words}: {line.strip()[:160]}")
     return bad
