@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Literal
 
 from ..models import Decision, Decisions, Party, in_lang, localized
@@ -85,6 +86,7 @@ class CaseFile:
     sign_labels: tuple[str, str, str, str]  # title, opinion, signature, date
     date_blank: str
     none: str
+    page: tuple[str, str]  # the page-number pattern's text before and after the number
     machine: str
 
 
@@ -113,6 +115,11 @@ def _label(value: Any, lang: str) -> str | None:
     else:
         text = getattr(value, lang, None) or getattr(value, "zh", None)
     return str(text) if text else None
+
+
+def _around(text: str) -> tuple[str, str]:
+    before, _, after = text.partition("\0")
+    return before, after
 
 
 def _version(version: str, w: Scope) -> str:
@@ -148,29 +155,37 @@ class _Builder:
     def recommended(self, d: Decision) -> str:
         if d.recommended_fine is None:
             return self.w("range_only") if d.band else self.w("no_fine")
-        figures = self.money(d.recommended_fine, d.currency)
-        pattern = words(self.lang).texts["document.capitals"]
-        if not pattern or d.currency != "CNY":  # renminbi in capitals, where the language writes them (zh)
-            return figures
-        return self.w(
-            "recommended_value", figures=figures, capitals=self.w("capitals", text=capitals(d.recommended_fine))
-        )
+        return self.amount_text(d.recommended_fine, d.currency)
 
-    def party(self, party: Party | None) -> list[Row]:
+    def amount_text(self, value: Decimal, currency: str) -> str:
+        """A fine as a document states it: in figures and, in Chinese, in capitals (大写)."""
+        figures = self.money(value, currency)
+        pattern = words(self.lang).texts["document.capitals"]
+        if not pattern or currency != "CNY":  # renminbi in capitals, where the language writes them (zh)
+            return figures
+        return self.w("recommended_value", figures=figures, capitals=self.w("capitals", text=capitals(value)))
+
+    def party(self, party: Party | None, decisions: list[Decision]) -> list[Row]:
         w = self.w
+        rows = []
         if party is None:
-            return [Row(w("party"), w("party_blank"))]
-        aged = party.kind == "individual" and party.age is not None
-        kind = w("individual_aged", age=party.age) if aged else w(party.kind)
-        return [Row(w("party"), w("party_line", name=party.name or w("party_blank"), kind=kind))]
+            rows.append(Row(w("party"), w("party_blank")))
+        else:
+            aged = party.kind == "individual" and party.age is not None
+            kind = w("individual_aged", age=party.age) if aged else w(party.kind)
+            rows.append(Row(w("party"), w("party_line", name=party.name or w("party_blank"), kind=kind)))
+        facts = [s for d in decisions for s in d.trail if s.code == "facts"]
+        if any(s.inputs.get("party_note") for s in facts):  # the engine took an individual of unknown age as an adult
+            rows.append(Row(w("age"), w("adult_assumed")))
+        return rows
 
     # ------------------------------------------------------------------ one decision
 
-    def facts(self, d: Decision) -> list[Row]:
+    def facts(self, d: Decision, *, titled: bool = False) -> list[Row]:
+        """The violation's particulars (without its title when a heading shows it: ``titled``)."""
         w = self.w
-        steps = [s for s in d.trail if s.code == "facts"]
         rows = [
-            Row(w("violation"), d.violation.title),
+            *([] if titled else [Row(w("violation"), d.violation.title)]),
             Row(w("occurred"), date_text(d.dates.occurred_on, self.lang)),
             Row(
                 w("discovered"),
@@ -179,8 +194,6 @@ class _Builder:
             Row(w("decided"), date_text(d.dates.decided_on, self.lang)),
             Row(w("version"), _version(d.violation.version, w)),
         ]
-        if steps and steps[0].inputs.get("party_note"):
-            rows.append(Row(w("party"), w("adult_assumed")))
         return rows
 
     def box(self, d: Decision) -> list[Row]:
@@ -260,21 +273,20 @@ def casefile(
     """The view both the .docx and the .html documents draw (see the module docstring)."""
     b = _Builder(lang, law)
     w, t = b.w, b.t
-    head = [Row(w("case_no"), result.case_id), *b.party(party)]
+    decisions = [result] if isinstance(result, Decision) else list(result.decisions)
+    head = [Row(w("case_no"), result.case_id), *b.party(party, decisions)]
     tail: list[Section] = []
     if isinstance(result, Decision):
-        decisions = [result]
         number = _Numbers(w)
         # one violation: the case's and the violation's particulars make one table
         parts = [Part("", [*head, *b.facts(result)], b.sections(result, number, provisions_here=True))]
         head = []
     else:
-        decisions = list(result.decisions)
         parts = []
         for i, d in enumerate(decisions, start=1):
             number = _Numbers(w)
             heading = w("item", n=number.numeral(i), title=d.violation.title)
-            parts.append(Part(heading, b.facts(d), b.sections(d, number, provisions_here=False)))
+            parts.append(Part(heading, b.facts(d, titled=True), b.sections(d, number, provisions_here=False)))
         titles = {d.violation.id: d.violation.title for d in decisions}
         fines = [
             Entry(
@@ -289,9 +301,12 @@ def casefile(
         reason = t(
             "reason_same_act" if result.same_act else "reason_separate", reason=in_lang(result.combined.reason, lang)
         )
-        label = t("same_act") if result.same_act else t("separate_acts")
+        standing = [f.amount for f in result.combined.fines]
+        if len(standing) > 1:  # separate acts: the fines add up to what the party pays
+            total = sum(standing, Decimal(0))
+            fines.append(Entry(w("combined_total", amount=b.amount_text(total, decisions[0].currency))))
         fines.append(Entry(reason, b.basis(result.combined.basis)))
-        tail.append(Section(w("combined"), fines, note=label, kind="combined"))
+        tail.append(Section(w("combined"), fines, kind="combined"))
         tail.append(b.provisions(None))
     return CaseFile(
         lang=lang,
@@ -306,6 +321,7 @@ def casefile(
         sign_labels=(w("signatures"), w("opinion"), w("sign"), w("date")),
         date_blank=w("date_blank"),
         none=w("none"),
+        page=_around(w("page", page="\0")),
         machine=b.machine(decisions),
     )
 

@@ -19,7 +19,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from ..text import words
 from .document import CaseFile, Row, Section
 
 SERIF = "宋体"  # SimSun
@@ -67,14 +66,14 @@ def _styles(doc: Any) -> None:
         ppr.remove(border)
 
 
-def _page(doc: Any, page_pattern: str) -> None:
+def _page(doc: Any, page: tuple[str, str]) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(25), Mm(25)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    before, _, after = page_pattern.partition("{page}")
+    before, after = page
     footer.add_run(before)
     run = footer.add_run()
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
@@ -158,17 +157,16 @@ def _section(doc: Any, s: Section, level: int, none: str) -> None:
         fmt.left_indent, fmt.first_line_indent = Mm(7), Mm(-7)
         fmt.tab_stops.add_tab_stop(Mm(7))
         para.add_run(f"{i}.\t" if s.ordered else "•\t")
+        text = para.add_run(e.text)
+        if s.kind == "provisions":
+            text.bold = True
+            _fonts(text._r, SANS)
         if e.quote:
-            cite = para.add_run(e.text)
-            cite.bold = True
-            _fonts(cite._r, SANS)
             quote = doc.add_paragraph(e.quote)
             quote.paragraph_format.left_indent = Mm(12)
             quote.paragraph_format.space_after = Pt(4)
             for r in quote.runs:
                 r.font.size = Pt(10.5)
-            continue
-        para.add_run(e.text)
         if e.basis:
             basis = doc.add_paragraph()
             basis.paragraph_format.left_indent = Mm(7)
@@ -216,8 +214,7 @@ def docx_bytes(cf: CaseFile) -> bytes:
     """The .docx file of a case-file view."""
     doc = Document()
     _styles(doc)
-    w = words(cf.lang).scope("document")
-    _page(doc, w("page", page="{page}"))
+    _page(doc, cf.page)
     props = doc.core_properties
     props.title = cf.title
     props.author = props.last_modified_by = ""
