@@ -91,6 +91,20 @@ def _page(doc: Any, page: tuple[str, str]) -> None:
         r.font.size = Pt(9)
 
 
+def _styled(doc: Any, text: str, style_id: str) -> Any:
+    """A paragraph in the style ``style_id`` (set by id: python-docx's lookup by name scans every style)."""
+    para = doc.add_paragraph(text)
+    para._p.style = style_id
+    return para
+
+
+def _table(doc: Any, cols: int) -> Any:
+    """A table of ``cols`` columns in the template's bordered grid style (by id, as ``_styled``)."""
+    table = doc.add_table(rows=0, cols=cols)
+    table._tbl.tblPr.style = "TableGrid"
+    return table
+
+
 def _shade(cell: Any, fill: str = "F2F2F2") -> None:
     shd = OxmlElement("w:shd")
     shd.set(qn("w:val"), "clear")
@@ -124,8 +138,7 @@ def _cell_text(cell: Any, text: str, *, bold: bool = False, size: float | None =
 
 
 def _rows(doc: Any, rows: list[Row], *, boxed: bool = False, label_mm: float = 34) -> None:
-    table = doc.add_table(rows=0, cols=2)
-    table.style = doc.styles["Table Grid"]
+    table = _table(doc, 2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if boxed:
         _borders(table, 12)
@@ -139,7 +152,7 @@ def _rows(doc: Any, rows: list[Row], *, boxed: bool = False, label_mm: float = 3
 
 
 def _section(doc: Any, s: Section, level: int, none: str) -> None:
-    doc.add_heading(s.title, level=level)
+    _styled(doc, s.title, f"Heading{level}")
     if s.box:
         _rows(doc, s.box, boxed=True)
     if s.note:
@@ -177,9 +190,8 @@ def _section(doc: Any, s: Section, level: int, none: str) -> None:
 
 def _signatures(doc: Any, cf: CaseFile) -> None:
     title, opinion, sign, date = cf.sign_labels
-    doc.add_heading(title, level=2)
-    table = doc.add_table(rows=0, cols=3)
-    table.style = doc.styles["Table Grid"]
+    _styled(doc, title, "Heading2")
+    table = _table(doc, 3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for who in cf.signatures:
         row = table.add_row()
@@ -219,9 +231,8 @@ def docx_bytes(cf: CaseFile) -> bytes:
     props.title = cf.title
     props.author = props.last_modified_by = ""
     props.language = cf.html_lang
-    props.comments = cf.machine
 
-    doc.add_paragraph(cf.title, style="Title")
+    _styled(doc, cf.title, "Title")
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = sub.add_run(cf.subtitle)
@@ -231,7 +242,7 @@ def docx_bytes(cf: CaseFile) -> bytes:
         _rows(doc, cf.head)
     for part in cf.parts:
         if part.heading:
-            doc.add_heading(part.heading, level=1)
+            _styled(doc, part.heading, "Heading1")
         _rows(doc, part.facts)
         for s in part.sections:
             _section(doc, s, 3 if part.heading else 2, cf.none)
