@@ -25,6 +25,7 @@ SERIF = "宋体"  # SimSun
 SANS = "黑体"  # SimHei
 LATIN = "Times New Roman"
 GREY = RGBColor(0x55, 0x55, 0x55)
+WIDTH_MM = 156  # the text width: A4's 210 mm less the 28 mm and 26 mm margins
 #: a fixed time for every zip entry (the zip format's epoch), so the bytes depend on the content only
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -75,17 +76,18 @@ def _page(doc: Any, page: tuple[str, str]) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     before, after = page
     footer.add_run(before)
-    run = footer.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
+    # the PAGE field, one part a run as Word writes it: begin, instruction, separate, shown value, end
+    for kind in ("begin", "instr", "separate", "value", "end"):
+        run = footer.add_run("1" if kind == "value" else None)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = " PAGE "
+            run._r.append(instr)
+        elif kind != "value":
             fld = OxmlElement("w:fldChar")
             fld.set(qn("w:fldCharType"), kind)
             run._r.append(fld)
-        else:
-            instr = OxmlElement("w:instrText")
-            instr.set(qn("xml:space"), "preserve")
-            instr.text = text
-            run._r.append(instr)
     footer.add_run(after)
     for r in footer.runs:
         r.font.size = Pt(9)
@@ -123,7 +125,13 @@ def _borders(table: Any, size: int) -> None:
         el.set(qn("w:sz"), str(size if edge in ("top", "left", "bottom", "right") else 4))
         el.set(qn("w:color"), "000000")
         borders.append(el)
-    tblpr.append(borders)
+    # schema order (CT_TblPr): tblBorders comes before shd, tblLayout, tblCellMar and tblLook
+    later = [tblpr.find(qn(f"w:{tag}")) for tag in ("shd", "tblLayout", "tblCellMar", "tblLook")]
+    following = next((el for el in later if el is not None), None)
+    if following is None:
+        tblpr.append(borders)
+    else:
+        following.addprevious(borders)
 
 
 def _cell_text(cell: Any, text: str, *, bold: bool = False, size: float | None = None, sans: bool = False) -> None:
@@ -142,9 +150,12 @@ def _rows(doc: Any, rows: list[Row], *, boxed: bool = False, label_mm: float = 3
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if boxed:
         _borders(table, 12)
+    widths = (Mm(label_mm), Mm(WIDTH_MM - label_mm))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid (LibreOffice lays out by it), as well as each cell (Word)
     for row in rows:
         cells = table.add_row().cells
-        cells[0].width, cells[1].width = Mm(label_mm), Mm(156 - label_mm)
+        cells[0].width, cells[1].width = widths
         _shade(cells[0])
         _cell_text(cells[0], row.label, bold=True, sans=True, size=10.5)
         _cell_text(cells[1], row.value, bold=row.strong, size=12 if row.strong else None)
@@ -193,11 +204,14 @@ def _signatures(doc: Any, cf: CaseFile) -> None:
     _styled(doc, title, "Heading2")
     table = _table(doc, 3)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = (Mm(26), Mm(WIDTH_MM - 76), Mm(50))
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     for who in cf.signatures:
         row = table.add_row()
         row.height = Mm(18)
         cells = row.cells
-        for cell, width in zip(cells, (Mm(26), Mm(80), Mm(50)), strict=True):
+        for cell, width in zip(cells, widths, strict=True):
             cell.width = width
         _shade(cells[0])
         _cell_text(cells[0], who, bold=True, sans=True, size=10.5)
