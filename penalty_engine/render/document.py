@@ -140,6 +140,8 @@ class _Builder:
     # ------------------------------------------------------------------ pieces
 
     def basis(self, basis: Iterable[str]) -> str:
+        """``依据：…`` for a list of citations (empty for none); law citations are kept for the provisions."""
+        basis = list(basis)
         texts = [in_lang(b, self.lang) for b in basis]
         for b in basis:
             if not str(b).startswith(BENCHMARK_MARK):
@@ -200,7 +202,7 @@ class _Builder:
         w, t = self.w, self.t
         rows = [Row(w("outcome"), t(d.outcome), strong=True)]
         if d.level is not None:
-            rows.append(Row(w("level"), d.level.name.zh if self.lang == "zh" else d.level.name.en))
+            rows.append(Row(w("level"), _label(d.level.name, self.lang) or d.level.name.zh))
         if d.tier is not None:
             rows.append(Row(w("tier"), t(d.tier)))
         rows.append(Row(w("recommended"), self.recommended(d), strong=d.recommended_fine is not None))

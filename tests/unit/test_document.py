@@ -114,6 +114,15 @@ def test_the_same_decision_gives_the_same_bytes(engine: pe.Engine) -> None:
         assert render_document(decision, fmt, "zh") == render_document(decision, fmt, "zh")
 
 
+@pytest.mark.parametrize("path", [SAMPLE, SEPARATE], ids=["one", "several"])
+def test_a_decision_read_back_from_its_json_gives_the_same_document(engine: pe.Engine, path: Path) -> None:
+    """What the ledger and the service keep is the decision JSON: a document made from it is the same."""
+    result = evaluate(engine, path)
+    back = type(result).model_validate(result.model_dump(mode="json"))
+    for fmt in ("docx", "html"):
+        assert render_document(back, fmt, "zh") == render_document(result, fmt, "zh")  # type: ignore[arg-type]
+
+
 def test_markdown_is_the_decision_render(engine: pe.Engine) -> None:
     decision = evaluate(engine, SAMPLE)
     assert render_document(decision, "md", "zh").decode("utf-8") == render_any(decision, "markdown", "zh")
