@@ -1,9 +1,11 @@
-"""Rendering decisions for people (text, Markdown; JSON is the model's own dump), and the one jinja2
-set-up every document uses."""
+"""Rendering decisions for people (text, Markdown; JSON is the model's own dump), the case-file
+document (.docx, .html, .md: ``render_document``), and the one jinja2 set-up every document uses."""
 
 from __future__ import annotations
 
 from .decision import render_any, render_decision
+from .document import SUFFIXES, DocFormat, render_document
+from .quotes import law_texts
 from .templating import environment
 
-__all__ = ["environment", "render_any", "render_decision"]
+__all__ = ["SUFFIXES", "DocFormat", "environment", "law_texts", "render_any", "render_decision", "render_document"]

@@ -33,7 +33,7 @@ from .catalog import (
     parse_catalog,
     words,
 )
-from .formats import capitals, date_text, money, unit_word
+from .formats import capitals, date_text, grouped, money, unit_word
 
 __all__ = [
     "LANGS",
@@ -45,6 +45,7 @@ __all__ = [
     "check_same_keys",
     "date_text",
     "flatten",
+    "grouped",
     "money",
     "other_language",
     "parse_catalog",

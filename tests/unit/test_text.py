@@ -89,6 +89,7 @@ def test_trail_messages_come_from_the_catalog_and_an_unknown_code_is_an_error() 
 # Keys the code and the templates name literally, by file and the area they are looked up in.
 _NAMED = [
     ("render/templates/*.j2", "decision", r"\bt\('(\w+)'"),
+    ("render/document.py", "document", r"\bw\(\s*\"(\w+)\""),
     ("publish/templates/*.j2", "publish", r"\bt\('(\w+)'"),
     ("publish/document.py", "publish", r"\bt\(\s*\"(\w+)\""),
     ("newcase.py", "newcase", r"(?:\btx|\b_text\(lang\))\(['\"](\w+)['\"]"),
