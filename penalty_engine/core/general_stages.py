@@ -201,23 +201,28 @@ class GeneralStages:
         return list(options.values())
 
     def _mitigation_without_fine(self, fired: Fired, branch: Branch) -> list[dict[str, Any]]:
-        """Mandatory mitigation with no fine to lessen (the branch has none). With a penalty that can be
-        lessened (a revocation, a suspension, …) the law's 应当从轻或者减轻 still binds: the engine cannot
-        say how, so it offers the option and ``_mitigation_duty`` adds the duty to decide (ADR 0017).
-        With only a warning (the lightest kind) nothing can be lessened: noted, the penalty stands."""
+        """Mitigation with no fine to lessen (the branch has none). With a penalty that can be lessened
+        (a revocation, a 停业整顿, …) the engine cannot say how: it offers the option, and for a
+        mandatory mitigation (应当从轻或者减轻, which still binds) ``_mitigation_duty`` adds the duty to
+        decide (ADR 0017). With only a warning (the lightest kind) nothing can be lessened: noted, the
+        penalty stands."""
         provisions = [p.id for p in fired.mitigate]
         cited = self._cites(fired.mitigate)
         kinds = [o.kind.value for o in branch.also if o.kind.value not in UNMITIGABLE]
         if not kinds:
-            self.trail.add("mitigation.lightest", {"provisions": provisions}, basis=cited)
+            if fired.mitigate:
+                self.trail.add("mitigation.lightest", {"provisions": provisions}, basis=cited)
             return []
-        self.trail.add("mitigation.decide", {"provisions": provisions, "kinds": kinds}, basis=cited)
+        if fired.mitigate:
+            self.trail.add("mitigation.decide", {"provisions": provisions, "kinds": kinds}, basis=cited)
         options: dict[str, dict[str, Any]] = {}
-        for p in fired.mitigate:
+        what = ", ".join(kinds)
+        for k, p in enumerate([*fired.mitigate, *fired.may_mitigate]):
+            law = "requires" if k < len(fired.mitigate) else "allows"
             reason = (
-                f"{p.label.en} ({p.label.zh}): the law requires a lighter or reduced penalty and the branch has "
-                f"no fine; the officer decides how the {', '.join(kinds)} is lightened (从轻) or reduced (减轻), "
-                "e.g. a shorter term or a lesser kind, and states why; a reduction goes to collective discussion"
+                f"{p.label.en} ({p.label.zh}): the law {law} a lighter or reduced penalty and the branch has "
+                f"no fine; the officer decides how the {what} is lightened (从轻) or reduced (减轻), e.g. a "
+                "shorter term or a lesser kind, and states why; a reduction goes to collective discussion"
             )
             self._option(options, "mitigate_penalty", self._cites([p]), reason)
         return list(options.values())

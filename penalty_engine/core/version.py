@@ -114,7 +114,7 @@ class VersionRun(LevelStages):
                 position, position_s, factors = self._position()
                 fine = self._amount(band, position, position_s, statutory)
             options += self._mitigation_options(statutory, fired, tier)
-        elif fired.mitigate:
+        elif fired.mitigate or fired.may_mitigate:
             options += self._mitigation_without_fine(fired, branch)
         up_to = band.hi if level is not None and not level.point and band is not None else None
         penalties = self._penalties(fine, branch, branch_basis, up_to)

@@ -213,3 +213,15 @@ def test_a_general_provision_orders_a_guardian_only_and_only_with_no_penalty() -
 
 def test_penalty_out_still_takes_any_kind_so_older_decisions_are_read() -> None:
     assert PenaltyOut(kind="suspension").kind == "suspension"
+
+
+def test_an_optional_mitigation_of_a_revocation_is_offered_without_a_duty(engine: pe.Engine) -> None:
+    # Art. 31 sentence 3 (capacity not wholly lost): 可以从轻或者减轻 — an option, no duty
+    facts = {"over_limit_count_12m": 4, "mental_capacity": "limited"}
+    d = engine.evaluate(
+        case("cn-transport/over-limit-repeat-vehicle", facts, party={"kind": "individual"}), as_of=AS_OF
+    )
+    assert [(o.kind, o.basis) for o in d.options] == [("mitigate_penalty", ["行政处罚法 第三十一条"])]
+    assert "allows" in d.options[0].reason
+    assert "decide_mitigation" not in duties(d)
+    assert not any(s.code.startswith("mitigation.") for s in d.trail)
