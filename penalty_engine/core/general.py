@@ -17,8 +17,17 @@ from typing import NamedTuple
 
 from ..models import General, HearingThreshold, Provision, Rule
 
-#: Penalty kinds that always bring the hearing notice (行政处罚法 Art. 63 items 3 and 4).
-HEARING_KINDS = ("qualification_downgrade", "revocation", "suspension", "closure", "practice_restriction")
+#: Penalty kinds that always bring the hearing notice (行政处罚法 Art. 63 items 3 and 4; 停业整顿 is a
+#: 责令停产停业; 暂扣许可证件 read as item 5 其他较重的行政处罚, erring towards the party: ADR 0017).
+HEARING_KINDS = (
+    "permit_suspension",
+    "qualification_downgrade",
+    "revocation",
+    "suspension",
+    "suspension_for_rectification",
+    "closure",
+    "practice_restriction",
+)
 
 
 @lru_cache(maxsize=8192)  # pure; dates repeat across cases

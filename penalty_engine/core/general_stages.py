@@ -6,10 +6,13 @@ part is pack data bound to a closed set of effects):
 
 - the rule step and every clause's result, once per run (``start``);
 - the general provisions that hold, by effect, after special provisions set some aside;
-- no penalty, mandatory or on the pack's list (with the education duty where the law asks);
+- no penalty, mandatory or on the pack's list (with the education duty where the law asks, and the
+  order to a guardian of Art. 30 or 31);
 - the options offered to the officer: no penalty, lighter, below the minimum;
-- mitigation below a fine a formula fixes (减轻);
-- the authority's duties: correction, hearing notice, collective discussion, legal review.
+- mitigation below a fine a formula fixes (减轻), and mandatory mitigation of a penalty that is not a
+  fine, left to the officer as an option and a duty to decide (ADR 0017);
+- the authority's duties: the orders the article names (else Art. 28's correction), hearing
+  notice, collective discussion, legal review.
 
 Each stage returns what it decides; the run's trail and ordered set of assumptions collect the
 steps and assumptions as the stages go.
@@ -22,9 +25,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..cel import CompiledCondition
-from ..models import Basis, Provision, Trail, in_lang
+from ..models import CORRECTIONS, Basis, Branch, Order, Prose, Provision, Trail, in_lang
 from ..money import CTX, dec_str, frac_str, scale, show_sum
 from ..pack import CompiledVersion
+from ..text import words
 from . import _fast
 from .amounts import Interval, round_inside
 from .general import HEARING_KINDS, Fired, hearing_threshold, reaches
@@ -36,6 +40,9 @@ if TYPE_CHECKING:
 
 NONE_FIRED = Fired([], [], [], [], [])  # never changed: the fields are only read
 ART28 = "行政处罚法 第二十八条"
+#: Penalties mandatory mitigation cannot lessen: the lightest kind (警告; below it is no penalty,
+#: which Art. 32 does not give), and the confiscation of illegal gain Art. 28 para 2 requires.
+UNMITIGABLE = frozenset({"warning", "confiscation"})
 
 
 def cites(basis: Iterable[Basis]) -> list[str]:
@@ -162,6 +169,9 @@ class GeneralStages:
             basis=self._cites(provisions),
         )
         duties: dict[str, dict[str, Any]] = {}
+        for p in provisions:  # Art. 30, 31: 不予行政处罚，责令监护人… — the order comes with the no-penalty
+            for order in p.orders:
+                self._duty(duties, order.kind.value, cites(order.basis), "named by the provision")
         if any(p.education for p in provisions):
             self._duty(duties, "education", list(self.rule.cites["education"]), "not punished by law")
         return list(duties.values())
@@ -206,14 +216,45 @@ class GeneralStages:
                 self._option(options, "below_minimum", [*self._cites([p]), *self.rule.cites["below_minimum"]], reason)
         return list(options.values())
 
-    def _mitigation_without_fine(self, fired: Fired) -> None:
-        """Mandatory mitigation with no fine to lessen (the branch has none): noted, nothing changes."""
+    def _mitigation_without_fine(self, fired: Fired, branch: Branch) -> list[dict[str, Any]]:
+        """Mitigation with no fine to lessen (the branch has none). With a penalty that can be lessened
+        (a revocation, a 停业整顿, …) the engine cannot say how: it offers the option, and for a
+        mandatory mitigation (应当从轻或者减轻, which still binds) ``_mitigation_duty`` adds the duty to
+        decide (ADR 0017). With only a warning (the lightest kind) nothing can be lessened: noted, the
+        penalty stands."""
         provisions = [p.id for p in fired.mitigate]
-        self.trail.add(
-            "mitigation.no_fine",
-            {"provisions": provisions, **provision_labels(fired.mitigate)},
-            basis=self._cites(fired.mitigate),
+        cited = self._cites(fired.mitigate)
+        kinds = [o.kind.value for o in branch.also if o.kind.value not in UNMITIGABLE]
+        if not kinds:
+            if fired.mitigate:
+                self.trail.add(
+                    "mitigation.lightest",
+                    {"provisions": provisions, **provision_labels(fired.mitigate)},
+                    basis=cited,
+                )
+            return []
+        if fired.mitigate:
+            self.trail.add(
+                "mitigation.decide",
+                {"provisions": provisions, **provision_labels(fired.mitigate), "kinds": kinds},
+                basis=cited,
+            )
+        options: dict[str, dict[str, Any]] = {}
+        what = Prose(
+            "、".join(words("zh")(f"decision.{k}") for k in kinds),
+            ", ".join(words("en")(f"decision.{k}") for k in kinds),
         )
+        for k, p in enumerate([*fired.mitigate, *fired.may_mitigate]):
+            key = "reason.mitigate_penalty_must" if k < len(fired.mitigate) else "reason.mitigate_penalty_may"
+            self._option(options, "mitigate_penalty", self._cites([p]), both(key, label=p.label, what=what))
+        return list(options.values())
+
+    def _mitigation_duty(self, fired: Fired, duties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The duty to decide how mandatory mitigation applies to a penalty that is not a fine (the
+        option ``mitigate_penalty`` was offered): never silence (ADR 0017)."""
+        given = {d["kind"]: d for d in duties}
+        self._duty(given, "decide_mitigation", self._cites(fired.mitigate), "mandatory mitigation, no fine")
+        return list(given.values())
 
     def _below_minimum_fixed(self, fixed: Decimal, fired: Fired) -> BelowMinimum | None:
         """A formula fixes the fine, so mandatory mitigation can only be met below it (减轻).
@@ -267,15 +308,34 @@ class GeneralStages:
         duties[kind] = {"kind": kind, "basis": list(basis)}
         self.trail.add("duty", {"kind": kind, "why": why, **detail}, result=kind, basis=basis)
 
+    def _orders(self, duties: dict[str, dict[str, Any]], branch: Branch | None) -> None:
+        """The orders the article names (the version's, then the branch's own), each cited to the
+        provision that names it. An order that is the correction (责令停止经营, 责令停止违法行为, …)
+        is Art. 28's 责令改正 in the form the article gives, and is cited to Art. 28 too; without
+        one, Art. 28's 责令改正 comes first (ADR 0017)."""
+        declared: tuple[Order, ...] = self.cv.version.orders
+        if branch is not None and branch.orders:
+            declared = (*declared, *branch.orders)
+        if not any(o.kind in CORRECTIONS for o in declared):
+            self._duty(duties, "order_correction", [ART28], "with every penalty")
+        for o in declared:
+            cited = [*cites(o.basis), ART28] if o.kind in CORRECTIONS else cites(o.basis)
+            self._duty(duties, o.kind.value, cited, "named by the article")
+
     def _duties(
-        self, penalties: list[dict[str, Any]], tier: str | None, up_to: Decimal | None = None
+        self,
+        penalties: list[dict[str, Any]],
+        tier: str | None,
+        up_to: Decimal | None = None,
+        branch: Branch | None = None,
     ) -> list[dict[str, Any]]:
-        """The authority's duties that follow the penalties: correction, hearing, collective
-        discussion, legal review. A fine the officer sets within a range (``up_to`` its top) brings
-        the hearing notice when the top reaches the threshold: a notice too many harms nobody."""
+        """The authority's duties that follow the penalties: the orders of the article (else
+        correction), hearing, collective discussion, legal review. A fine the officer sets within a
+        range (``up_to`` its top) brings the hearing notice when the top reaches the threshold: a
+        notice too many harms nobody."""
         general = self.pack.general
         duties: dict[str, dict[str, Any]] = {}
-        self._duty(duties, "order_correction", [ART28], "with every penalty")
+        self._orders(duties, branch)
         cited = self.rule.cites
         hearing = list(cited["hearing"])
         threshold = hearing_threshold(general, self.ev.case.party.kind, self.ev.decided_on)

@@ -114,11 +114,13 @@ class VersionRun(LevelStages):
                 position, position_s, factors = self._position()
                 fine = self._amount(band, position, position_s, statutory)
             options += self._mitigation_options(statutory, fired, tier)
-        elif fired.mitigate:
-            self._mitigation_without_fine(fired)
+        elif fired.mitigate or fired.may_mitigate:
+            options += self._mitigation_without_fine(fired, branch)
         up_to = band.hi if level is not None and not level.point and band is not None else None
         penalties = self._penalties(fine, branch, branch_basis, up_to)
-        duties = self._duties(penalties, tier, up_to)
+        duties = self._duties(penalties, tier, up_to, branch)
+        if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
+            duties = self._mitigation_duty(fired, duties)
         return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
 
     def expired(self, on: str) -> Result:

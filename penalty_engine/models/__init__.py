@@ -9,7 +9,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 from __future__ import annotations
 
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Party
-from .common import Prose, ProseText, Text, in_lang
+from .common import CORRECTIONS, GUARDIAN_ORDERS, Order, OrderKind, Prose, ProseText, Text, in_lang
 from .decision import (
     DECISIONS_SCHEMA,
     SCHEMA,
@@ -81,8 +81,10 @@ from .trail import Trail, TrailStep, localized
 
 __all__ = [
     "BENCHMARK_PARTS",
+    "CORRECTIONS",
     "DECISIONS_SCHEMA",
     "EVERY_BRANCH",
+    "GUARDIAN_ORDERS",
     "MAX_DATE",
     "MIN_DATE",
     "PACK_PARTS",
@@ -125,6 +127,8 @@ __all__ = [
     "MultipleFine",
     "NotApplied",
     "Option",
+    "Order",
+    "OrderKind",
     "Pack",
     "PartialCount",
     "Party",

@@ -181,6 +181,47 @@ class LawRef(Frozen):
         return out
 
 
+class OrderKind(StrEnum):
+    """What an article orders besides its penalties (责令…, 收缴…): a duty of the agency, listed in the
+    decision's ``duties`` under this stable kind (ADR 0017)."""
+
+    order_correction = "order_correction"  # 责令改正 (行政处罚法 Art. 28, or the article's own words)
+    order_stop_operation = "order_stop_operation"  # 责令停止经营
+    order_stop_violation = "order_stop_violation"  # 责令停止违法行为
+    order_stop_transport = "order_stop_transport"  # 责令停止运输
+    collect_certificates = "collect_certificates"  # 收缴有关证件
+    order_guardian_discipline = "order_guardian_discipline"  # 责令监护人加以管教 (Art. 30)
+    order_guardian_care = "order_guardian_care"  # 责令其监护人严加看管和治疗 (Art. 31)
+
+
+#: The orders that are the correction 行政处罚法 Art. 28 requires, in the form the article names: a
+#: rule that declares one of them gets no separate Art. 28 责令改正 (ADR 0017).
+CORRECTIONS = frozenset(
+    {
+        OrderKind.order_correction,
+        OrderKind.order_stop_operation,
+        OrderKind.order_stop_violation,
+        OrderKind.order_stop_transport,
+    }
+)
+#: The orders to a guardian: they belong to the general part (Art. 30, 31), not to a rule.
+GUARDIAN_ORDERS = frozenset({OrderKind.order_guardian_discipline, OrderKind.order_guardian_care})
+
+
+class Order(Frozen):
+    """An order (or measure) the quoted provision names: ``{kind: order_stop_operation, basis: [...]}``."""
+
+    kind: OrderKind
+    basis: tuple[LawRef, ...] = Field(min_length=1, description="the provision that names the order, quoted verbatim")
+
+
+def unique_orders(orders: tuple[Order, ...], where: str) -> None:
+    """Each kind once in one list of orders."""
+    kinds = [o.kind for o in orders]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"{where}: each order kind once")
+
+
 class Benchmark(Frozen):
     """A choice the authority makes in its benchmark, not in the law."""
 

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ..money import Rounding
-from .common import ProseText
+from .common import GUARDIAN_ORDERS, Order, ProseText, unique_orders
 from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, Ratio, Text
 
 
@@ -75,6 +75,20 @@ class Provision(Frozen):
     recommend_for: str | None = Field(
         default=None, description="may_no_penalty only: name of a pack list; rules on it get no_penalty recommended"
     )
+    orders: tuple[Order, ...] = Field(
+        default=(),
+        description="what the provision orders when it gives no penalty, e.g. 责令监护人加以管教 (ADR 0017)",
+        exclude_if=lambda v: v == (),
+    )
+
+    @model_validator(mode="after")
+    def _orders(self) -> Provision:
+        unique_orders(self.orders, f"provision '{self.id}' orders")
+        if self.orders and self.effect not in (Effect.no_penalty, Effect.may_no_penalty):
+            raise ValueError(f"provision '{self.id}': orders are given with a no-penalty effect only")
+        if any(o.kind not in GUARDIAN_ORDERS for o in self.orders):
+            raise ValueError(f"provision '{self.id}': a general provision orders a guardian only")
+        return self
 
 
 class RuleList(Frozen):

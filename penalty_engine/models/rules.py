@@ -22,6 +22,7 @@ from pydantic import (
 
 from ..money import is_terminating
 from .common import (
+    GUARDIAN_ORDERS,
     AllOf,
     Amount,
     AnyOf,
@@ -32,11 +33,14 @@ from .common import (
     FactType,
     Frozen,
     LawRef,
+    Order,
+    OrderKind,
     ProseText,
     Ratio,
     SettingRef,
     Text,
     cn_number,
+    unique_orders,
 )
 from .fines import (
     Edge,
@@ -76,6 +80,8 @@ __all__ = [
     "LevelBand",
     "MultipleBand",
     "MultipleFine",
+    "Order",
+    "OrderKind",
     "OtherPenalty",
     "PartialCount",
     "PenaltyKind",
@@ -103,14 +109,17 @@ def _absent(value: Any) -> bool:
 
 
 class PenaltyKind(StrEnum):
-    """Kinds of penalty of 行政处罚法 Art. 9."""
+    """Kinds of penalty of 行政处罚法 Art. 9, and the named forms the transport statutes use; each kind
+    is one name (the catalog's ``decision.<kind>``)."""
 
-    warning = "warning"
-    fine = "fine"
-    confiscation = "confiscation"
-    confiscation_property = "confiscation_property"
-    suspension = "suspension"
-    revocation = "revocation"
+    warning = "warning"  # 警告
+    fine = "fine"  # 罚款
+    confiscation = "confiscation"  # 没收违法所得
+    confiscation_property = "confiscation_property"  # 没收非法财物
+    permit_suspension = "permit_suspension"  # 暂扣许可证件 (Art. 9 item 3)
+    suspension = "suspension"  # 责令停产停业 (Art. 9 item 4)
+    suspension_for_rectification = "suspension_for_rectification"  # 停业整顿 (a 责令停产停业 the statute names so)
+    revocation = "revocation"  # 吊销许可证件
     qualification_downgrade = "qualification_downgrade"
     closure = "closure"
     practice_restriction = "practice_restriction"
@@ -149,9 +158,17 @@ class Branch(Frozen):
         description="the branch gives no penalty (e.g. 给予批评教育，可以不予处罚); no other penalty key",
         exclude_if=_absent,
     )
+    orders: tuple[Order, ...] = Field(
+        default=(),
+        description="orders only this branch's item names, added to the version's (ADR 0017)",
+        exclude_if=_absent,
+    )
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:
+        unique_orders(self.orders, f"branch '{self.id}' orders")
+        if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
+            raise ValueError("orders to a guardian belong to the general part (pack.yaml), not to a branch")
         if self.no_penalty is not None:
             if self.fine is not None or self.confiscate or self.also:
                 raise ValueError("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'")
@@ -331,9 +348,18 @@ class RuleVersion(Frozen):
     )
     factors: tuple[Factor, ...] = ()
     start: Ratio | None = Field(default=None, ge=0, le=1, description="start position inside the band")
+    orders: tuple[Order, ...] = Field(
+        default=(),
+        description="what the quoted article orders besides its penalties (责令停止经营, 收缴有关证件, …), "
+        "each with the provision that names it; none: 行政处罚法 Art. 28's 责令改正 (ADR 0017)",
+        exclude_if=_absent,
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RuleVersion:
+        unique_orders(self.orders, "orders")
+        if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
+            raise ValueError("orders to a guardian belong to the general part (pack.yaml), not to a rule")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("'effective_to' is before 'effective_from'")
         ids = [b.id for b in self.frame]

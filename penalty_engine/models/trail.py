@@ -68,7 +68,8 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
             shown[k] = in_lang(v, lang)
     text = pattern.format_map(_Safe(shown, result=result))
     if "set_by" in inputs:  # under a layer: which pack set the part this number comes from
-        note = {True: "trail_note.set_by_own", False: "trail_note.set_by_base"}.get(inputs.get("set_by_own"))
+        own = inputs.get("set_by_own")
+        note = None if own is None else "trail_note.set_by_own" if own else "trail_note.set_by_base"
         text += words(lang)(note or "trail_note.set_by", set_by=inputs["set_by"])
     return _zh_dates(text) if lang == "zh" else text
 

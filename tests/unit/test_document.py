@@ -120,7 +120,7 @@ def test_a_decision_read_back_from_its_json_gives_the_same_document(engine: pe.E
     result = evaluate(engine, path)
     back = type(result).model_validate(result.model_dump(mode="json"))
     for fmt in ("docx", "html"):
-        assert render_document(back, fmt, "zh") == render_document(result, fmt, "zh")  # type: ignore[arg-type]
+        assert render_document(back, fmt, "zh") == render_document(result, fmt, "zh")
 
 
 def test_markdown_is_the_decision_render(engine: pe.Engine) -> None:

@@ -27,7 +27,8 @@ def test_contract_example_amounts(engine: pe.Engine) -> None:
         ("fine", Decimal(36000)),
         ("confiscation", Decimal(12000)),
     ]
-    assert [x.kind for x in d.duties] == ["order_correction"]
+    # 道路运输条例 Art. 63 (2023) opens with 责令停止经营: the correction in the article's form (ADR 0017)
+    assert [x.kind for x in d.duties] == ["order_stop_operation"]
     assert d.violation.version == "2023-07-20"
 
 

@@ -113,8 +113,8 @@ def test_hearing_notice_by_party_kind_threshold(engine: pe.Engine) -> None:
     person = engine.evaluate(case(UF, {"illegal_gain": "12000"}, party={"kind": "individual"}), as_of=AS_OF)
     firm = engine.evaluate(case(UF, {"illegal_gain": "12000"}, party={"kind": "organization"}), as_of=AS_OF)
     assert person.recommended_fine == firm.recommended_fine == Decimal(20000)
-    assert kinds(person.duties) == ["hearing_notice", "legal_review", "order_correction"]
-    assert kinds(firm.duties) == ["order_correction"]
+    assert kinds(person.duties) == ["hearing_notice", "legal_review", "order_stop_operation"]
+    assert kinds(firm.duties) == ["order_stop_operation"]  # Art. 63's 责令停止经营 (ADR 0017)
 
 
 GENERAL_PACK = (

@@ -207,7 +207,13 @@ def test_built_in_chinese_and_english_names(header: str, cell: str, value: objec
 
 @pytest.mark.parametrize(
     ("cell", "kind"),
-    [("罚款", "fine"), ("吊销许可证件", "revocation"), ("暂扣", "suspension"), ("责令停产停业", "suspension")],
+    [
+        ("罚款", "fine"),
+        ("吊销许可证件", "revocation"),
+        ("暂扣", "permit_suspension"),  # 暂扣许可证件, Art. 9 item 3 (ADR 0017)
+        ("责令停产停业", "suspension"),  # Art. 9 item 4
+        ("停业整顿", "suspension_for_rectification"),
+    ],
 )
 def test_penalty_kinds_have_built_in_names(tmp_path: Path, cell: str, kind: str) -> None:
     m = _column("处罚种类: {field: actual.kind, type: penalty_kind}", tmp_path)
