@@ -20,8 +20,9 @@ from ..publish.conditions import condition_view
 
 Names = dict[str, Any]
 """``{"title": {zh, en}, "facts": {name: {zh, en, type, unit}}, "branches": {"VERSION|id": {zh, en}},
-"factors": {id: {zh, en}}, "levels": {id: {zh, en}}}``; a branch without a label and without a
-condition in words has no entry."""
+"other": ["VERSION|id", …], "factors": {id: {zh, en}}, "levels": {id: {zh, en}}}``: ``other`` are
+the last branches without a condition (the rule's other cases); a branch with a condition that has
+no words and no label has no entry."""
 
 
 def _both(text: Any) -> dict[str, str]:
@@ -33,8 +34,12 @@ def rule_names(rule: CompiledRule) -> Names:
     branches: dict[str, dict[str, str]] = {}
     factors: dict[str, dict[str, str]] = {}
     levels: dict[str, dict[str, str]] = {}
+    other: list[str] = []
     for version in rule.rule.versions:
         for b in version.frame:
+            if b.when is None and b.label is None:
+                other.append(f"{version.key}|{b.id}")
+                continue
             if b.label is not None:
                 branches[f"{version.key}|{b.id}"] = _both(b.label)
                 continue
@@ -52,6 +57,7 @@ def rule_names(rule: CompiledRule) -> Names:
             for name, spec in rule.facts.items()
         },
         "branches": branches,
+        "other": other,
         "factors": factors,
         "levels": levels,
     }
