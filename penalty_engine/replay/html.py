@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..__about__ import __version__
-from ..models.trail import render_message
+from ..models import TrailStep
 from ..render import environment
 from .classify import STATUSES
 from .groups import Group, group_json
@@ -220,6 +220,12 @@ def _filters(agg: dict[str, Any], p: Presenter) -> list[tuple[str, list[tuple[st
     ]
 
 
+def _message(step: dict[str, Any], lang: str) -> str:
+    """A trail step's message in ``lang``, made again from its code and inputs."""
+    inputs = step.get("inputs") or {}
+    return TrailStep(step.get("step", 0), step["code"], [], inputs, step.get("result"), lang=lang).message
+
+
 def write_html(state: Replay, path: Path, *, limit: int = 5000, lang: str = "zh", title: str | None = None) -> None:
     """One self-contained HTML file (no CDN): inline CSS, SVG and a small script for sorting,
     filtering and folding; in ``lang`` (``zh`` or ``en``)."""
@@ -259,7 +265,7 @@ def write_html(state: Replay, path: Path, *, limit: int = 5000, lang: str = "zh"
         rejects_total=state.counts["rejected"] - state.date_errors,
         rejects_limit=REJECTS_MAX,
         top=TOP,
-        message=lambda s: render_message(s["code"], s.get("inputs") or {}, s.get("result"), lang),
+        message=lambda s: _message(s, lang),
     )
     with path.open("w", encoding="utf-8") as out:
         for chunk in stream:

@@ -15,8 +15,8 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..pack.compiled import CompiledRule
-from ..publish.conditions import condition_view
+from ..pack import CompiledRule
+from ..publish import condition_view
 
 Names = dict[str, Any]
 """``{"title": {zh, en}, "facts": {name: {zh, en, type, unit}}, "branches": {"VERSION|id": {zh, en}},
