@@ -164,8 +164,10 @@ def _group_rows(state: Replay, p: Presenter) -> Iterable[list[Any]]:
 
 def _reject_rows(state: Replay, p: Presenter, dates: bool) -> Iterable[list[Any]]:
     for r in jsonl(state.rejects_path):
-        if bool(r.get("data_error")) == dates:
-            yield [r.get("source"), r.get("case_id"), p.error(r["error"]), r["error"]]
+        kind = r.get("data_error")
+        if bool(kind) == dates:
+            problem = p.t(f"date_error.{kind}") if kind else p.error(r["error"])
+            yield [r.get("source"), r.get("case_id"), problem, r["error"]]
 
 
 def _summary_rows(state: Replay, p: Presenter) -> list[list[Any]]:

@@ -153,7 +153,7 @@ def trend(points: list[tuple[str, Decimal]], title: str, width: int = 640, heigh
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot"><title>{escape(label)}: {v}%</title></circle>'
         )
-    every = max(1, n // 8)
+    every = max(1, -(-n // 8))  # at most 8 labels
     for i in range(0, n, every):
         parts.append(
             f'<text x="{coords[i][0]:.1f}" y="{height - 22}" class="lbl" text-anchor="middle">'

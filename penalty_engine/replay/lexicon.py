@@ -65,7 +65,8 @@ def rule_names(rule: CompiledRule) -> Names:
 
 def amount_text(value: str | Decimal | None, lang: str) -> str:
     """An amount of yuan for people: ``52,000元`` (zh), ``CNY 52,000`` (en); cents kept as given
-    (``1,200.50元``); empty for None; a value that is not a number is shown as it is.
+    (``1,200.50元``), whole amounts without them (``2,080.00`` is ``2,080元``); empty for None; a
+    value that is not a number is shown as it is.
 
     (The decision texts may get their own formatter; this one serves the replay's report and exports.)
     """
@@ -75,6 +76,8 @@ def amount_text(value: str | Decimal | None, lang: str) -> str:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
+    if number == number.to_integral_value():  # whole yuan: no ".00" (a tolerance is kept to the cent)
+        number = number.quantize(Decimal(1))
     text = f"{number:,}"
     return f"{text}元" if lang == "zh" else f"CNY {text}"
 

@@ -82,7 +82,8 @@ class Rejected:
     case_id: str | None
     error: str
     lines: int = 1
-    date_error: bool = False  # a date the export cannot have: after the replay date, or before the act
+    #: a date the export cannot have: ``future`` (after the replay date) or ``before_act``
+    date_error: str | None = None
 
 
 Outcome = Evaluated | Rejected
@@ -134,7 +135,7 @@ class Evaluator:
             done.lines = row.lines
             return done
         except _DateError as exc:
-            return Rejected(row.source, case_id, str(exc), row.lines, date_error=True)
+            return Rejected(row.source, case_id, str(exc), row.lines, date_error=exc.kind)
         except PenaltyEngineError as exc:
             return Rejected(row.source, case_id, str(exc), row.lines)
         except Exception as exc:  # a bad row must never stop the replay
@@ -163,6 +164,7 @@ class Evaluator:
             ):
                 if day is not None and day > latest:
                     raise _DateError(
+                        "future",
                         "PE-C005",
                         f"{name}: {day} is after the replay date {latest}: {DATA_ERROR}",
                         f"case {case.case_id}",
@@ -235,7 +237,11 @@ class Evaluator:
 
 
 class _DateError(CaseError):
-    """A date the export cannot have (after the replay date, or a decision before its act)."""
+    """A date the export cannot have: ``future`` (after the replay date) or ``before_act``."""
+
+    def __init__(self, kind: str, code: str, message: str, where: str = "") -> None:
+        super().__init__(code, message, where)
+        self.kind = kind
 
 
 def _before_the_act(data: dict[str, Any]) -> None:
@@ -248,6 +254,7 @@ def _before_the_act(data: dict[str, Any]) -> None:
         day = _day(data.get(name))
         if day is not None and day < occurred:
             raise _DateError(
+                "before_act",
                 "PE-C004",
                 f"{name}: {day} is before the act (occurred_on {occurred}): {DATA_ERROR}",
                 f"case {data.get('case_id')}",
@@ -369,7 +376,7 @@ class Replay:
             rejected: dict[str, Any] = {"source": out.source, "case_id": out.case_id, "error": out.error}
             if out.date_error:
                 self.date_errors += 1
-                rejected["data_error"] = "date"
+                rejected["data_error"] = out.date_error
             self.rejects_out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
             return
         self.counts["evaluated"] += 1
