@@ -312,7 +312,7 @@ def test_flagged_export_csv_and_xlsx_and_redact(tmp_path: Path) -> None:
     # the three cases are alike; 60000 − 30000 = 30000 > the tolerance 2080 (10% of 57200 − 36400)
     groups = [list(r) for r in wb["同案不同罚"].iter_rows(values_only=True)]
     head = groups[0]
-    assert sorted(r[head.index("案件编号")] for r in groups[1:]) == ["E1", "E2", "E3"]
+    assert sorted(str(r[head.index("案件编号")]) for r in groups[1:]) == ["E1", "E2", "E3"]
     assert {(r[head.index("罚款差距")], r[head.index("容许差距")]) for r in groups[1:]} == {("30000", "2080")}
     # --redact: no real officer or party name in any output; the pseudonym is stable
     for out in outs.values():
