@@ -162,9 +162,10 @@ def test_printed_on_a4_landscape_nothing_cut_off_in_chinese(reports: dict[str, P
 
 def test_screenshot_shows_the_report(reports: dict[str, Path], tmp_path: Path) -> None:
     png = tmp_path / "shot.png"
-    chromium(tmp_path, reports["zh"], "--window-size=1280,1800", "--hide-scrollbars", f"--screenshot={png}")
+    # tall enough to hold the summary, the charts, the group and the flagged cases
+    chromium(tmp_path, reports["zh"], "--window-size=1280,3200", "--hide-scrollbars", f"--screenshot={png}")
     width, height, rows, bpp = png_pixels(png.read_bytes())
-    assert (width, height) == (1280, 1800)
+    assert (width, height) == (1280, 3200)
     ink = sum(1 for row in rows[::4] for x in range(0, width * bpp, bpp * 2) if min(row[x : x + 3]) < 200)
     sampled = len(rows[::4]) * len(range(0, width * bpp, bpp * 2))
     assert 0.01 < ink / sampled < 0.6, ink / sampled
