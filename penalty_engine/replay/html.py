@@ -220,6 +220,18 @@ def _filters(agg: dict[str, Any], p: Presenter) -> list[tuple[str, list[tuple[st
     ]
 
 
+def assets() -> dict[str, Markup]:
+    """The report's CSS and script as text, for another report to inline (``<style>{{ css }}</style>``,
+    ``<script>{{ js }}</script>``): sorting (``table.sortable``, ``data-sort`` on a cell), filters
+    (``select[data-filter=DIM]`` against ``data-DIM`` on rows, several values split by a line end),
+    folding (``data-top=N`` on a table or a box of ``.item`` children, a ``button.more`` with
+    ``id=BOX-more``, ``data-for``, ``data-more`` holding ``{n}``, ``data-less``) and A4 landscape print."""
+    return {
+        "css": Markup(_env.get_template("_report.css.j2").render()),
+        "js": Markup(_env.get_template("_report.js.j2").render()),
+    }
+
+
 def _message(step: dict[str, Any], lang: str) -> str:
     """A trail step's message in ``lang``, made again from its code and inputs."""
     inputs = step.get("inputs") or {}

@@ -146,7 +146,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     return csv_path, xlsx_path, planted, mapping
 
 
-def _replayed(path: Path, mapping_file: Path, **outputs: Path) -> tuple[dict[str, Any], dict[str, str]]:
+def _replayed(path: Path, mapping_file: Path, **outputs: Any) -> tuple[dict[str, Any], dict[str, str]]:
     out = path.parent / f"{path.stem}-{mapping_file.stem}{path.suffix}.json"
     state = replay([path], Settings(mapping=load_mapping(mapping_file)), Outputs(json=out, **outputs), workers=1)
     summary = json.loads(out.read_text(encoding="utf-8"))

@@ -64,7 +64,7 @@ def _names() -> dict[str, Any]:
 
 
 def test_a_group_is_explained_in_words() -> None:
-    alike = {
+    alike: dict[str, Any] = {
         "parts": [
             {
                 "rule": FREIGHT,
@@ -89,7 +89,7 @@ def test_a_group_is_explained_in_words() -> None:
     en = Presenter("en", _names()).alike(alike)
     assert en[2].startswith("Tier: standard") and en[4].startswith("Facts compared: ")
     # the last branch (no condition) is the rule's other cases; several violations are numbered
-    other = dict(alike["parts"][0], branch="base", factors=[], facts={})  # type: ignore[call-overload]
+    other = dict(alike["parts"][0], branch="base", factors=[], facts={})
     two = Presenter("zh", _names()).alike({"parts": [other, other], "same_act": True})
     assert len(two) == 1 and two[0].startswith("数个违法行为系同一违法行为（行政处罚法第二十九条）：〔1〕")
     assert "法定情形：不属于本规则前列各项情形的其他情形" in two[0] and "〔2〕" in two[0]
@@ -108,7 +108,8 @@ def _run(tmp_path: Path, lines: list[str], **out: Any) -> dict[str, Any]:
         workers=1,
     )
     assert state.counts["input"] == len(lines)
-    return json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    found: dict[str, Any] = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    return found
 
 
 def test_dates_the_export_cannot_have_are_data_errors(tmp_path: Path) -> None:
@@ -178,7 +179,7 @@ def test_progress_on_a_terminal_shows_the_total_and_the_time_left(
             progress(500)  # 1500 > 1200: the estimate grows rather than overflow
         return "done"
 
-    assert cli_replay._with_progress([src], run) == "done"
+    assert cli_replay._with_progress([src], run) == "done"  # type: ignore[comparison-overlap]
     out = screen.getvalue()
     assert "/1200" in out and "rows" in out and "left" in out  # done of the total, and the time left
     assert "1500/1500" in out
@@ -190,3 +191,11 @@ def test_progress_on_a_terminal_shows_the_total_and_the_time_left(
         "replay: 1200 rows, 1200 evaluated, 0 rejected; 1200 consistent, 0 flagged, 0 without actual; "
         "0 similar groups flagged"
     ]
+
+
+def test_the_report_assets_can_be_inlined_by_another_report() -> None:
+    from penalty_engine.replay.html import assets
+
+    found = assets()
+    assert "@page{size:A4 landscape" in found["css"] and "data-top" in found["js"]
+    assert "</script" not in found["js"] and "</style" not in found["css"]  # safe to inline
