@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
@@ -49,12 +50,18 @@ def replay(
             help="Draft a mapping file from the inputs' headers and values (to --mapping FILE, else stdout).",
         ),
     ] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the report, summary and exports: zh (default) or en.")
+    ] = "zh",
     pack: PackOpt = None,
 ) -> None:
     """Replay past decisions: recompute each with the rules in force at its dates and compare."""
     if init_mapping:
         _init_mapping(inputs, mapping, encoding, pack)
         return
+    if lang not in ("zh", "en"):
+        say(f"--lang takes zh or en, not {lang!r}")
+        raise typer.Exit(2)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
         tol = Decimal(tolerance) if tolerance is not None else None
@@ -78,27 +85,18 @@ def replay(
         rejects=rejects,
         flagged_csv=flagged_csv,
         flagged_xlsx=flagged_xlsx,
+        lang=lang,
     )
     n_workers = workers if workers > 0 else rp.default_workers()
-    if sys.stderr.isatty():
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        columns = (SpinnerColumn(), TextColumn("replay: {task.completed} rows"), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=True) as bar:
-            task = bar.add_task("replay", total=None)
-            state = guarded(
-                lambda: rp.replay(
-                    inputs,
-                    settings,
-                    outputs,
-                    workers=n_workers,
-                    encoding=encoding,
-                    progress=lambda n: bar.advance(task, n),
-                    sheet=sheet,
-                )
+    def run(progress: Callable[[int], None] | None) -> rp.Replay:
+        return guarded(
+            lambda: rp.replay(
+                inputs, settings, outputs, workers=n_workers, encoding=encoding, progress=progress, sheet=sheet
             )
-    else:
-        state = guarded(lambda: rp.replay(inputs, settings, outputs, workers=n_workers, encoding=encoding, sheet=sheet))
+        )
+
+    state = _with_progress(inputs, run) if sys.stderr.isatty() else run(None)
     c = state.counts
     lines = f" ({state.lines} lines)" if state.lines != c["input"] else ""
     say(
@@ -109,6 +107,42 @@ def replay(
     if c["rejected"]:
         say("PE-C001 some rows were rejected (see --rejects or the report)")
         raise typer.Exit(1)
+
+
+def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | None], rp.Replay]) -> rp.Replay:
+    """Run with a progress bar on the terminal (stderr): rows done of about how many, the rate and
+    the time left. The clock is the bar's (here, in the shell); the replay itself reads none."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    total = rp.estimate_rows(inputs)
+    columns = (
+        SpinnerColumn(),
+        TextColumn("replay"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("rows"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("replay", total=total)
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            done = bar.tasks[0].completed
+            if total is not None and done > (bar.tasks[0].total or 0):  # the estimate was short
+                bar.update(task, total=done)
+
+        return run(advance)
 
 
 def _init_mapping(inputs: list[Path], out: Path | None, encoding: str | None, pack: list[str] | None) -> None:

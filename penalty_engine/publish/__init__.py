@@ -6,7 +6,8 @@ check is not published unless forced (``NotPublished``); ``publish`` renders wit
 
 from __future__ import annotations
 
+from .conditions import condition_view
 from .document import publication, publish, render_publication
 from .gate import NotPublished, publish_checked
 
-__all__ = ["NotPublished", "publication", "publish", "publish_checked", "render_publication"]
+__all__ = ["NotPublished", "condition_view", "publication", "publish", "publish_checked", "render_publication"]

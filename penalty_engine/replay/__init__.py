@@ -9,6 +9,7 @@ from __future__ import annotations
 from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
+from .readers import estimate_rows
 from .run import Replay, Settings, default_workers, evaluate_rows
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Settings",
     "default_workers",
     "draft_mapping",
+    "estimate_rows",
     "evaluate_rows",
     "load_mapping",
     "replay",

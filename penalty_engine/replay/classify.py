@@ -47,6 +47,9 @@ class View:
     recommended_fine: Decimal | None  # None: no penalty, or a level that gives a range only
     duties: frozenset[str]
     key: str | None  # similarity key: None when the case has no band to compare within
+    #: what makes cases alike: ``{"parts": [similarity(d), …], "same_act": None | bool}`` (None: one
+    #: decision); None with ``key``
+    alike: dict[str, Any] | None = None
 
 
 def _reads(node: Any, out: dict[str, Any]) -> None:
@@ -61,9 +64,10 @@ def _reads(node: Any, out: dict[str, Any]) -> None:
             _reads(v, out)
 
 
-def similarity_key(d: Decision) -> str:
-    """Rule version, branch, final tier (and level, when the decision has one), matched factors and
-    the values of the facts the rule read."""
+def similarity(d: Decision) -> dict[str, Any]:
+    """What makes cases alike, as parts: rule id and version, branch, final tier (and level, when the
+    decision has one), the matched factors and the values of the facts the rule read (JSON values).
+    The report explains a similar-case group in words from these parts."""
     branch: Any = None
     reads: dict[str, Any] = {}
     for step in d.trail:
@@ -84,14 +88,43 @@ def similarity_key(d: Decision) -> str:
                 reads.update(c.get("reads") or {})
         else:
             _reads(inputs, reads)
-    factors = ",".join(sorted(f.id for f in d.factors))
-    facts = ",".join(f"{k}={reads[k]!r}" for k in sorted(reads))
-    tier = d.tier if d.level is None else f"{d.tier}|level={d.level.id}"
-    return f"{d.violation.id}@{d.violation.version}|{branch}|{tier}|{factors}|{facts}"
+    return {
+        "rule": d.violation.id,
+        "version": d.violation.version,
+        "branch": branch,
+        "tier": d.tier,
+        "level": None if d.level is None else d.level.id,
+        "factors": sorted(f.id for f in d.factors),
+        "facts": {k: reads[k] for k in sorted(reads)},
+    }
+
+
+def key_of(part: dict[str, Any]) -> str:
+    """The similarity key of one decision's parts (``similarity``): the string the groups are keyed by."""
+    factors = ",".join(part["factors"])
+    facts = ",".join(f"{k}={v!r}" for k, v in part["facts"].items())
+    tier = part["tier"] if part["level"] is None else f"{part['tier']}|level={part['level']}"
+    return f"{part['rule']}@{part['version']}|{part['branch']}|{tier}|{factors}|{facts}"
+
+
+def similarity_key(d: Decision) -> str:
+    """Rule version, branch, final tier (and level, when the decision has one), matched factors and
+    the values of the facts the rule read."""
+    return key_of(similarity(d))
+
+
+def alike_key(alike: dict[str, Any]) -> str:
+    """The similarity key of a case's ``View.alike``: one decision's key, or the keys of the fines
+    that stand joined with `` + `` and the ``same_act`` flag (several violations)."""
+    parts = alike["parts"]
+    if alike.get("same_act") is None:
+        return key_of(parts[0])
+    return " + ".join(key_of(p) for p in parts) + f"|same_act={alike['same_act']}"
 
 
 def view_of(result: Decision | Decisions) -> View:
     if isinstance(result, Decision):
+        alike = None if result.band is None else {"parts": [similarity(result)], "same_act": None}
         return View(
             outcome=result.outcome,
             tier=result.tier,
@@ -99,7 +132,8 @@ def view_of(result: Decision | Decisions) -> View:
             band=result.band,
             recommended_fine=result.recommended_fine,
             duties=frozenset(x.kind for x in result.duties),
-            key=similarity_key(result) if result.band is not None else None,
+            key=None if alike is None else alike_key(alike),
+            alike=alike,
         )
     standing = {f.violation for f in result.combined.fines}
     fined = [d for d in result.decisions if d.violation.id in standing and d.band and d.statutory_range]
@@ -118,8 +152,8 @@ def view_of(result: Decision | Decisions) -> View:
     # a fine standing with a range only has no recommended amount: neither has the sum
     recs = [d.recommended_fine for d in fined]
     rec = None if None in recs else sum((r for r in recs if r is not None), Decimal(0))
-    key = " + ".join(similarity_key(d) for d in fined) + f"|same_act={result.same_act}"
-    return View(outcome, None, rng, band, rec, duties, key)
+    several = {"parts": [similarity(d) for d in fined], "same_act": result.same_act}
+    return View(outcome, None, rng, band, rec, duties, alike_key(several), several)
 
 
 @dataclass(frozen=True, slots=True)

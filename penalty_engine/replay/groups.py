@@ -3,15 +3,19 @@
 A group is keyed by the similarity key (rule version, branch, tier, matched factors, values of the
 facts the rule read; see ``classify.similarity_key``). Memory stays small: a group keeps its count,
 its lowest and highest actual fine with their case ids, a few more case ids as a sample, and its
-tolerance; the readable key is kept only once a second case arrives.
+tolerance; what makes its cases alike (``View.alike`` as compact JSON, from which the key string is
+made again) is kept only once a second case arrives.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..money import dec_str
+from .classify import alike_key
 
 SAMPLE = 20
 
@@ -24,12 +28,22 @@ class Group:
     high: Decimal
     high_id: str
     tolerance: Decimal
-    label: str | None = None
+    label: str | None = None  # what makes the cases alike: ``View.alike`` as JSON
     sample: list[tuple[str, Decimal]] = field(default_factory=list)
 
     @property
     def spread(self) -> Decimal:
         return self.high - self.low
+
+    @property
+    def alike(self) -> dict[str, Any] | None:
+        return None if self.label is None else json.loads(self.label)
+
+    @property
+    def key(self) -> str | None:
+        """The similarity key (``classify.alike_key``)."""
+        alike = self.alike
+        return None if alike is None else alike_key(alike)
 
 
 @dataclass
@@ -59,7 +73,7 @@ class Groups:
     def flagged(self) -> list[Group]:
         """Groups whose spread is wider than their tolerance, widest spread first."""
         out = [g for g in self.groups.values() if isinstance(g, Group) and g.spread > g.tolerance]
-        out.sort(key=lambda g: (-g.spread, g.label or ""))
+        out.sort(key=lambda g: (-g.spread, g.key or ""))
         return out
 
     def __len__(self) -> int:
@@ -67,7 +81,8 @@ class Groups:
 
 
 def group_json(g: Group) -> dict[str, object]:
-    """The contract entry: key, case_ids (the extremes first, then a sample), actual_fines, spread."""
+    """The contract entry: key, case_ids (the extremes first, then a sample), actual_fines, spread,
+    count, tolerance, and ``alike``: what makes the cases alike, by parts (``classify.similarity``)."""
     members: list[tuple[str, Decimal]] = [(g.low_id, g.low), (g.high_id, g.high)]
     seen = {g.low_id, g.high_id}
     for cid, fine in g.sample:
@@ -75,10 +90,11 @@ def group_json(g: Group) -> dict[str, object]:
             seen.add(cid)
             members.append((cid, fine))
     return {
-        "key": g.label,
+        "key": g.key,
         "case_ids": [m[0] for m in members],
         "actual_fines": [dec_str(m[1]) for m in members],
         "spread": dec_str(g.spread),
         "count": g.count,
         "tolerance": dec_str(g.tolerance),
+        "alike": g.alike,
     }

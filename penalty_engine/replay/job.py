@@ -36,6 +36,7 @@ class Outputs:
     flagged_csv: Path | None = None
     flagged_xlsx: Path | None = None
     report_limit: int = 5000
+    lang: str = "zh"  # the language of the report, the Markdown summary and the CSV/XLSX exports
 
 
 def partial(path: Path) -> Path:
@@ -83,6 +84,7 @@ def replay(
         temps[path] = partial(path)
         return temps[path]
 
+    lang = outputs.lang
     with _sigterm_exits():
         workdir = temp_workdir()
         try:
@@ -99,10 +101,10 @@ def replay(
             )
             writers: list[tuple[Path | None, Callable[[Replay, Path], None]]] = [
                 (outputs.json, report.write_json),
-                (outputs.html, lambda s, p: report.write_html(s, p, limit=outputs.report_limit)),
-                (outputs.markdown, report.write_markdown),
-                (outputs.flagged_csv, report.write_flagged_csv),
-                (outputs.flagged_xlsx, report.write_flagged_xlsx),
+                (outputs.html, lambda s, p: report.write_html(s, p, limit=outputs.report_limit, lang=lang)),
+                (outputs.markdown, lambda s, p: report.write_markdown(s, p, lang=lang)),
+                (outputs.flagged_csv, lambda s, p: report.write_flagged_csv(s, p, lang=lang)),
+                (outputs.flagged_xlsx, lambda s, p: report.write_flagged_xlsx(s, p, lang=lang)),
             ]
             for path, write in writers:
                 target = temp(path)

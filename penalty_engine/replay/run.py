@@ -33,10 +33,14 @@ from ..models import Decision, Decisions
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
 from .groups import Groups
+from .lexicon import Names, rule_names
 from .mapping import Mapping
 from .readers import Row, read_rows
 
 BATCH = 500
+#: what a grouped case carries to the report, in this order (``Evaluated.member``)
+MEMBER_FIELDS = ("case_id", "source", "status", "actual_fine", "unit", "officer", "decided_on", "deviation_pct")
+DATA_ERROR = "a data error of the export, not evaluated"
 
 
 @dataclass(frozen=True)
@@ -63,9 +67,13 @@ class Evaluated:
     deviation: Decimal | None
     deviation_pct: Decimal | None
     fine: Decimal | None
-    group: tuple[bytes, str, Decimal] | None
+    group: tuple[bytes, str, Decimal] | None  # key digest, what makes cases alike (JSON), tolerance
     flagged: str | None  # the flagged entry as a JSON line, with its decision (trail) under "decision"
     lines: int = 1  # physical lines of its input row
+    #: the names of the rules this outcome is the first of its evaluator to name (``lexicon.rule_names``)
+    names_of: dict[str, Names] | None = None
+    #: a grouped case's line for the report's side-by-side view (``MEMBER_FIELDS`` as a JSON list)
+    member: str | None = None
 
 
 @dataclass(slots=True)
@@ -74,6 +82,8 @@ class Rejected:
     case_id: str | None
     error: str
     lines: int = 1
+    #: a date the export cannot have: ``future`` (after the replay date) or ``before_act``
+    date_error: str | None = None
 
 
 Outcome = Evaluated | Rejected
@@ -92,6 +102,7 @@ class Evaluator:
         self.engine = engine if engine is not None else Engine.load(*settings.packs)
         self.mapping = settings.mapping or Mapping()
         self._units: dict[str, tuple[Decimal, Decimal]] = {}
+        self._named: set[str] = set()
 
     def unit(self, rule_id: str) -> Decimal:
         return self._pack_numbers(rule_id)[0]
@@ -123,6 +134,8 @@ class Evaluator:
             done = self._evaluate(row.source, data)
             done.lines = row.lines
             return done
+        except _DateError as exc:
+            return Rejected(row.source, case_id, str(exc), row.lines, date_error=exc.kind)
         except PenaltyEngineError as exc:
             return Rejected(row.source, case_id, str(exc), row.lines)
         except Exception as exc:  # a bad row must never stop the replay
@@ -140,6 +153,7 @@ class Evaluator:
         return self.mapping.to_case(data)
 
     def _evaluate(self, source: str, data: dict[str, Any]) -> Evaluated:
+        _before_the_act(data)
         case = to_case(data)
         latest = self.settings.replay_date
         if latest is not None:
@@ -149,9 +163,10 @@ class Evaluator:
                 ("decided_on", case.decided_on),
             ):
                 if day is not None and day > latest:
-                    raise CaseError(
+                    raise _DateError(
+                        "future",
                         "PE-C005",
-                        f"{name}: {day} is after the replay date {latest}: a data error of the export, not evaluated",
+                        f"{name}: {day} is after the replay date {latest}: {DATA_ERROR}",
                         f"case {case.case_id}",
                     )
         result = self.engine.evaluate_any(case, self.settings.as_of)
@@ -171,6 +186,7 @@ class Evaluator:
             "deviation": money(verdict.deviation),
             "deviation_pct": None if verdict.deviation_pct is None else str(verdict.deviation_pct),
             "violation": case.violation or "+".join(d.violation.id for d in decisions),
+            "decided_on": first.dates.decided_on.isoformat(),
             "tier": view.tier,
             **_level(result),
             "actual_tier": actual.tier if actual else None,
@@ -178,10 +194,12 @@ class Evaluator:
             "unit": actual.unit if actual else None,
         }
         group = None
+        member = None
         fined = actual is not None and actual.outcome == "penalty" and fine is not None
         if view.key is not None and view.band is not None and fined:
             tol = tolerance(view.band, self.unit(first.violation.id), self.tolerance_pct(first.violation.id))
-            group = (digest(view.key), view.key, tol)
+            group = (digest(view.key), json.dumps(view.alike, ensure_ascii=False, separators=(",", ":")), tol)
+            member = json.dumps([entry.get(k) for k in MEMBER_FIELDS], ensure_ascii=False)
         names = {
             "violation": str(entry["violation"]),
             "unit": entry["unit"] or "",
@@ -203,10 +221,55 @@ class Evaluator:
             fine,
             group,
             flagged,
+            names_of=self._names_of(d.violation.id for d in decisions),
+            member=member,
         )
+
+    def _names_of(self, ids: Iterable[str]) -> dict[str, Names] | None:
+        new = [i for i in ids if i not in self._named]
+        if not new:
+            return None
+        self._named.update(new)
+        return {i: rule_names(self.engine.rule(i)) for i in new}
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:
         return [self.row(r) for r in rows]
+
+
+class _DateError(CaseError):
+    """A date the export cannot have: ``future`` (after the replay date) or ``before_act``."""
+
+    def __init__(self, kind: str, code: str, message: str, where: str = "") -> None:
+        super().__init__(code, message, where)
+        self.kind = kind
+
+
+def _before_the_act(data: dict[str, Any]) -> None:
+    """A decision (or discovery) dated before the act is a data error of the export, said so plainly
+    (the case's own check would refuse it too, in the words of a validation error)."""
+    occurred = _day(data.get("occurred_on"))
+    if occurred is None:
+        return
+    for name in ("discovered_on", "decided_on"):
+        day = _day(data.get(name))
+        if day is not None and day < occurred:
+            raise _DateError(
+                "before_act",
+                "PE-C004",
+                f"{name}: {day} is before the act (occurred_on {occurred}): {DATA_ERROR}",
+                f"case {data.get('case_id')}",
+            )
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def _level(result: Decision | Decisions) -> dict[str, Any]:
@@ -268,6 +331,11 @@ class Replay:
     lines: int = 0  # physical lines of the rows absorbed (more than ``input`` when records span lines)
     spill_path: Path | None = None
     rejects_path: Path | None = None
+    members_out: IO[str] | None = None
+    members_path: Path | None = None
+    #: the names of every rule an outcome named, by rule id (``lexicon.rule_names``)
+    names: dict[str, Names] = field(default_factory=dict)
+    date_errors: int = 0  # rejected rows whose dates the export cannot have (among ``rejected``)
 
     @classmethod
     def create(cls, workdir: Path, *, results: Path | None = None, rejects: Path | None = None) -> Replay:
@@ -275,16 +343,19 @@ class Replay:
         workdir.mkdir(parents=True, exist_ok=True)
         spill_path = workdir / "flagged.jsonl"
         rej_path = rejects or workdir / "rejects.jsonl"
+        members = workdir / "members.jsonl"
         return cls(
             spill=spill_path.open("w", encoding="utf-8"),
             rejects_out=rej_path.open("w", encoding="utf-8"),
             results_out=results.open("w", encoding="utf-8") if results else None,
             spill_path=spill_path,
             rejects_path=rej_path,
+            members_out=members.open("w", encoding="utf-8"),
+            members_path=members,
         )
 
     def close(self) -> None:
-        for fh in (self.spill, self.rejects_out, self.results_out):
+        for fh in (self.spill, self.rejects_out, self.results_out, self.members_out):
             if fh is not None:
                 fh.close()
 
@@ -292,6 +363,8 @@ class Replay:
         self.counts["input"] += 1
         self.lines += out.lines
         if isinstance(out, Evaluated):
+            if out.names_of:
+                self.names.update(out.names_of)
             h = hash(out.case_id)
             if h in self.seen:
                 msg = f"PE-C003 case_id: duplicate case id '{out.case_id}'"
@@ -300,10 +373,11 @@ class Replay:
                 self.seen.add(h)
         if isinstance(out, Rejected):
             self.counts["rejected"] += 1
-            self.rejects_out.write(
-                json.dumps({"source": out.source, "case_id": out.case_id, "error": out.error}, ensure_ascii=False)
-                + "\n"
-            )
+            rejected: dict[str, Any] = {"source": out.source, "case_id": out.case_id, "error": out.error}
+            if out.date_error:
+                self.date_errors += 1
+                rejected["data_error"] = out.date_error
+            self.rejects_out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
             return
         self.counts["evaluated"] += 1
         self.counts["flagged" if out.status not in NOT_FLAGGED else out.status] += 1
@@ -315,6 +389,8 @@ class Replay:
         if out.group is not None and out.fine is not None:
             key, label, tol = out.group
             self.groups.add(key, label, out.case_id, out.fine, tol)
+            if out.member is not None and self.members_out is not None:
+                self.members_out.write(out.member + "\n")
 
 
 def iter_inputs(

@@ -244,11 +244,14 @@ def _chromium(tmp_path: Path, *args: str) -> str:
 
 @needs_chromium
 def test_report_sorts_in_chromium(report: Path, tmp_path: Path) -> None:
-    dom = _chromium(tmp_path, "--dump-dom", report.as_uri() + "?sort=flagged:7:desc")
+    dom = _chromium(tmp_path, "--dump-dom", report.as_uri() + "?sort=flagged:6:desc")  # the deviation
     assert 'data-sortable="ready"' in dom  # the inline script ran
     body = dom.split('id="flagged"', 1)[1].split("</table>", 1)[0]
-    deviations = [Decimal(x) for x in re.findall(r'<td class="num">(\d+)</td><td class="num">[\d.]+</td><td>', body)]
+    # each row's sort values: recommended, band, actual, deviation, decision date
+    rows = [re.findall(r'data-sort="([^"]*)"', row) for row in body.split("<tr")[2:]]
+    deviations = [Decimal(r[3]) for r in rows]
     assert len(deviations) >= 4 and deviations == sorted(deviations, reverse=True)
+    assert deviations[0] == 70000 - 57200  # R4: 70000 over the band's top 57200
 
 
 @needs_chromium
@@ -289,22 +292,33 @@ def test_flagged_export_csv_and_xlsx_and_redact(tmp_path: Path) -> None:
         str(outs["s.md"]),
     )
     assert proc.returncode == 0, proc.stderr
+    assert outs["f.csv"].read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads UTF-8
     with outs["f.csv"].open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [(r["case_id"], r["status"], r["deviation"]) for r in rows] == [
-        ("E2", "above_band", "2800"),
-        ("E3", "below_band", "6400"),
+    # Chinese headers and findings by default; band 36400–57200: 60000 is 2800 above, 30000 is 6400 below
+    assert [(r["案件编号"], r["结论"], r["偏离金额"]) for r in rows] == [
+        ("E2", "高于裁量区间", "2800"),
+        ("E3", "低于裁量区间", "6400"),
     ]
+    assert rows[0]["违法行为"] == "未取得道路运输经营许可，擅自从事道路普通货物运输经营"
     wb = openpyxl.load_workbook(outs["f.xlsx"], read_only=True)
-    sheet = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-    assert sheet[0][0] == "case_id" and [r[0] for r in sheet[1:]] == ["E2", "E3"]
-    assert sheet[1][sheet[0].index("actual_fine")] == "60000"  # exact text, never a float
-    assert str(sheet[1][sheet[0].index("officer")]).startswith("执法人员-")  # the XLSX is zipped: read it
+    assert wb.sheetnames[:4] == ["概况", "处理结果不符", "超出法定罚款幅度", "高于裁量区间"]
+    assert wb.sheetnames[-3:] == ["同案不同罚", "日期数据错误", "拒收行"]
+    above = [list(r) for r in wb["高于裁量区间"].iter_rows(values_only=True)]
+    assert above[0][0] == "案件编号" and [r[0] for r in above[1:]] == ["E2"]
+    assert above[1][above[0].index("实际罚款")] == "60000"  # exact text, never a float
+    assert str(above[1][above[0].index("执法人员")]).startswith("执法人员-")  # the XLSX is zipped: read it
+    assert [r[0] for r in wb["低于裁量区间"].iter_rows(values_only=True)] == ["案件编号", "E3"]
+    # the three cases are alike; 60000 − 30000 = 30000 > the tolerance 2080 (10% of 57200 − 36400)
+    groups = [list(r) for r in wb["同案不同罚"].iter_rows(values_only=True)]
+    head = groups[0]
+    assert sorted(str(r[head.index("案件编号")]) for r in groups[1:]) == ["E1", "E2", "E3"]
+    assert {(r[head.index("罚款差距")], r[head.index("容许差距")]) for r in groups[1:]} == {("30000", "2080")}
     # --redact: no real officer or party name in any output; the pseudonym is stable
     for out in outs.values():
         data = out.read_bytes()
         assert "张三".encode() not in data and "杭州某运输有限公司".encode() not in data, out
-    officers = {r["officer"] for r in rows}
+    officers = {r["执法人员"] for r in rows}
     assert len(officers) == 1 and next(iter(officers)).startswith("执法人员-")
     again = tmp_path / "again.csv"
     run("replay", str(path), "--workers", "1", "--redact", "--flagged-csv", str(again))

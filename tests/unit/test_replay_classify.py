@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from typing import Any
 
@@ -109,18 +110,24 @@ def test_view_of_several_violations(engine: pe.Engine) -> None:
     assert view.key is not None and "same_act=False" in view.key
 
 
+def _alike(branch: str) -> str:
+    part = {"rule": "p/r", "version": "2020-01-01", "branch": branch, "tier": "standard", "level": None}
+    return json.dumps({"parts": [dict(part, factors=["f"], facts={"big": True, "gain": "10"})], "same_act": None})
+
+
 def test_groups_keep_extremes_and_flag_by_spread() -> None:
     g = Groups()
     for cid, fine in [("a", 100), ("b", 150), ("c", 120)]:
-        g.add(b"k1", "key1", cid, Decimal(fine), Decimal(30))
-    g.add(b"k2", "key2", "d", Decimal(100), Decimal(30))
-    g.add(b"k3", "key3", "e", Decimal(100), Decimal(30))
-    g.add(b"k3", "key3", "f", Decimal(120), Decimal(30))
+        g.add(b"k1", _alike("b1"), cid, Decimal(fine), Decimal(30))
+    g.add(b"k2", _alike("b2"), "d", Decimal(100), Decimal(30))
+    g.add(b"k3", _alike("b3"), "e", Decimal(100), Decimal(30))
+    g.add(b"k3", _alike("b3"), "f", Decimal(120), Decimal(30))
     flagged = g.flagged()
-    assert [x.label for x in flagged] == ["key1"]
+    assert [x.key for x in flagged] == ["p/r@2020-01-01|b1|standard|f|big=True,gain='10'"]
     out = group_json(flagged[0])
     assert out["case_ids"] == ["a", "b", "c"] and out["actual_fines"] == ["100", "150", "120"]
     assert out["spread"] == "50" and out["count"] == 3
+    assert out["key"] == flagged[0].key and out["alike"] == json.loads(_alike("b1"))
 
 
 def test_aggregates() -> None:

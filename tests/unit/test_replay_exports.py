@@ -146,9 +146,9 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[s
     return csv_path, xlsx_path, planted, mapping
 
 
-def _replayed(path: Path, mapping_file: Path) -> tuple[dict[str, Any], dict[str, str]]:
+def _replayed(path: Path, mapping_file: Path, **outputs: Any) -> tuple[dict[str, Any], dict[str, str]]:
     out = path.parent / f"{path.stem}-{mapping_file.stem}{path.suffix}.json"
-    state = replay([path], Settings(mapping=load_mapping(mapping_file)), Outputs(json=out), workers=1)
+    state = replay([path], Settings(mapping=load_mapping(mapping_file)), Outputs(json=out, **outputs), workers=1)
     summary = json.loads(out.read_text(encoding="utf-8"))
     assert state.counts["rejected"] == 0, summary["rejects"][:3]
     return summary, {f["case_id"]: f["status"] for f in summary["flagged"]}
@@ -176,9 +176,33 @@ def test_a_header_only_mapping_finds_exactly_the_planted_deviations(
     # the file's encoding is named: detected cell by cell, a GBK "16700元" reads as UTF-8 "16700Ԫ"
     headers_only = {"encoding": "gbk", "columns": mapping}
     mapping_file.write_text(yaml.safe_dump(headers_only, allow_unicode=True), encoding="utf-8")
-    summary, flagged = _replayed(csv_path if kind == "csv" else xlsx_path, mapping_file)
+    exports = {"flagged_csv": csv_path.parent / f"out-{kind}.csv", "flagged_xlsx": csv_path.parent / f"out-{kind}.xlsx"}
+    summary, flagged = _replayed(csv_path if kind == "csv" else xlsx_path, mapping_file, **exports)
     assert summary["summary"]["input"] == 400
     _check(flagged, planted)
+    _check_exports(exports["flagged_csv"], exports["flagged_xlsx"], planted)
+
+
+#: the Chinese finding of each status the planted deviations are checked as
+_ZH_KIND = {"超出法定罚款幅度": "band", "高于裁量区间": "band", "低于裁量区间": "band", "缺少程序义务": "missing_duty"}
+_ZH_KIND["裁量档次不符"] = "wrong_tier"
+
+
+def _check_exports(csv_out: Path, xlsx_out: Path, planted: dict[str, str]) -> None:
+    """The CSV (BOM, Chinese headers) and the XLSX (a sheet per finding) hold exactly the planted cases."""
+    import openpyxl
+
+    assert csv_out.read_bytes()[:3] == b"\xef\xbb\xbf"
+    with csv_out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["案件编号"]: _ZH_KIND[r["结论"]] for r in rows} == planted
+    wb = openpyxl.load_workbook(xlsx_out, read_only=True)
+    by_sheet: dict[str, str] = {}
+    for name in _ZH_KIND:
+        table = list(wb[name].iter_rows(values_only=True))
+        assert table[0][:3] == ("案件编号", "结论", "违法行为")
+        by_sheet.update({str(r[0]): _ZH_KIND[name] for r in table[1:]})
+    assert by_sheet == planted
 
 
 def _accept_guesses(text: str) -> str:

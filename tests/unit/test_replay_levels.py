@@ -108,6 +108,7 @@ def test_the_report_shows_the_level_and_says_range_only(engine: pe.Engine, tmp_p
     state.close()
     report.write_html(state, tmp_path / "r.html")
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "阶次 Level: 严重 Serious (serious)" in html and "阶次 Level: 一般 General (general)" in html
-    assert "只规定区间 range only (band 70000–100000)" in html
-    assert "recommended 30000" in html  # the general level gives an amount
+    assert "裁量阶次：严重" in html and "裁量阶次：一般" in html  # the levels by their published names
+    assert "建议罚款：只规定区间" in html  # the serious level gives a range only …
+    assert '<span class="nw">70,000元–</span><wbr><span class="nw">100,000元</span>' in html  # … its band
+    assert "建议罚款：30,000元" in html  # the general level gives an amount
