@@ -32,6 +32,7 @@ KINDS: dict[str, Severity] = {
     "type_error": "error",
     "invariant": "error",
     "unmarked_assumption": "warning",
+    "missing_zh": "error",
     "load_error": "error",
     "quote_mismatch": "error",
     "level_gap": "error",

@@ -38,6 +38,7 @@ from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
 from .findings import KINDS, Finding, Report, Severity, at, split_where
 from .levels import LevelTally, layer_of
+from .prose import prose_problems
 from .quote import discrepancies
 
 __all__ = ["KINDS", "Finding", "Report", "Severity", "check_pack", "load_findings"]
@@ -86,6 +87,7 @@ def check_pack(ref: str | Path, *, seed: int = 0, progress: Any = None) -> Repor
     for error in loaded.errors:
         report.findings.extend(load_findings(error))
     report.findings.extend(_unmarked(loaded))
+    report.findings.extend(_missing_zh(loaded))
     for lr in loaded.rules:
         rule_id = f"{loaded.pack.id}/{lr.rule.id}"
         try:
@@ -138,6 +140,18 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
                 *at(src, loc),
                 f"{what} is the pack's choice, not law: say so in its 'assumption'",
             )
+
+
+def _missing_zh(loaded: LoadedPack) -> Iterator[Finding]:
+    """Prose with no Chinese text, in the pack file and each rule file (each place once)."""
+    seen: set[tuple[str, int]] = set()
+    sources = [(None, loaded.source)] + [(f"{loaded.pack.id}/{lr.rule.id}", lr.source) for lr in loaded.rules]
+    for rule, src in sources:
+        for loc, message in prose_problems(src):
+            place = at(src, loc)
+            if place not in seen:
+                seen.add(place)
+                yield Finding("missing_zh", rule, *place, f"{'.'.join(map(str, loc))} {message}")
 
 
 def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:

@@ -9,6 +9,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 from __future__ import annotations
 
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Party
+from .common import Prose, ProseText, in_lang
 from .decision import (
     DECISIONS_SCHEMA,
     SCHEMA,
@@ -129,6 +130,8 @@ __all__ = [
     "Party",
     "PenaltyOut",
     "PerUnitFine",
+    "Prose",
+    "ProseText",
     "Provision",
     "Range",
     "RangeFine",
@@ -146,6 +149,7 @@ __all__ = [
     "ViolationInfo",
     "built",
     "coerce",
+    "in_lang",
     "localized",
     "to_json",
 ]

@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    PlainValidator,
     WithJsonSchema,
     model_validator,
 )
@@ -83,6 +84,80 @@ class Text(Frozen):
         return self.zh if lang == "zh" else self.en
 
 
+class Prose(str):
+    """A pack's own prose (an assumption, a benchmark's reason): its ``str`` value is the Chinese text,
+    ``en`` its English twin (``None`` when the pack gives none; English output then shows the
+    Chinese). Being a ``str``, it goes wherever a text goes; equal, hashed and sorted as its Chinese.
+    """
+
+    en: str | None
+
+    def __new__(cls, zh: str, en: str | None = None) -> Prose:
+        obj = super().__new__(cls, zh)
+        obj.en = en
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled with its English (replay workers)
+        return (Prose, (str(self), self.en))
+
+    @property
+    def zh(self) -> str:
+        return str(self)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" and self.en is not None else str(self)
+
+    def map(self, fn: Any) -> Prose:
+        """``fn`` applied to both languages (``fn(text, lang)``)."""
+        return Prose(fn(str(self), "zh"), None if self.en is None else fn(self.en, "en"))
+
+
+def in_lang(text: str, lang: str) -> str:
+    """``text`` in ``lang``: a ``Prose``'s English twin for ``en``, any other text as it is."""
+    return text.get(lang) if isinstance(text, Prose) else text
+
+
+def _prose(value: Any) -> Prose:
+    if isinstance(value, Prose):
+        return value
+    if isinstance(value, str):
+        return Prose(value)
+    if isinstance(value, dict) and set(value) <= {"zh", "en"} and value:
+        zh, en = value.get("zh"), value.get("en")
+        if not isinstance(zh, (str, type(None))) or not isinstance(en, (str, type(None))):
+            raise ValueError("'zh' and 'en' are texts")
+        # {en: …} alone is loaded (showing the English) so that `penalty rules check` can say where
+        # the Chinese is missing, with the rest of what it finds
+        return Prose(zh if zh is not None else str(en), en)
+    raise ValueError("expected a text, or {zh: 中文, en: English}")
+
+
+def _prose_json(value: Prose) -> Any:
+    return str(value) if value.en is None else {"zh": str(value), "en": value.en}
+
+
+ProseText = Annotated[
+    Prose,
+    PlainValidator(_prose),
+    PlainSerializer(_prose_json),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "description": "the Chinese text"},
+                {
+                    "type": "object",
+                    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+                    "required": ["zh"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+"""A pack's prose: a plain text (Chinese) or ``{zh: …, en: …}``; ``zh`` is required (``penalty rules
+check`` reports a text with no Chinese, with its file and line) and ``en`` optional."""
+
+
 class LawRef(Frozen):
     """A provision the rule rests on, with its text quoted verbatim."""
 
@@ -109,14 +184,16 @@ class LawRef(Frozen):
 class Benchmark(Frozen):
     """A choice the authority makes in its benchmark, not in the law."""
 
-    benchmark: str = Field(description="what the authority decided and, where known, its source")
+    benchmark: ProseText = Field(description="what the authority decided and, where known, its source")
 
     def cite(self) -> str:
         return self.citation
 
     @cached_property
-    def citation(self) -> str:
-        return f"裁量基准: {self.benchmark}"
+    def citation(self) -> Prose:
+        """``裁量基准：…`` (English: ``Benchmark: …``)."""
+        b = self.benchmark
+        return Prose(f"裁量基准：{b}", None if b.en is None else f"Benchmark: {b.en}")
 
 
 Basis = LawRef | Benchmark

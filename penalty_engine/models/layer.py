@@ -16,6 +16,7 @@ import datetime as dt
 
 from pydantic import Field
 
+from .common import ProseText
 from .pack import BoundaryReading, HearingThreshold, RoundingSpec, RuleList, Setting, TierScheme
 from .rules import Assumption, Basis, Factor, FactSpec, Frozen, Level, Ratio, Text, Tier
 
@@ -75,12 +76,12 @@ class LayerPack(Frozen):
     rounding: RoundingSpec | None = None
     tier_scheme: TierScheme | None = None
     factor_start: Ratio | None = Field(default=None, ge=0, le=1)
-    factor_start_assumption: str | None = None
+    factor_start_assumption: ProseText | None = None
     similar_case_tolerance: Ratio | None = Field(default=None, ge=0)
     settings: dict[str, Setting] = Field(default_factory=dict, description="by name: replaces or adds a setting")
     general: GeneralOverride = GeneralOverride()
     common_facts: dict[str, FactSpec] = Field(default_factory=dict, description="added to the base's")
-    assumptions: tuple[str, ...] = Field(default=(), description="added to the base's")
+    assumptions: tuple[ProseText, ...] = Field(default=(), description="added to the base's")
     not_applied: dict[str, NotApplied] = Field(
         default_factory=dict, description="base rule id → why it is not applied in this territory"
     )
@@ -95,7 +96,7 @@ class VersionOverride(Frozen):
     levels: tuple[Level, ...] | None = Field(default=None, description="the table's levels, in place of tiers")
     factors: tuple[Factor, ...] | None = None
     start: Ratio | None = Field(default=None, ge=0, le=1)
-    assumptions: tuple[str | Assumption, ...] = ()
+    assumptions: tuple[ProseText | Assumption, ...] = ()
 
     def given(self) -> dict[str, object]:
         """The benchmark parts this override sets (a part written, even as null, replaces)."""

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from ..money import Rounding
+from .common import ProseText
 from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, Ratio, Text
 
 
@@ -22,13 +23,13 @@ class BoundaryReading(Frozen):
 
     above: Literal["inclusive", "exclusive"] = Field(default="inclusive", description="以上")
     below: Literal["inclusive", "exclusive"] = Field(default="inclusive", description="以下")
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class RoundingSpec(Frozen):
     unit: Amount = Field(gt=0, description="fines are multiples of this unit")
     mode: Rounding = Rounding.half_up
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class TierScheme(Frozen):
@@ -38,7 +39,7 @@ class TierScheme(Frozen):
     standard: Band
     heavier: Band
     basis: tuple[Basis, ...] = ()
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
     def band(self, tier: str) -> Band:
         band: Band = getattr(self, tier)
@@ -50,7 +51,7 @@ class Setting(Frozen):
 
     value: Any
     label: Text | None = None
-    assumption: str = Field(description="one line: what is assumed and why")
+    assumption: ProseText = Field(description="one line: what is assumed and why")
 
 
 class Effect(StrEnum):
@@ -81,7 +82,7 @@ class RuleList(Frozen):
 
     rules: tuple[str, ...] = ()
     basis: tuple[Basis, ...] = ()
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class BelowMinimum(Frozen):
@@ -90,7 +91,7 @@ class BelowMinimum(Frozen):
     lower: Ratio = Field(ge=0, le=1, description="band lower edge as a fraction of the statutory minimum")
     upper: Ratio = Field(ge=0, le=1, description="band upper edge as a fraction of the minimum (exclusive)")
     basis: tuple[Basis, ...] = ()
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class HearingThreshold(Frozen):
@@ -101,7 +102,7 @@ class HearingThreshold(Frozen):
     inclusive: bool = Field(default=True, description="true: 以上 (the amount itself counts)")
     effective_from: dt.date
     effective_to: dt.date | None = None
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class Limitation(Frozen):
@@ -110,7 +111,7 @@ class Limitation(Frozen):
     years: int = Field(default=2, ge=1)
     extended_years: int = Field(default=5, ge=1)
     basis: tuple[LawRef, ...] = Field(min_length=1)
-    assumption: str | None = None
+    assumption: ProseText | None = None
 
 
 class General(Frozen):
@@ -167,7 +168,7 @@ class Pack(Frozen):
     rounding: RoundingSpec
     tier_scheme: TierScheme
     factor_start: Ratio = Field(default=Fraction(1, 2), ge=0, le=1)
-    factor_start_assumption: str | None = None
+    factor_start_assumption: ProseText | None = None
     common_facts: dict[str, FactSpec] = Field(default_factory=dict)
     settings: dict[str, Setting] = Field(default_factory=dict)
     general: General = General()
@@ -178,4 +179,4 @@ class Pack(Frozen):
         description="replay: similar cases whose actual fines spread wider than this fraction of the band's "
         "width (at least one rounding unit) are flagged as treated differently",
     )
-    assumptions: tuple[str, ...] = ()
+    assumptions: tuple[ProseText, ...] = ()

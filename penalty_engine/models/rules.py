@@ -32,6 +32,7 @@ from .common import (
     FactType,
     Frozen,
     LawRef,
+    ProseText,
     Ratio,
     SettingRef,
     Text,
@@ -310,7 +311,7 @@ class Factor(Frozen):
 class Assumption(Frozen):
     """An assumption that matters only for some cases: listed in a decision when ``when`` holds."""
 
-    text: str
+    text: ProseText
     when: Condition
 
 
@@ -320,7 +321,7 @@ class RuleVersion(Frozen):
     effective_from: dt.date
     effective_to: dt.date | None = None
     basis: tuple[LawRef, ...] = Field(min_length=1)
-    assumptions: tuple[str | Assumption, ...] = Field(
+    assumptions: tuple[ProseText | Assumption, ...] = Field(
         default=(), description="what the sources do not settle; a plain text applies to every case of the version"
     )
     frame: tuple[Branch, ...] = Field(min_length=1)
