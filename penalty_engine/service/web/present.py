@@ -1,6 +1,6 @@
-"""What the officers' page shows, computed from the engine's data: amounts in figures and in Chinese
-capitals (大写), the bar of the statutory range and the band, the trail grouped by stage, the quoted
-text of every provision a decision cites, and what changed between two decisions.
+"""What the officers' page shows, computed from the engine's data: the bar of the statutory range
+and the band, the trail grouped by stage, the quoted text of every provision a decision cites, and
+what changed between two decisions. Amounts and dates are written by ``text.formats``.
 
 Pure: no I/O, no clock; money stays ``Decimal``.
 """
@@ -15,70 +15,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from ...models import LawRef
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-_SMALL = ("", "拾", "佰", "仟")
-_GROUPS = ("", "万", "亿", "万亿")
-#: the largest amount written in capitals (the engine's own limit is 10^15)
-MAX_CAPITALS = Decimal(10) ** 16
-
-
-def capitals(amount: Decimal) -> str:
-    """The amount in Chinese capitals as written on a decision, 元 with 角 and 分:
-    ``52000`` → ``伍万贰仟元整``, ``1005`` → ``壹仟零伍元整``, ``3.07`` → ``叁元零柒分``.
-
-    Zeros between digits are written once (零); a zero at the 万 or 亿 place is taken up by the
-    unit (``101000`` → ``壹拾万壹仟元整``); an amount ending in 元 or 角 ends with 整.
-
-    Raises:
-        ValueError: the amount is negative, has more than two decimals or is 10^16 or more.
-    """
-    if amount < 0 or amount >= MAX_CAPITALS or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError(f"no capitals for {amount}: expected 0 ≤ amount < 10^16 with at most two decimals")
-    fen_total = int(amount * 100)
-    whole, cents = divmod(fen_total, 100)
-    jiao, fen = divmod(cents, 10)
-    out = _whole_capitals(whole)
-    if whole:
-        out += "元"
-    if not jiao and not fen:
-        return (out or "零元") + "整"
-    if jiao:
-        out += _DIGITS[jiao] + "角"
-    elif whole:
-        out += "零"
-    return out + (_DIGITS[fen] + "分" if fen else "整")
-
-
-def _whole_capitals(n: int) -> str:
-    digits = str(n) if n else ""
-    out: list[str] = []
-    zero = False
-    size = len(digits)
-    for i, ch in enumerate(digits):
-        place = size - 1 - i
-        d = int(ch)
-        if d:
-            if zero:
-                out.append("零")
-                zero = False
-            out.append(_DIGITS[d] + _SMALL[place % 4])
-        else:
-            zero = True
-        if place % 4 == 0 and place:
-            group = digits[max(0, i - 3) : i + 1]
-            if group.strip("0"):
-                out.append(_GROUPS[place // 4])
-                zero = False
-    return "".join(out)
-
-
-def figures(amount: Decimal | str) -> str:
-    """An amount in figures with thousands separators: ``52000`` → ``52,000``, ``10000.5`` → ``10,000.50``."""
-    value = Decimal(amount)
-    if value == value.to_integral_value():
-        return f"{int(value):,}"
-    return f"{value.quantize(Decimal('0.01')):,}"
 
 
 @dataclass(frozen=True)

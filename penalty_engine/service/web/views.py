@@ -22,11 +22,12 @@ from ...models import Decision, FactSpec, FactType, LawRef, localized
 from ...pack import CompiledRule
 from ...render.templating import environment
 from ...text import words
+from ...text.formats import capitals, date_text, money
 from ..keys import ApiKey
 from ..problems import ServiceProblem
 from ..routes import key_check, readable_record
 from ..runtime import Service
-from .present import bar, capitals, changes, figures, flat_case, outline, provisions, stages
+from .present import bar, changes, flat_case, outline, provisions, stages
 
 STATIC = Path(__file__).resolve().parent / "static"
 #: the page runs only its own script and style sheet, talks only to this server, and is never framed
@@ -225,7 +226,7 @@ def result_context(
             "id": before.id,
             "inputs": [(k, labels.get(k), a, b) for k, a, b in changes(flat_case(before.entry.case), flat_case(case))],
             "result": [
-                (k, _shown_outline(k, a, lang), _shown_outline(k, b, lang))
+                (k, _shown_outline(k, a, lang, decision.currency), _shown_outline(k, b, lang, decision.currency))
                 for k, a, b in changes(outline(before.entry.decision), outline(data))
             ],
         }
@@ -236,9 +237,10 @@ def result_context(
         "id": record_id,
         "dec": decision,
         "case": case,
-        "fine": figures(rec) if rec is not None else None,
+        "fine": money(rec, lang, decision.currency) if rec is not None else None,
         "fine_capitals": capitals(rec) if rec is not None else None,
-        "figures": figures,
+        "money": lambda x: money(Decimal(x), lang, decision.currency),
+        "date": lambda d: date_text(d, lang),
         "bar": shown_bar,
         "factor_labels": factor_labels,
         "key_duties": KEY_DUTIES,
@@ -269,10 +271,9 @@ def _typed(spec: FactSpec, value: Any) -> Any:
     return value
 
 
-def _shown_outline(key: str, value: Any, lang: str) -> str:
+def _shown_outline(key: str, value: Any, lang: str, currency: str) -> str:
     """A part of ``present.outline`` as the comparison shows it: the catalog's words, amounts in 元."""
     d = words(lang).scope("decision")
-    money = words(lang).scope("web")
     if value is None or value == ():
         return d("none")
     if key in ("outcome", "tier"):
@@ -280,8 +281,8 @@ def _shown_outline(key: str, value: Any, lang: str) -> str:
     if key in ("penalties", "duties"):
         return words(lang)("web.list_sep").join(d(k) for k in value)
     if key == "recommended_fine":
-        return money("money", amount=figures(value))
+        return money(Decimal(value), lang, currency)
     if key == "band":
         lo, hi = value.split("–")
-        return f"{money('money', amount=figures(lo))} – {money('money', amount=figures(hi))}"
+        return f"{money(Decimal(lo), lang, currency)} – {money(Decimal(hi), lang, currency)}"
     return str(value)
