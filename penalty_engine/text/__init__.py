@@ -33,6 +33,7 @@ from .catalog import (
     parse_catalog,
     words,
 )
+from .formats import capitals, date_text, grouped, money
 
 __all__ = [
     "LANGS",
@@ -40,8 +41,12 @@ __all__ = [
     "MissingText",
     "Scope",
     "Words",
+    "capitals",
     "check_same_keys",
+    "date_text",
     "flatten",
+    "grouped",
+    "money",
     "other_language",
     "parse_catalog",
     "words",

@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 import penalty_engine as pe
-from penalty_engine.text.formats import capitals
+from penalty_engine.text import capitals
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -20,9 +20,8 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import CaseError
 from ...models import Decision, FactSpec, FactType, LawRef, localized
 from ...pack import CompiledRule
-from ...render.templating import environment
-from ...text import words
-from ...text.formats import capitals, date_text, money
+from ...render import environment
+from ...text import capitals, date_text, money, words
 from ..keys import ApiKey
 from ..problems import ServiceProblem
 from ..routes import key_check, readable_record
