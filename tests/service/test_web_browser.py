@@ -341,6 +341,12 @@ def test_a_wrong_value_in_chinese(page: Any) -> None:
 
 def test_new_case_from_this_one_shows_what_changed(page: Any, engine: pe.Engine) -> None:
     first = _case("cn-transport/highway-law-over-limit", {"prior_12m": 1, "excess_ratio_pct": "60"}, "WEB-BASE")
+    page.fill("#rule-search", "超限")
+    visible = page.locator("#rules li:visible button[data-rule]")
+    assert first["violation"] in [b.get_attribute("data-rule") for b in visible.all()]
+    assert "cn-transport/unlicensed-freight" not in [b.get_attribute("data-rule") for b in visible.all()]
+    _shot(page, "web-search.png")
+    page.fill("#rule-search", "")
     _fill(page, first)
     _shot(page, "web-form.png")
     _submit(page)
