@@ -235,3 +235,48 @@ def test_changes_and_flat_case() -> None:
 def test_the_page_words_exist_in_both_languages() -> None:
     zh, en = words("zh").area("web"), words("en").area("web")
     assert set(zh) == set(en) and zh["title"] != en["title"]
+
+
+def _luminance(hex_colour: str) -> float:
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_colours_meet_wcag_aa_contrast() -> None:
+    css = (ROOT / "penalty_engine" / "service" / "web" / "static" / "web.css").read_text(encoding="utf-8")
+    var = dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6});", css))
+    pairs = [  # (text, background) as the style sheet uses them
+        ("ink", "paper"),
+        ("ink", "bg"),
+        ("muted", "paper"),
+        ("muted", "bg"),
+        ("primary", "paper"),
+        ("primary-ink", "primary"),
+        ("error", "paper"),
+        ("warn-ink", "warn-bg"),
+        ("ink", "duty-bg"),
+        ("ok", "paper"),
+        ("mark", "paper"),
+    ]
+    for text, background in pairs:
+        ratio = _contrast(var[text], var[background])
+        assert ratio >= 4.5, (text, background, round(ratio, 2))
+    # #ffffff on #0b4f8a: luminance 1 and ≈ 0.075, (1 + 0.05) / (0.075 + 0.05) ≈ 8.4
+    assert _contrast("#ffffff", "#0b4f8a") > 8
+
+
+def test_every_field_of_the_form_has_a_label(web: TestClient, officers: Officers) -> None:
+    html = web.get("/web/form/cn-transport/unlicensed-freight", headers=_auth(officers.a)).text
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    ids = re.findall(r'<(?:input|select) id="([^"]+)"', html)
+    assert ids and set(ids) <= labelled
+    # radio buttons sit inside their label, in a fieldset with a legend
+    radios = re.findall(r'<label><input type="radio"', html)
+    assert len(radios) == len(re.findall(r'type="radio"', html))
+    assert html.count("<fieldset") == html.count("<legend>")

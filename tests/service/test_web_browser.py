@@ -367,3 +367,32 @@ def test_new_case_from_this_one_shows_what_changed(page: Any, engine: pe.Engine)
     assert want["recommended_fine"] == "27500"
     assert "17,500元" in diff and "27,500元" in diff
     _shot(page, "web-compare.png")
+
+
+def test_the_page_works_from_the_keyboard(browser: Any, server: Server, engine: pe.Engine) -> None:
+    context = browser.new_context(viewport=VIEW, locale="zh-CN")
+    pg = context.new_page()
+    pg.goto(server.base + "/")
+    assert pg.evaluate("document.activeElement.id") == "api-key"  # the key field has the focus
+    pg.keyboard.type(server.officer)
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector("#rules li")
+    pg.focus("#rule-search")
+    pg.keyboard.type("车货总质量")
+    pg.keyboard.press("Tab")  # to the first rule that matches
+    rule = pg.evaluate("document.activeElement.dataset.rule")
+    assert rule is not None and rule.endswith("overload-gross-mass")
+    pg.keyboard.press("Enter")
+    pg.wait_for_selector("#case-form")
+    assert pg.evaluate("document.activeElement.id") == "case_id"
+    pg.keyboard.type("WEB-KEYS")
+    pg.fill("#occurred_on", "2026-03-02")  # the date picker is the browser's own control
+    pg.focus("#f-excess_mass_kg")
+    pg.keyboard.type("1500")
+    pg.keyboard.press("Enter")  # submits the form
+    pg.wait_for_selector("article.decision")
+    decided = pg.input_value("#decided_on")  # today, as the form proposes
+    case = {**_case(rule, {"excess_mass_kg": 1500}, "WEB-KEYS"), "decided_on": decided}
+    del case["discovered_on"]
+    assert _shown(pg)["fine"] == _engine(engine, case)["recommended_fine"] == "500"  # whole 1,000 kg: 1 × 500
+    context.close()
