@@ -396,3 +396,18 @@ def test_the_page_works_from_the_keyboard(browser: Any, server: Server, engine: 
     del case["discovered_on"]
     assert _shown(pg)["fine"] == _engine(engine, case)["recommended_fine"] == "500"  # whole 1,000 kg: 1 × 500
     context.close()
+
+
+def test_the_printout_has_the_result_and_the_whole_trail_without_the_controls(page: Any, tmp_path: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the printed text cannot be read")
+    _fill(page, _case("cn-transport/overload-gross-mass", {"excess_mass_kg": 5500}, "WEB-PRINT"))
+    _submit(page)
+    pdf = tmp_path / "print.pdf"
+    page.pdf(path=str(pdf), format="A4")  # what the browser's print (and "save as PDF") makes
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "2,500元" in text and "贰仟伍佰元整" in text
+    # the trail, folded on screen, is printed whole, with the provision quoted
+    assert "每超1000千克罚款500元" in text
+    assert "下载 JSON" not in text and "以此案为基础新建案件" not in text  # no buttons on paper
+    assert page.locator("details.stage[open]").count() == 0  # folded again after printing
