@@ -280,3 +280,11 @@ def test_every_field_of_the_form_has_a_label(web: TestClient, officers: Officers
     radios = re.findall(r'<label><input type="radio"', html)
     assert len(radios) == len(re.findall(r'type="radio"', html))
     assert html.count("<fieldset") == html.count("<legend>")
+
+
+def test_every_enum_value_of_the_bundled_packs_has_words(engine: pe.Engine) -> None:
+    """The form shows a choice in words (``web.value.*``), never the pack's identifier."""
+    values = {v for r in engine.rules() for s in r.facts.values() for v in s.values or ()}
+    assert values
+    for lang in ("zh", "en"):
+        assert sorted(v for v in values if f"web.value.{v}" not in words(lang).texts) == [], lang
