@@ -83,6 +83,12 @@ def document_router(svc: Service) -> APIRouter:
         summary="A recorded decision as a document (.docx, Markdown, JSON)",
         tags=["ledger"],
         response_class=Response,
+        responses={
+            200: {
+                "description": "the document, as an attachment named after the case",
+                "content": {m.split(";")[0]: {} for m in MEDIA.values()},
+            }
+        },
     )
     async def decision_document(
         key: Annotated[ApiKey, Depends(need(None))],
