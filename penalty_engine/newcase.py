@@ -5,6 +5,9 @@ and ``say(message)``, so the command line wires them to the terminal and tests d
 scripted answers. Every answer is checked as it comes: dates with ``date.fromisoformat`` (and a
 version of the rule must be in force on the date of the act), facts with ``facts.coerce`` against
 the rule's fact schema; a bad answer is refused with the reason and the question is asked again.
+Answers are read as people write them, by the reader case files use (``values``, ADR 0016): dates
+as ``2026年5月10日`` or ``2026/5/10``, the party as 个人/单位, the age as ``35`` or ``35周岁``, yes/no
+as 是/否, enum facts by their Chinese names (严重), amounts as ``5.2万``.
 
 ``case_yaml`` writes the answers as a YAML case file that ``penalty evaluate`` reads (amounts as
 quoted strings, never floats); ``template_yaml`` writes a case file with a comment line for every
@@ -25,6 +28,7 @@ from .models import FactProblem, FactSpec, FactType, coerce, to_json
 from .money import dec_str
 from .pack import CompiledRule
 from .text import Scope, words
+from .values import ValueProblem, read_age, read_date, read_party_kind
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the answer (raises EOFError, or the caller's own error, when input ends)."""
@@ -32,17 +36,6 @@ Say = Callable[[str], None]
 """Shows one message."""
 
 T = TypeVar("T")
-
-_KINDS = {
-    "individual": "individual",
-    "i": "individual",
-    "个人": "individual",
-    "organization": "organization",
-    "organisation": "organization",
-    "o": "organization",
-    "单位": "organization",
-}
-_YES_NO = {"y": "yes", "n": "no"}
 
 
 class Invalid(ValueError):
@@ -121,11 +114,8 @@ def parse_fact(spec: FactSpec, answer: str, lang: str = "zh") -> tuple[bool, Any
         if spec.required:
             raise Invalid(_text(lang)("empty"))
         return False, None
-    value: Any = answer
-    if spec.type is FactType.bool:
-        value = _YES_NO.get(answer.lower(), answer)
     try:
-        return True, coerce(spec, value)
+        return True, coerce(spec, answer)
     except FactProblem as exc:
         raise Invalid(str(exc)) from None
 
@@ -144,14 +134,15 @@ def _parse_case_id(lang: str) -> Callable[[str], str]:
 
 
 def _parse_date(rule: CompiledRule, lang: str) -> Callable[[str], dt.date]:
+    """The date of the act: required, and a version of the rule must be in force on it."""
     tx = _text(lang)
 
     def parse(answer: str) -> dt.date:
         if not answer:
             raise Invalid(tx("empty"))
         try:
-            day = dt.date.fromisoformat(answer)
-        except ValueError:
+            day = read_date(answer)
+        except ValueProblem:
             raise Invalid(tx("bad_date", got=answer)) from None
         if rule.version_on(day) is None:
             spans = ", ".join(f"{v.version.effective_from}–{v.version.effective_to or ''}" for v in rule.versions)
@@ -161,12 +152,31 @@ def _parse_date(rule: CompiledRule, lang: str) -> Callable[[str], dt.date]:
     return parse
 
 
+def _parse_later_date(lang: str, earlier: list[tuple[str, dt.date]]) -> Callable[[str], dt.date | None]:
+    """An optional date (Enter: none) on or after each of ``earlier`` (``(what, day)`` pairs)."""
+    tx = _text(lang)
+
+    def parse(answer: str) -> dt.date | None:
+        if not answer:
+            return None
+        try:
+            day = read_date(answer)
+        except ValueProblem:
+            raise Invalid(tx("bad_date", got=answer)) from None
+        for what, before in earlier:
+            if day < before:
+                raise Invalid(tx("date_before", what=tx(what), day=before))
+        return day
+
+    return parse
+
+
 def _parse_kind(lang: str) -> Callable[[str], str]:
     def parse(answer: str) -> str:
-        kind = _KINDS.get(answer.lower())
-        if kind is None:
-            raise Invalid(_text(lang)("bad_kind", got=answer))
-        return kind
+        try:
+            return read_party_kind(answer)
+        except ValueProblem:
+            raise Invalid(_text(lang)("bad_kind", got=answer)) from None
 
     return parse
 
@@ -175,9 +185,10 @@ def _parse_age(lang: str) -> Callable[[str], int | None]:
     def parse(answer: str) -> int | None:
         if answer == "":
             return None
-        if not answer.isdigit() or int(answer) > 150:
-            raise Invalid(_text(lang)("bad_age", got=answer))
-        return int(answer)
+        try:
+            return read_age(answer)
+        except ValueProblem:
+            raise Invalid(_text(lang)("bad_age", got=answer)) from None
 
     return parse
 
@@ -188,15 +199,22 @@ def _parse_age(lang: str) -> Callable[[str], int | None]:
 def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict[str, Any]:
     """Ask for a case of ``rule`` and return it as a case dict that ``Engine.evaluate`` accepts.
 
-    Order: case id, date of the act, party kind (and age for individuals, optional), the rule's
-    own facts, then the pack's common facts. Facts left empty keep their default and are not
-    written. Money and numbers are kept as decimal strings.
+    Order: case id, date of the act, date of discovery and date of the decision (both optional:
+    without a decision date ``penalty evaluate`` uses ``--as-of`` or today), party kind (and, for
+    an individual, the age at the date of the act, optional), the rule's own facts, then the
+    pack's common facts. Facts left empty keep their default and are not written. Money and
+    numbers are kept as decimal strings, dates as ISO dates.
     """
     tx = _text(lang)
     say(tx("header", rule=rule.id, title=rule.rule.title.get(lang)))
     say(tx("how"))
     case_id = ask_until(ask, say, f"{tx('case_id')} ({tx('case_id_hint')})", _parse_case_id(lang), lang)
     occurred = ask_until(ask, say, tx("occurred_on"), _parse_date(rule, lang), lang)
+    earlier = [("occurred_day", occurred)]
+    discovered = ask_until(ask, say, tx("discovered_on"), _parse_later_date(lang, earlier), lang)
+    if discovered is not None:
+        earlier.append(("discovered_day", discovered))
+    decided = ask_until(ask, say, tx("decided_on"), _parse_later_date(lang, earlier), lang)
     kind = ask_until(ask, say, tx("party_kind"), _parse_kind(lang), lang)
     party: dict[str, Any] = {"kind": kind}
     if kind == "individual":
@@ -219,6 +237,8 @@ def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict
         "case_id": case_id,
         "violation": rule.id,
         "occurred_on": occurred,
+        **({"discovered_on": discovered} if discovered is not None else {}),
+        **({"decided_on": decided} if decided is not None else {}),
         "party": party,
         "facts": facts,
     }

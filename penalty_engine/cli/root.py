@@ -25,7 +25,7 @@ app = typer.Typer(
     help="Quantified administrative-penalty discretion: evaluate cases against published rule packs.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     context_settings=CONTEXT,
 )
 app.command()(evaluate)

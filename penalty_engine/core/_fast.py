@@ -23,7 +23,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ..models import Case, RoundingSpec
+from ..models import Case, Prose, RoundingSpec
 from ..pack import CompiledVersion
 from . import amounts
 from .amounts import Amount, Interval
@@ -78,7 +78,7 @@ def amount(
     return _remember(key, amounts.amount(band, position, position_s, rng, rounding, currency))
 
 
-def below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction, texts: tuple[str, str]) -> str:
+def below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction, texts: tuple[str, str]) -> Prose:
     """``amounts.below_reason``, memoised; ``texts`` are the exact texts of ``lower`` and ``upper``
     (the key: hashing a Fraction is slow)."""
     key = ("below", en, zh, str(minimum), *texts)

@@ -15,8 +15,9 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from ..models import RoundingSpec
+from ..models import Prose, RoundingSpec, Text
 from ..money import CTX, FEN, Rounding, band_edge, ceil_units, dec_str, floor_units, round_units, scale, show_sum
+from .texts import both
 
 
 class Interval(NamedTuple):
@@ -128,11 +129,9 @@ def amount(
     return Amount(result, amount_inputs, raw_s, round_inputs)
 
 
-def below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction) -> str:
+def below_reason(en: str, zh: str, minimum: Decimal, lower: Fraction, upper: Fraction) -> Prose:
     """The reason of the below-minimum option (减轻): the fractions ``lower``–``upper`` of the statutory
     minimum, the upper edge not included."""
     lo, hi = scale(minimum, lower), scale(minimum, upper)
-    return (
-        f"{en} ({zh}): a fine below the statutory minimum {dec_str(minimum)}, "
-        f"{dec_str(lo)} up to (not including) {dec_str(hi)}, with collective discussion"
-    )
+    fields = {"minimum": dec_str(minimum), "lo": dec_str(lo), "hi": dec_str(hi)}
+    return both("reason.below_minimum", label=Text(zh=zh, en=en), **fields)

@@ -1,4 +1,12 @@
-"""Reading cases: files (YAML, JSON, ``-`` for stdin) and plain dicts → validated ``Case``."""
+"""Reading cases: files (YAML, JSON, ``-`` for stdin) and plain dicts → validated ``Case``.
+
+Values are read as people write them (ADR 0016): dates as ``2026年5月10日``, ``2026/5/10`` or
+``2026.5.10``, the party kind as 个人/单位/法人/…, the age as ``35周岁``, ``same_act`` as 是/否, and
+``actual`` in Chinese (处罚, 从轻, 责令改正, ``5.2万``), each by the shared reader (``values``) into
+the machine value before the contract is checked; facts are read against their rule's schema when
+the case is evaluated (``models.coerce``). So the same case in Chinese or in machine values is the
+same ``Case``, with the same decision and fingerprint.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,7 @@ from pydantic import ValidationError
 from ..errors import CaseError, suggest
 from ..models import Case
 from ..pack import allowed_fields, shown_input
+from ..values import ValueProblem, read_age, read_amount, read_date, read_named, words
 from ..yamlio import (
     MAX_FILE_BYTES,
     Loc,
@@ -69,6 +78,7 @@ def to_case(data: Any, located: Located | None = None) -> Case:
         code = "PE-C004" if "Unicode" in problem else "PE-C011"
         shown_id = case_id if isinstance(case_id, str) and text_problem(case_id) is None else None
         raise CaseError(code, problem, case_where(located, shown_id[:100] if shown_id else None))
+    data = read_values(data, located)
     try:
         return Case.model_validate(data)
     except ValidationError as exc:
@@ -103,3 +113,80 @@ def case_field_error(err: Any, loc: Loc, case_id: Any, located: Located | None) 
         return CaseError("PE-C003", f"{field}: unknown field{suggest(name, allowed)}", where)
     code = "PE-C005" if kind in _BOUND_ERRORS else "PE-C004"
     return CaseError(code, f"{field}: {err['msg']}{shown_input(err)}", where)
+
+
+_DATES = ("occurred_on", "discovered_on", "decided_on")
+_KINDS = frozenset(("individual", "organization"))
+
+
+def _party_kind(value: Any) -> Any:
+    return read_named("party_kind", value)
+
+
+def _iso(text: str) -> bool:
+    """``2026-05-10`` as the contract writes it (ASCII, dashes at 4 and 7): left to pydantic as it
+    is, the common case; cheaper than a regular expression on the service's hot path."""
+    return len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii()
+
+
+def read_values(data: dict[str, Any], located: Located | None = None) -> dict[str, Any]:
+    """The case with the values people write (Chinese, full-width, ``5.2万``) read into machine
+    values: dates, ``party.kind``/``party.age``, ``same_act`` and ``actual``; ``data`` itself
+    when nothing needs reading. A value that does not read is a ``CaseError`` (PE-C004, PE-C005)
+    with the field, what was expected, what came in, and the file:line.
+
+    Values of another type (a number for a date) are left for the contract's own check.
+    """
+    case_id = data.get("case_id")
+    out = data
+    changes: dict[str, Any] = {}
+
+    def read(loc: tuple[str | int, ...], value: Any, reader: Any) -> Any:
+        try:
+            return reader(value)
+        except ValueProblem as exc:
+            field = ".".join(str(p) for p in loc)
+            raise CaseError(exc.code, f"{field}: {exc}", case_where(located, case_id, loc)) from None
+
+    for name in _DATES:
+        value = data.get(name)
+        if isinstance(value, str) and not _iso(value):
+            changes[name] = read((name,), value, read_date)
+    same = data.get("same_act")
+    if isinstance(same, str):
+        changes["same_act"] = read(("same_act",), same, lambda v: read_named("bool", v))
+    party = data.get("party")
+    if isinstance(party, dict):
+        kind, age = party.get("kind"), party.get("age")
+        if isinstance(kind, str) and kind not in _KINDS:
+            party = changes["party"] = {**party, "kind": read(("party", "kind"), kind, _party_kind)}
+        if isinstance(age, str):
+            changes["party"] = {**party, "age": read(("party", "age"), age, read_age)}
+    actual = data.get("actual")
+    if isinstance(actual, dict):
+        changes_actual = _read_actual(actual, read)
+        if changes_actual is not actual:
+            changes["actual"] = changes_actual
+    if changes:
+        out = {**data, **changes}
+    return out
+
+
+_OUTCOMES = frozenset(("penalty", "no_penalty"))
+_TIERS = frozenset(("none", "fixed", "lighter", "standard", "heavier", "below_minimum"))
+
+
+def _read_actual(actual: dict[str, Any], read: Any) -> dict[str, Any]:
+    """``actual`` with 处罚/不予处罚, 从轻/一般/…, duties by name (责令改正 → ``order_correction``)
+    and ``5.2万`` read; ``actual`` itself when nothing needs reading."""
+    new = dict(actual)
+    outcome, tier, fine, duties = (actual.get(k) for k in ("outcome", "tier", "fine", "duties"))
+    if isinstance(outcome, str) and outcome not in _OUTCOMES:
+        new["outcome"] = read(("actual", "outcome"), outcome, lambda v: read_named("outcome", v))
+    if isinstance(tier, str) and tier not in _TIERS:
+        new["tier"] = read(("actual", "tier"), tier, lambda v: read_named("tier", v))
+    if isinstance(fine, str):
+        new["fine"] = read(("actual", "fine"), fine, read_amount)
+    if isinstance(duties, list | tuple):  # a step the engine does not know stays as written
+        new["duties"] = [(words().value("duty", d) or d) if isinstance(d, str) else d for d in duties]
+    return new if new != actual else actual

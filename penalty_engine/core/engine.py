@@ -16,12 +16,25 @@ from typing import Any
 
 from ..cel import CelPath
 from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
-from ..models import MAX_DATE, MIN_DATE, Case, Combined, CombinedFine, Decision, Decisions, NotApplied, Pack
+from ..models import (
+    MAX_DATE,
+    MIN_DATE,
+    Case,
+    Combined,
+    CombinedFine,
+    Decision,
+    Decisions,
+    NotApplied,
+    Pack,
+    Prose,
+    in_lang,
+)
 from ..money import dec_str
 from ..pack import CompiledRule, bundled_pack_paths, compile_pack, load_pack_files
 from ..yamlio import Located
 from .case_io import case_where, to_case
 from .evaluation import Evaluation
+from .texts import both
 
 ART29 = "行政处罚法 第二十九条"
 
@@ -203,11 +216,11 @@ def combine(decisions: list[Decision], same_act: bool | None, packs: list[Pack] 
     fined = [d for d in decisions if d.recommended_fine is not None and d.statutory_range is not None]
     if not same_act or len(fined) < 2:
         fines = [CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in fined if d.recommended_fine]
-        reason = "separate acts: each fine stands" if not same_act else "at most one violation carries a fine"
+        reason = both("reason.separate_acts" if not same_act else "reason.one_fine")
         basis = [ART29] if same_act else []
         if not same_act:
             fines, reason, basis = _group_caps(fines, packs or [], reason, basis)
-        return Combined(
+        return Combined.model_construct(  # the reason keeps its English twin
             fines=fines, applied=fined[0].violation.id if same_act and fined else None, basis=basis, reason=reason
         )
     best = fined[0]
@@ -216,18 +229,17 @@ def combine(decisions: list[Decision], same_act: bool | None, packs: list[Pack] 
         if (d.statutory_range.max, d.statutory_range.min) > (best.statutory_range.max, best.statutory_range.min):
             best = d
     assert best.recommended_fine is not None
-    return Combined(
+    return Combined.model_construct(  # the reason keeps its English twin
         fines=[CombinedFine(violation=best.violation.id, amount=best.recommended_fine)],
         applied=best.violation.id,
         basis=[ART29],
-        reason="one act breaking several provisions: only the fine of the provision with the higher statutory "
-        "maximum (then minimum) stands; other penalty kinds combine",
+        reason=both("reason.same_act"),
     )
 
 
 def _group_caps(
-    fines: list[CombinedFine], packs: list[Pack], reason: str, basis: list[str]
-) -> tuple[list[CombinedFine], str, list[str]]:
+    fines: list[CombinedFine], packs: list[Pack], reason: Prose, basis: list[str]
+) -> tuple[list[CombinedFine], Prose, list[str]]:
     """Fines of one fine group add up to at most its cap; in the order listed, the fine that
     reaches the cap is cut to what is left and later ones in the group to zero."""
     for pack in {p.id: p for p in packs}.values():
@@ -243,7 +255,8 @@ def _group_caps(
                     left -= f.amount
                 capped.append(f)
             fines = capped
-            reason += f"; fines of group '{group.id}' add up to at most {dec_str(group.cap)}"
+            more = both("reason.group_cap", group=group.id, cap=dec_str(group.cap))
+            reason = Prose(f"{reason}；{more}", f"{in_lang(reason, 'en')}; {in_lang(more, 'en')}")
             basis = [*basis, *(b.cite() for b in group.basis)]
     return fines, reason, basis
 

@@ -158,6 +158,8 @@ class Evaluation:
                 "decided_result": second.summary(),
                 "occurred_text": first.text(),
                 "decided_text": second.text(),
+                "occurred_text_zh": first.text("zh"),
+                "decided_text_zh": second.text("zh"),
                 "applied": chosen.version.key,
                 "rule_text": "the version in force when the act occurred, unless the one in force at the decision is "
                 "lighter (no penalty, then the lower statutory maximum, then the lower fine)",
@@ -242,6 +244,8 @@ class Evaluation:
                 "given": given_json,
                 "defaults": defaults,
                 "defaults_text": ", ".join(defaults) or "none",
+                "defaults_zh": "、".join(rule.fact_labels[n][0] for n in defaults) or "无",
+                "defaults_en": ", ".join(rule.fact_labels[n][1] for n in defaults) or "none",
                 "party": party,
                 "party_note": party_note,
             },

@@ -22,13 +22,14 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..cel import CompiledCondition
-from ..models import Basis, Provision, Trail
+from ..models import Basis, Provision, Trail, in_lang
 from ..money import CTX, dec_str, frac_str, scale, show_sum
 from ..pack import CompiledVersion
 from . import _fast
 from .amounts import Interval, round_inside
 from .general import HEARING_KINDS, Fired, hearing_threshold, reaches
 from .result import BelowMinimum
+from .texts import both, provision_labels
 
 if TYPE_CHECKING:
     from .evaluation import Evaluation
@@ -81,7 +82,13 @@ class GeneralStages:
         rule, cv, ev = self.rule, self.cv, self.ev
         self.trail.add(
             "rule",
-            {"rule": rule.id, "title": rule.rule.title.en, "title_zh": rule.rule.title.zh, "on": on, "version": cv.key},
+            {
+                "rule": rule.id,
+                "title": rule.rule.title.en,
+                "title_zh": rule.rule.title.zh,
+                "on": on,
+                "version": cv.key,
+            },
             basis=list(cv.basis),
         )
         self.results = results = cv.table.run(ev.activation, ev.where)
@@ -123,7 +130,11 @@ class GeneralStages:
             return NONE_FIRED
         for p in fired.set_aside:
             sp = next(s for s in self.rule.rule.special_provisions if s.sets_aside == p.id)
-            add("provision.set_aside", {"provision": p.id}, basis=cites(sp.basis))
+            add(
+                "provision.set_aside",
+                {"provision": p.id, "label": p.label.en, "label_zh": p.label.zh},
+                basis=cites(sp.basis),
+            )
         return fired
 
     def _cites(self, provisions: Iterable[Provision]) -> list[str]:
@@ -143,6 +154,7 @@ class GeneralStages:
             "no_penalty",
             {
                 "provisions": [p.id for p in provisions],
+                **provision_labels(provisions),
                 "mandatory": mandatory,
                 "how": "the law requires it" if mandatory else "the pack's list recommends using the law's option",
             },
@@ -159,7 +171,12 @@ class GeneralStages:
         if kind in options:
             return
         options[kind] = {"kind": kind, "basis": list(cited), "reason": reason}
-        self.trail.add("option", {"kind": kind, "reason": reason}, result=kind, basis=cited)
+        self.trail.add(
+            "option",
+            {"kind": kind, "reason": reason, "reason_zh": in_lang(reason, "zh"), "reason_en": in_lang(reason, "en")},
+            result=kind,
+            basis=cited,
+        )
 
     def _no_penalty_options(self, provisions: list[Provision]) -> list[dict[str, Any]]:
         """Optional no-penalty provisions that hold (and are not recommended) are offered as options."""
@@ -167,9 +184,7 @@ class GeneralStages:
             return []
         options: dict[str, dict[str, Any]] = {}
         for p in provisions:
-            self._option(
-                options, "no_penalty", self._cites([p]), f"{p.label.en} ({p.label.zh}): the law allows no penalty"
-            )
+            self._option(options, "no_penalty", self._cites([p]), both("reason.no_penalty", label=p.label))
         return list(options.values())
 
     def _mitigation_options(self, rng: Interval, fired: Fired, tier: str | None) -> list[dict[str, Any]]:
@@ -181,7 +196,7 @@ class GeneralStages:
         mandatory = len(fired.mitigate)  # the mandatory ones come first (no model comparisons: they are slow)
         for k, p in enumerate([*fired.mitigate, *fired.may_mitigate]):
             if k >= mandatory and tier not in ("lighter", None):
-                reason = f"{p.label.en} ({p.label.zh}): the law allows a lighter penalty"
+                reason = both("reason.lighter", label=p.label)
                 self._option(options, "lighter", self._cites([p]), reason)
             if below is not None and rng.lo > 0:
                 self.assume(below.assumption)
@@ -194,7 +209,11 @@ class GeneralStages:
     def _mitigation_without_fine(self, fired: Fired) -> None:
         """Mandatory mitigation with no fine to lessen (the branch has none): noted, nothing changes."""
         provisions = [p.id for p in fired.mitigate]
-        self.trail.add("mitigation.no_fine", {"provisions": provisions}, basis=self._cites(fired.mitigate))
+        self.trail.add(
+            "mitigation.no_fine",
+            {"provisions": provisions, **provision_labels(fired.mitigate)},
+            basis=self._cites(fired.mitigate),
+        )
 
     def _below_minimum_fixed(self, fixed: Decimal, fired: Fired) -> BelowMinimum | None:
         """A formula fixes the fine, so mandatory mitigation can only be met below it (减轻).
@@ -203,7 +222,11 @@ class GeneralStages:
         below = self.pack.general.below_minimum
         basis = self._cites(fired.mitigate)
         if below is None or fixed <= 0:
-            self.trail.add("mitigation.no_rule", {"provisions": [p.id for p in fired.mitigate]}, basis=basis)
+            self.trail.add(
+                "mitigation.no_rule",
+                {"provisions": [p.id for p in fired.mitigate], **provision_labels(fired.mitigate)},
+                basis=basis,
+            )
             return None
         self.assume(below.assumption)
         band = Interval(scale(fixed, below.lower), scale(fixed, below.upper), True, False)
@@ -225,6 +248,7 @@ class GeneralStages:
                 "mode": mode.value,
                 "rounded": dec_str(rounded),
                 "provisions": [p.id for p in fired.mitigate],
+                **provision_labels(fired.mitigate),
             },
             result=dec_str(result),
             basis=basis + list(self.rule.cites["below_minimum"]),
@@ -233,12 +257,15 @@ class GeneralStages:
 
     # ---------------------------------------------------------------- duties
 
-    def _duty(self, duties: dict[str, dict[str, Any]], kind: str, basis: list[str], why: str = "") -> None:
-        """A duty of the authority (each kind once)."""
+    def _duty(
+        self, duties: dict[str, dict[str, Any]], kind: str, basis: list[str], why: str = "", **detail: str
+    ) -> None:
+        """A duty of the authority (each kind once); ``why`` is a phrase of the catalog's ``trail_value``
+        (it may name fields of ``detail``)."""
         if kind in duties:
             return
         duties[kind] = {"kind": kind, "basis": list(basis)}
-        self.trail.add("duty", {"kind": kind, "why": why}, result=kind, basis=basis)
+        self.trail.add("duty", {"kind": kind, "why": why, **detail}, result=kind, basis=basis)
 
     def _duties(
         self, penalties: list[dict[str, Any]], tier: str | None, up_to: Decimal | None = None
@@ -253,21 +280,22 @@ class GeneralStages:
         hearing = list(cited["hearing"])
         threshold = hearing_threshold(general, self.ev.case.party.kind, self.ev.decided_on)
         if threshold is not None:
+            limit = {"threshold": dec_str(threshold.amount)}
             for p in penalties:
                 amount = p["amount"]
                 if p["kind"] in ("fine", "confiscation") and amount is not None and reaches(threshold, amount):
                     self.assume(threshold.assumption)
                     sign = ">=" if threshold.inclusive else ">"
-                    why = f"{p['kind']} {dec_str(p['amount'])} {sign} {dec_str(threshold.amount)}"
-                    self._duty(duties, "hearing_notice", hearing, why)
+                    detail = {"of": p["kind"], "amount": dec_str(p["amount"]), "sign": sign}
+                    self._duty(duties, "hearing_notice", hearing, "amount reaches", **detail, **limit)
             if up_to is not None and reaches(threshold, up_to):
                 self.assume(threshold.assumption)
                 sign = ">=" if threshold.inclusive else ">"
-                why = f"fine up to {dec_str(up_to)} {sign} {dec_str(threshold.amount)}"
-                self._duty(duties, "hearing_notice", hearing, why)
+                detail = {"of": "fine", "amount": dec_str(up_to), "sign": sign}
+                self._duty(duties, "hearing_notice", hearing, "fine up to reaches", **detail, **limit)
         for p in penalties:
             if p["kind"] in HEARING_KINDS:
-                self._duty(duties, "hearing_notice", hearing, p["kind"])
+                self._duty(duties, "hearing_notice", hearing, "penalty of this kind", of=p["kind"])
         if tier == "below_minimum":
             self._duty(duties, "collective_discussion", list(cited["collective_discussion"]), "below the minimum")
         review = general.legal_review_with_hearing

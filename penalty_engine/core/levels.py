@@ -25,6 +25,7 @@ from . import _fast
 from .amounts import Interval
 from .general import Fired
 from .general_stages import GeneralStages
+from .texts import provision_labels
 
 
 class LevelStages(GeneralStages):
@@ -67,6 +68,7 @@ class LevelStages(GeneralStages):
                         "name_zh": lighter.name.zh,
                         "name_en": lighter.name.en,
                         "provisions": [p.id for p in fired.mitigate],
+                        **provision_labels(fired.mitigate),
                     },
                     result=lighter.id,
                     basis=self._cites(fired.mitigate),
@@ -95,6 +97,7 @@ class LevelStages(GeneralStages):
                 "from": from_,
                 "to": "lighter",
                 "provisions": [p.id for p in fired.mitigate],
+                **provision_labels(fired.mitigate),
                 "lower": lower_s,
                 "upper": upper_s,
             },
@@ -133,6 +136,8 @@ class LevelStages(GeneralStages):
             code = "level.band.multiple"
             inputs = {
                 "fact": name,
+                "fact_zh": self.rule.fact_labels[name][0],
+                "fact_en": self.rule.fact_labels[name][1],
                 "value": dec_str(base),
                 "min_times": frac_str(m_lo),
                 "max_times": frac_str(m_hi),

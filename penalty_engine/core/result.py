@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from ..models import Level, Trail
 from ..money import dec_str
 from ..pack import CompiledVersion
+from ..text import words
 from .amounts import Interval
 from .general import severity
 
@@ -65,12 +66,13 @@ class Result:
         """The order of Art. 37: no penalty, then the lower statutory maximum, then the lower fine."""
         return severity(self.outcome, self.statutory.hi if self.statutory else None, self.fine)
 
-    def text(self) -> str:
-        """One line for the trail: outcome, statutory maximum and fine."""
+    def text(self, lang: str = "en") -> str:
+        """One line for the trail: outcome, statutory maximum and fine (in ``lang``)."""
+        say = words(lang).scope("trail_part")
         if self.outcome == NO_PENALTY:
-            return "no penalty"
-        top = f"statutory maximum {dec_str(self.statutory.hi)}" if self.statutory else "no fine range"
-        fine = f", fine {dec_str(self.fine)}" if self.fine is not None else ""
+            return say("no_penalty")
+        top = say("statutory_max", max=dec_str(self.statutory.hi)) if self.statutory else say("no_range")
+        fine = say("fine", fine=dec_str(self.fine)) if self.fine is not None else ""
         return f"{top}{fine}"
 
     def summary(self) -> dict[str, Any]:

@@ -168,13 +168,22 @@ class VersionRun(LevelStages):
             holds = cond is None or cond.holds(self.results)
             tried.append({"branch": b.id, "holds": holds, "clauses": self._clauses(cond)})
             if holds:
-                self.trail.add("branch", {"branch": b.id, "tried": tried}, result=b.id, basis=list(basis))
+                self.trail.add(
+                    "branch",
+                    {"branch": b.id, **self.rule.branch_names[(cv.index, b.id)], "tried": tried},
+                    result=b.id,
+                    basis=list(basis),
+                )
                 return b, list(basis)
         raise EvaluationError(
             "PE-E001",
             f"no statutory branch of {self.rule.id} (version {cv.key}) matches these facts",
             self.ev.where("facts"),
         )
+
+    def _fact_label(self, name: str) -> dict[str, str]:
+        zh, en = self.rule.fact_labels[name]
+        return {"fact_zh": zh, "fact_en": en}
 
     def _setting(self, value: Any) -> Any:
         """A pack setting's value (noting its assumption), or ``value`` itself when it is not a setting."""
@@ -203,6 +212,7 @@ class VersionRun(LevelStages):
             "range.per_unit",
             {
                 "fact": spec.per,
+                **self._fact_label(spec.per),
                 "value": dec_str(value),
                 "unit": dec_str(spec.unit),
                 "quotient": show(exact_q),
@@ -263,6 +273,7 @@ class VersionRun(LevelStages):
             "range.tranches",
             {
                 "fact": spec.parts_of,
+                **self._fact_label(spec.parts_of),
                 "value": show(value),
                 "unit": dec_str(spec.unit),
                 "partial": partial.value,
@@ -283,7 +294,12 @@ class VersionRun(LevelStages):
         spec = branch.no_penalty
         assert spec is not None
         code = "branch.may_no_penalty" if spec.optional else "branch.no_penalty"
-        self.trail.add(code, {"branch": branch.id}, result="no_penalty", basis=basis)
+        self.trail.add(
+            code,
+            {"branch": branch.id, **self.rule.branch_names[(self.cv.index, branch.id)]},
+            result="no_penalty",
+            basis=basis,
+        )
         duties: dict[str, dict[str, Any]] = {}
         if spec.education:
             cited = [*basis, *self.rule.cites["education"]]
@@ -313,6 +329,7 @@ class VersionRun(LevelStages):
                 "range.multiple",
                 {
                     "fact": spec.times,
+                    **self._fact_label(spec.times),
                     "value": dec_str(value),
                     "min_times": frac_str(spec.min),
                     "max_times": frac_str(spec.max),
@@ -379,6 +396,8 @@ class VersionRun(LevelStages):
                 "factor",
                 {
                     "factor": f.id,
+                    "factor_zh": f.label.zh,
+                    "factor_en": f.label.en,
                     "effect": f.effect,
                     "weight": weight,
                     "clauses": self._clauses(cond),
@@ -388,7 +407,7 @@ class VersionRun(LevelStages):
                 basis=list(f_basis),
             )
             if holds:
-                factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis)})
+                factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis), "label": f.label})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
                 mask |= 1 << j
         if self.cv.positions and level_start is None:  # every set of factors was computed once, at compile time
@@ -432,7 +451,14 @@ class VersionRun(LevelStages):
                 continue  # nothing to confiscate; the facts step shows the zero
             penalties.append({"kind": "confiscation", "amount": amount})
             text = dec_str(amount)
-            inputs = {"kind": "confiscation", "fact": name, "amount_text": f" {text} ({name})"}
+            zh, en = self.rule.fact_labels[name]
+            inputs = {
+                "kind": "confiscation",
+                "fact": name,
+                "amount_text": f" {text} ({name})",
+                "amount_text_zh": f" {text}（{zh}）",
+                "amount_text_en": f" {text} ({en})",
+            }
             add("penalty", inputs, result=text, basis=[*branch_basis, ART28])
         for other in branch.also:
             kind = other.kind.value

@@ -9,7 +9,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 from __future__ import annotations
 
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Party
-from .common import Prose, ProseText, in_lang
+from .common import Prose, ProseText, Text, in_lang
 from .decision import (
     DECISIONS_SCHEMA,
     SCHEMA,
@@ -140,6 +140,7 @@ __all__ = [
     "RuleOverride",
     "RuleVersion",
     "SettingRef",
+    "Text",
     "Tier",
     "Trail",
     "TrailStep",

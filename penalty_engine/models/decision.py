@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from ..money import dec_str
+from .common import Text
 from .trail import TrailStep, step_from_json, steps_json
 
 Money = Annotated[Decimal, PlainSerializer(dec_str, return_type=str, when_used="json")]
@@ -85,6 +86,8 @@ class FactorOut(_Out):
     id: str
     effect: Literal["aggravating", "mitigating"]
     basis: list[str]
+    label: Text | None = None
+    """the factor's label as the pack writes it (zh, en); absent in decisions written before it"""
 
 
 class Duty(_Out):

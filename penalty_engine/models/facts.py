@@ -1,17 +1,17 @@
 """Typed facts: turn what a case file says into the value the rule's fact schema declares.
 
-Pure. Bounded in time whatever comes in: a text longer than ``MAX_NUMBER_CHARS`` is refused before
-it is read as a number, and a number's size, digits and places (``money.number_problem``: at most
-10^15) are checked before it is converted, so ``"1e1000000"`` never becomes a million-digit integer.
+Values are read as people write them, Chinese or machine form, by the shared reader (``values``,
+ADR 0016). Pure. Bounded in time whatever comes in: a text longer than ``MAX_NUMBER_CHARS`` is
+refused before it is read as a number, and a number's size, digits and places
+(``money.number_problem``: at most 10^15) are checked before it is converted, so ``"1e1000000"``
+never becomes a million-digit integer.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ..money import number_problem
-from ..yamlio import MAX_NUMBER_CHARS
+from ..values import ValueProblem, enum_choices, read_bool, read_enum, read_number, shown
 from .rules import FactSpec, FactType
 
 
@@ -21,10 +21,6 @@ class FactProblem(ValueError):
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
-
-
-_TRUE = {"true", "yes", "是", "1"}
-_FALSE = {"false", "no", "否", "0"}
 
 
 def _expected(spec: FactSpec) -> str:
@@ -38,25 +34,28 @@ def _expected(spec: FactSpec) -> str:
         bounds = f" of at most {format(spec.max, 'f')}"
     if spec.type is FactType.enum:
         assert spec.values
-        return "one of " + ", ".join(repr(v) for v in spec.values)
+        return enum_choices(spec.values)
     names = {
         FactType.bool: "true or false",
         FactType.int: "a whole number",
         FactType.money: "an amount with at most two decimals",
         FactType.number: "a number",
     }
-    return names[spec.type] + unit + bounds
+    forms = ", written as 52000, 52,000, 52000元 or 5.2万" if spec.type is FactType.money else ""
+    return names[spec.type] + unit + bounds + forms
 
 
 def _got(value: Any) -> str:
-    return f"got {value!r}"
+    return f"got {shown(value)}"
 
 
 def coerce(spec: FactSpec, value: Any) -> Any:
     """Return ``value`` as the declared type (bool, int, Decimal or enum string).
 
-    Strings are accepted for numbers and amounts ("12000", "1,500.50"), and 是/否 for booleans,
-    because case files come from spreadsheets; floats are refused for amounts.
+    Values are read as people write them (``values``, ADR 0016), because case files come from
+    officers and spreadsheets: 是/否/有/无 for booleans, an enum value or its Chinese name (严重 →
+    ``serious``), numbers with thousands separators and full-width digits (``1,500.50``, ``３次``
+    with the fact's unit), amounts as ``52000元`` or ``5.2万``. Floats are refused for amounts.
 
     Raises:
         FactProblem: with what was expected and what came in.
@@ -75,33 +74,16 @@ def coerce(spec: FactSpec, value: Any) -> Any:
         return value
     if vt is str and t is FactType.enum and spec.values and value in spec.values:
         return value
-    if t is FactType.bool:
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
-    if t is FactType.enum:
-        assert spec.values
-        if isinstance(value, str) and value in spec.values:
-            return value
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
-    if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
-    if isinstance(value, str) and len(value) > MAX_NUMBER_CHARS:
-        shown = value[:40] + "…"
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, got a text of {len(value)} characters {shown!r}")
-    if isinstance(value, int) and value.bit_length() > 60:  # beyond 10^15 by far: no conversion
-        raise FactProblem("PE-C005", f"expected {_expected(spec)}, got a number beyond the engine's limit of 10^15")
     try:
-        number = Decimal(value.replace(",", "").strip()) if isinstance(value, str) else Decimal(value)
-    except InvalidOperation:
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}") from None
-    if not number.is_finite():
-        raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
-    too_big = number_problem(number)  # before any conversion: 1e1000000 is cheap only as it is
-    if too_big is not None:
-        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {_got(value)}: {too_big}")
+        if t is FactType.bool:
+            return read_bool(value)
+        if t is FactType.enum:
+            assert spec.values
+            return read_enum(value, spec.values)
+        number = read_number(value, amount=t is FactType.money, unit=spec.unit)
+    except ValueProblem as exc:
+        detail = f": {exc.detail}" if exc.detail else ""
+        raise FactProblem(exc.code, f"expected {_expected(spec)}, {_got(value)}{detail}") from None
     if t is FactType.int:
         if number != number.to_integral_value():
             raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")

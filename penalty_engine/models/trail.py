@@ -10,15 +10,31 @@ alone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..text import MissingText, words
+from .common import in_lang
 
 
 class _Safe(dict[str, Any]):
-    def __missing__(self, key: str) -> str:
+    """A step's fields for its pattern: a label the step does not carry (``branch_zh`` in a trail
+    written before labels were) falls back to the identifier (``branch``), anything else to a dash."""
+
+    def __missing__(self, key: str) -> Any:
+        base, _, lang = key.rpartition("_")
+        if lang in ("zh", "en") and base in self:
+            return self[base]
         return "—"
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _zh_dates(text: str) -> str:
+    """ISO dates as Chinese write them: 2026-03-02 → 2026年3月2日."""
+    return _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
 
 
 def _messages(lang: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -44,15 +60,16 @@ def render_message(code: str, inputs: dict[str, Any], result: Any, lang: str = "
     pattern = patterns.get(code)
     if pattern is None:
         raise MissingText(f"trail.{code}", lang, words(lang).texts)
-    if values:
-        inputs = {k: values.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()}
-    try:
-        text = pattern.format(result=result, **inputs)
-    except KeyError:  # a value the step does not have: shown as a dash
-        text = pattern.format_map(_Safe(inputs, result=result))
+    shown = {k: values.get(v, v) if isinstance(v, str) else v for k, v in inputs.items()} if values else dict(inputs)
+    for k, v in shown.items():
+        if isinstance(v, str):
+            if "{" in v and v is not inputs[k]:  # a phrase of the catalog naming the step's fields
+                v = v.format_map(_Safe({**shown, k: ""}))
+            shown[k] = in_lang(v, lang)
+    text = pattern.format_map(_Safe(shown, result=result))
     if "set_by" in inputs:  # under a layer: which pack set the part this number comes from
         text += words(lang)("trail_note.set_by", set_by=inputs["set_by"])
-    return text
+    return _zh_dates(text) if lang == "zh" else text
 
 
 @dataclass(slots=True)

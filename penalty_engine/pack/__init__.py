@@ -12,6 +12,7 @@ from .compiled import (
     compile_rule,
     position_of,
 )
+from .cond_words import cel_text, condition_words
 from .layered import LayeredSource
 from .loader import (
     LoadedPack,
@@ -33,8 +34,10 @@ __all__ = [
     "allowed_fields",
     "bundled_pack_paths",
     "canonical_json",
+    "cel_text",
     "compile_pack",
     "compile_rule",
+    "condition_words",
     "load_pack_files",
     "position_of",
     "resolve_pack",

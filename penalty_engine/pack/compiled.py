@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from typing import Any
 
 from ..cel import RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
@@ -31,6 +32,7 @@ from ..models import (
     Pack,
     PartialCount,
     PerUnitFine,
+    Prose,
     Provision,
     RangeFine,
     Rule,
@@ -43,7 +45,9 @@ from ..models import (
     to_json,
 )
 from ..money import frac_str
+from ..text import words as catalog
 from ..yamlio import Located
+from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
 
 
@@ -128,6 +132,31 @@ class CompiledRule:
     @property
     def title(self) -> str:
         return self.rule.title.zh
+
+    @cached_property
+    def branch_names(self) -> dict[tuple[int, str], dict[str, str]]:
+        """Each statutory branch's name for the trail, by (version index, branch id): its label, else
+        its condition in words, else (the last branch, or a condition too complex for words)
+        "the other cases" (``branch_zh``/``branch_en``)."""
+        out: dict[tuple[int, str], dict[str, str]] = {}
+        currency = self.pack.currency
+        for cv in self.versions:
+            for b, _ in cv.branches:
+                if b.label is not None:
+                    out[(cv.index, b.id)] = {"branch_zh": b.label.zh, "branch_en": b.label.en}
+                    continue
+                said = {
+                    lang: (condition_words(b.when, self.facts, lang, currency) if b.when is not None else None)
+                    or catalog(lang)("trail_part.other_cases")
+                    for lang in ("zh", "en")
+                }
+                out[(cv.index, b.id)] = {"branch_zh": said["zh"], "branch_en": said["en"]}
+        return out
+
+    @cached_property
+    def fact_labels(self) -> dict[str, tuple[str, str]]:
+        """Each fact's label, (zh, en), for the texts people read (ids stay in the JSON)."""
+        return {n: (s.label.zh, s.label.en) for n, s in self.facts.items()}
 
     def version_on(self, day: Any) -> CompiledVersion | None:
         for start, end, v in self.spans:
@@ -390,7 +419,10 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 factor_texts=tuple((frac_str(f.weight), cites(f.basis)) for f, _ in factors),
                 provision_basis=tuple(cites(p.basis) for p, _ in provisions),
                 provision_texts=tuple((p.id, p.effect.value, p.label.en, p.label.zh) for p, _ in provisions),
-                violation=ViolationInfo(id=f"{pack.id}/{rule.id}", title=rule.title.zh, pack=pack.id, version=v.key),
+                # constructed, not validated: the title keeps its English twin (a Prose is a str)
+                violation=ViolationInfo.model_construct(
+                    id=f"{pack.id}/{rule.id}", title=Prose(rule.title.zh, rule.title.en), pack=pack.id, version=v.key
+                ),
                 positions=positions(v.start if v.start is not None else pack.factor_start, [f for f, _ in factors]),
                 lighter=next((t for t, _ in tiers if t.tier == "lighter" and t.band), None),
                 levels=tuple(levels),

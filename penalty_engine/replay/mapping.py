@@ -39,6 +39,7 @@ from typing import Any
 import yaml
 
 from ..errors import CaseError
+from ..values import ValueProblem, read_amount, read_date
 from .names import KINDS, WHAT, names, normalise
 
 TYPES = (
@@ -71,9 +72,6 @@ FIELD_TYPES: dict[str, str] = {
     "same_act": "bool",
 }
 
-_AMOUNT = re.compile(r"^(?P<num>[+-]?[0-9][0-9,，]*(?:\.[0-9]+)?)\s*(?P<mult>万|千|百|亿)?\s*(?:元|人民币|RMB|CNY)?$")
-_MULT = {"万": Decimal(10000), "千": Decimal(1000), "百": Decimal(100), "亿": Decimal(100000000)}
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")  # \s covers the ideographic space U+3000 and line breaks
 
 
@@ -82,37 +80,27 @@ def _bad(what: str, value: str, column: str) -> CaseError:
 
 
 def parse_amount(value: str, column: str = "amount") -> str:
-    """ "1.5万元" → "15000", "1,200.50" → "1200.5": a canonical decimal string, never a float."""
-    text = value.strip().replace(" ", "")
-    if text.startswith("¥") or text.startswith("￥"):
-        text = text[1:]
-    m = _AMOUNT.match(text)
-    if m is None:
-        raise _bad("an amount (e.g. 15000, 1.5万元)", value, column)
+    """ "1.5万元" → "15000", "1,200.50" → "1200.5": a canonical decimal string, never a float.
+
+    Read by the shared reader (``values.read_amount``, ADR 0016), without exponents."""
     try:
-        number = Decimal(m["num"].replace(",", "").replace("，", ""))
-    except InvalidOperation:
-        raise _bad("an amount", value, column) from None
-    if m["mult"]:
-        number *= _MULT[m["mult"]]
+        number = read_amount(value, exponent=False)
+    except ValueProblem as exc:
+        raise CaseError(
+            exc.code, f"{column}: {value!r} is not {exc.expected}" + (f": {exc.detail}" if exc.detail else "")
+        ) from None
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f")
 
 
 def parse_date(value: Any, column: str = "date") -> str:
-    """2026/3/2, 2026年3月2日, 2026-03-02 (and datetime objects from XLSX) → ISO date string."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    m = _DATE.match(str(value).strip())
-    if m is None:
-        raise _bad("a date (2026-03-02, 2026/3/2 or 2026年3月2日)", str(value), column)
+    """2026/3/2, 2026年3月2日, 2026-03-02 (a time after it ignored; datetime objects from XLSX)
+    → ISO date string. Read by the shared reader (``values.read_date``, ADR 0016)."""
     try:
-        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
-    except ValueError:
-        raise _bad("a valid date", str(value), column) from None
+        return read_date(value if isinstance(value, dt.date) else str(value), time_ok=True).isoformat()
+    except ValueProblem as exc:
+        raise _bad(exc.expected, str(value), column) from None
 
 
 def _named(kind: str, text: str, column: str) -> Any:

@@ -33,7 +33,7 @@ from .catalog import (
     parse_catalog,
     words,
 )
-from .formats import capitals, date_text, grouped, money
+from .formats import capitals, date_text, grouped, money, unit_word
 
 __all__ = [
     "LANGS",
@@ -49,5 +49,6 @@ __all__ = [
     "money",
     "other_language",
     "parse_catalog",
+    "unit_word",
     "words",
 ]

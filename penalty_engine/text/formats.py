@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
+from .catalog import words
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _UNITS = ("", "拾", "佰", "仟")
 _MONTHS = [
@@ -96,3 +98,9 @@ def date_text(value: dt.date, lang: str = "zh") -> str:
     if lang == "zh":
         return f"{value.year}年{value.month}月{value.day}日"
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def unit_word(unit: str, lang: str = "zh") -> str:
+    """A fact's unit as people read it in ``lang`` (``kg`` → 千克, ``次`` → times); a unit the
+    catalog's ``unit`` area does not know is shown as the pack wrote it."""
+    return words(lang).area("unit").get(unit, unit)

@@ -31,7 +31,7 @@ def test_new_case_template_filled_in_evaluates(tmp_path: Path) -> None:
 
 
 def test_new_case_interactive_on_piped_stdin(tmp_path: Path) -> None:
-    answers = ["UD-7", "2026-13-01", "2026-03-02", "individual", "", "2", "maybe", "yes", "", ""] + [""] * 20
+    answers = ["UD-7", "2026-13-01", "2026-03-02", "", "", "individual", "", "2", "maybe", "yes", "", ""] + [""] * 20
     proc = run("new-case", "cn-transport/unqualified-driver", "--lang", "en", stdin="\n".join(answers) + "\n")
     assert proc.returncode == 0, proc.stderr
     # stdout holds the case file alone; questions and refusals went to stderr

@@ -301,10 +301,10 @@ CEL_VALUES: tuple[str, ...] = (
 
 MINI_PACK = (
     "id: mini\ntitle: {zh: 测试, en: Test}\njurisdiction: CN\nauthority: {zh: 测试机关, en: Test authority}\n"
-    'currency: CNY\nversion: "1"\nrounding: {unit: 100, mode: half_up, assumption: rounded to 100 yuan}\n'
-    "boundaries: {assumption: 以上/以下 include the number}\nfactor_start_assumption: the middle of the band\n"
+    'currency: CNY\nversion: "1"\nrounding: {unit: 100, mode: half_up, assumption: 罚款取整至百元}\n'
+    "boundaries: {assumption: 以上、以下包含本数}\nfactor_start_assumption: 从区间中点起算\n"
     "tier_scheme:\n  lighter: {lower: 0, upper: 1/3}\n  standard: {lower: 1/3, upper: 2/3}\n"
-    "  heavier: {lower: 2/3, upper: 1}\n  assumption: equal thirds\n"
+    "  heavier: {lower: 2/3, upper: 1}\n  assumption: 三等分\n"
 )
 MINI_RULE = (
     "id: r1\ntitle: {zh: 规则一, en: Rule one}\nfacts:\n"

@@ -85,7 +85,7 @@ ZOO: list[tuple[str, str, str, int]] = [
         "inert_weight",
         MINI_RULE.replace("n: {type: int, min: 0,", "n: {type: int, min: 0, max: 50,")
         + "    factors:\n      - {id: huge, effect: aggravating, when: n > 100, weight: 1/5, label: {zh: 多, en: many},"
-        " basis: [{benchmark: test}]}\n",
+        " basis: [{benchmark: 测试}]}\n",
         MINI_PACK,
         16,
     ),
@@ -93,8 +93,8 @@ ZOO: list[tuple[str, str, str, int]] = [
         "always_clamped",
         MINI_RULE
         + "    factors:\n      - {id: a, effect: aggravating, when: n >= 1, weight: 2/5, label: {zh: 甲, en: a},"
-        " basis: [{benchmark: test}]}\n      - {id: b, effect: aggravating, when: n >= 2, weight: 2/5,"
-        " label: {zh: 乙, en: b}, basis: [{benchmark: test}]}\n",
+        " basis: [{benchmark: 测试}]}\n      - {id: b, effect: aggravating, when: n >= 2, weight: 2/5,"
+        " label: {zh: 乙, en: b}, basis: [{benchmark: 测试}]}\n",
         MINI_PACK,
         15,
     ),
@@ -124,8 +124,15 @@ ZOO: list[tuple[str, str, str, int]] = [
         7,
     ),
     ("type_error", MINI_RULE.replace("when: n >= 2", "when: n + 1.5 > 2"), MINI_PACK, 13),
-    ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: rounded to 100 yuan", ""), 0),
+    ("unmarked_assumption", MINI_RULE, MINI_PACK.replace(", assumption: 罚款取整至百元", ""), 0),
     ("load_error", MINI_RULE.replace("    frame:", "    frmae: []\n    frame:"), MINI_PACK, 9),
+    # an assumption with no Chinese: reported at its line (zh is required, en optional)
+    (
+        "missing_zh",
+        MINI_RULE.replace("    frame:", "    assumptions:\n      - {en: the fine is assumed}\n    frame:"),
+        MINI_PACK,
+        10,
+    ),
     (
         "quote_mismatch",
         MINI_RULE.replace("fine: {min: 1000, max: 4000}", "fine: {min: 1000, max: 5000}"),
@@ -168,7 +175,7 @@ def test_invariant_search_finds_a_broken_direction_with_the_smallest_case(write_
 
     rule = MINI_RULE + (
         "    factors:\n      - {id: odd, effect: mitigating, when: n >= 3, weight: 1/4, label: {zh: 怪, en: odd},"
-        " basis: [{benchmark: test}]}\n"
+        " basis: [{benchmark: 测试}]}\n"
     )
     engine = Engine.load(write_pack(rule))
     findings = search(engine, engine.rules()[0], max_examples=200, seed=1, names=["monotone"])

@@ -124,7 +124,7 @@ def test_a_layer_band_outside_the_base_range_is_reported_in_the_layers_file(tmp_
 def test_a_tier_band_a_layer_widens_is_named_and_an_inherited_finding_points_into_the_base(tmp_path: Path) -> None:
     inert = MINI_RULE.replace("n: {type: int, min: 0,", "n: {type: int, min: 0, max: 50,") + (
         "    factors:\n      - {id: huge, effect: aggravating, when: n > 100, weight: 1/5, label: {zh: 多, en: many},"
-        " basis: [{benchmark: test}]}\n"
+        " basis: [{benchmark: 测试}]}\n"
     )
     base = write(tmp_path / "base", **{"pack.yaml": BASE_PACK, "r1.yaml": inert})
     tiers = (

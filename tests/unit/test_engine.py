@@ -235,7 +235,7 @@ def test_many_factors_give_the_same_arithmetic(write_pack: Any) -> None:
     # nine factors (more than are precomputed at load): each +1/20 when n >= k, for k = 1..9
     factors = "".join(
         f"      - {{id: f{k}, effect: aggravating, when: n >= {k}, weight: 1/20, label: {{zh: 因素, en: f}},"
-        f" basis: [{{benchmark: test}}]}}\n"
+        f" basis: [{{benchmark: 测试}}]}}\n"
         for k in range(1, 10)
     )
     engine = pe.Engine.load(write_pack(MINI_RULE + "    factors:\n" + factors))
@@ -274,7 +274,7 @@ def test_built_models_are_what_model_construct_makes() -> None:
         Dates: {"occurred_on": dt.date(2024, 1, 2), "discovered_on": None, "decided_on": dt.date(2024, 2, 3)},
         Range: {"min": Decimal(3000), "max": Decimal("10000.5")},
         PenaltyOut: {"kind": "fine", "amount": Decimal(5000)},
-        FactorOut: {"id": "repeat", "effect": "aggravating", "basis": ["x"]},
+        FactorOut: {"id": "repeat", "effect": "aggravating", "basis": ["x"], "label": None},
         Duty: {"kind": "hearing_notice", "basis": ["y"]},
         Option: {"kind": "lighter", "basis": [], "reason": "r"},
     }

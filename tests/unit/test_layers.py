@@ -17,7 +17,7 @@ PKG = Path(penalty_engine.__file__).resolve().parent
 
 #: Phases from the bottom up. A module may import from its own phase and from phases below it.
 LAYERS: list[set[str]] = [
-    {"__about__", "errors", "money", "yamlio", "text"},
+    {"__about__", "errors", "money", "yamlio", "text", "values"},
     {"models"},
     {"cel"},
     {"pack"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -42,7 +43,7 @@ def test_scripted_answers_with_invalid_ones_give_a_case_that_evaluates(engine: p
     own = list(rule.rule.facts)
     answers = {"illegal_gain": ["lots", "12,000"], "prior_12m": ["1.5", "1"]}
     script = Script(
-        ["", "UF-NEW-1", "2026-02-30", "2026-03-02", "company", "organization"]
+        ["", "UF-NEW-1", "2026-02-30", "2026-03-02", "", "", "robot", "organization"]
         + [a for name in own for a in answers.get(name, [""])]
         + common_defaults(engine, "unlicensed-freight")
     )
@@ -71,6 +72,8 @@ def test_individual_age_required_fact_and_date_outside_every_version(engine: pe.
             "OV-1",
             "2010-01-01",
             "2026-03-02",
+            "",
+            "",
             "个人",
             "abc",
             "",
@@ -96,7 +99,7 @@ def test_common_facts_can_be_answered_and_bool_accepts_y(engine: pe.Engine) -> N
     common = {name: "" for name in rule.pack.common_facts}
     common["harm"] = "serious"
     common["corrected_in_time"] = "y"
-    script = Script(["UD-1", "2026-03-02", "individual", "40", *own, *common.values()])
+    script = Script(["UD-1", "2026-03-02", "", "", "individual", "40", *own, *common.values()])
     data = build_case(rule, script.ask, script.say, "en")
     assert data["party"] == {"kind": "individual", "age": 40}
     assert data["facts"] == {"harm": "serious", "corrected_in_time": True}
@@ -156,3 +159,63 @@ def test_template_parses_comments_every_fact_and_evaluates_once_filled(
     money = [n for n, s in rule.facts.items() if s.type.value == "money"]
     for name in money:  # amounts are written as quoted strings
         assert isinstance(data["facts"][name], str)
+
+
+def test_chinese_answers_dates_and_age_at_the_act_give_a_case_that_evaluates(engine: pe.Engine) -> None:
+    # issue #12: new-case asks the dates of discovery and decision and the age at the date of the
+    # act, and reads Chinese answers with the reader case files use (ADR 0016)
+    rule = engine.rule("unqualified-driver")
+    own = {name: "" for name in rule.rule.facts} | {"prior_12m": "２次", "passenger_vehicle": "是"}
+    common = {name: "" for name in rule.pack.common_facts} | {"harm": "严重", "mental_capacity": "完全"}
+    script = Script(
+        [
+            "UD-ZH",
+            "2026年3月2日",
+            "2026/3/1",  # discovered before the act: refused
+            "2026.3.5",
+            "2026年3月4日",  # decided before the discovery: refused
+            "２０２６年４月１０日",
+            "自然人",
+            "十六",  # not figures: refused
+            "16周岁",
+            *own.values(),
+            *common.values(),
+        ]
+    )
+    data = build_case(rule, script.ask, script.say, "zh")
+    refusals = [m for m in script.messages if "✗" in m]
+    assert len(refusals) == 3
+    assert "不能早于违法行为发生日（2026-03-02）" in refusals[0]
+    assert "不能早于发现日（2026-03-05）" in refusals[1]
+    assert "'十六'" in refusals[2] and "0 至 150" in refusals[2]
+    assert script.prompts[1:6] == [
+        "违法行为发生日（持续的，为终了日；例如 2026年5月10日 或 2026-05-10）",
+        "发现日（选填；回车 = 不填）",
+        "发现日（选填；回车 = 不填）",
+        "决定日（选填；回车 = 计算时使用 --as-of 或当天）",
+        "决定日（选填；回车 = 计算时使用 --as-of 或当天）",
+    ]
+    assert "当事人年龄（违法行为发生时" in script.prompts[7]
+    assert data["occurred_on"] == dt.date(2026, 3, 2)
+    assert data["discovered_on"] == dt.date(2026, 3, 5) and data["decided_on"] == dt.date(2026, 4, 10)
+    assert data["party"] == {"kind": "individual", "age": 16}
+    assert data["facts"] == {"prior_12m": 2, "passenger_vehicle": True, "harm": "serious", "mental_capacity": "full"}
+    text = case_yaml(rule, data)
+    assert "discovered_on: 2026-03-05" in text and "decided_on: 2026-04-10" in text
+    # the file written holds machine values, and evaluates on its own decision date (no --as-of)
+    decision = engine.evaluate(parse_yaml(text, "x").data)
+    assert decision.dates.decided_on == dt.date(2026, 4, 10)
+    assert decision.dates.discovered_on == dt.date(2026, 3, 5)
+
+
+def test_optional_dates_left_empty_are_not_written(engine: pe.Engine) -> None:
+    rule = engine.rule("unqualified-driver")
+    defaults = [""] * (len(rule.rule.facts) + len(rule.pack.common_facts))
+    data = build_case(rule, *_ask_say(["UD-2", "2026-03-02", "", "", "单位", *defaults]), "zh")
+    assert "discovered_on" not in data and "decided_on" not in data
+    assert data["party"] == {"kind": "organization"}  # no age question for an organization
+
+
+def _ask_say(answers: list[str]) -> tuple[Any, Any]:
+    script = Script(answers)
+    return script.ask, script.say

@@ -1,5 +1,6 @@
-"""The built-in names (penalty_engine/replay/names.yaml): every value of the contracts has a Chinese
-name, and no name belongs to two values."""
+"""The built-in names (penalty_engine/values/words.yaml, shared with case files and new-case since
+ADR 0016, and the headers of penalty_engine/replay/names.yaml): every value of the contracts has a
+Chinese name, and no name belongs to two values."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ import yaml
 
 from penalty_engine.models import rules as rules_model
 from penalty_engine.models.case import Actual, Party
-from penalty_engine.replay.names import KINDS, names, normalise
+from penalty_engine.replay.names import names, normalise
+from penalty_engine.values import KINDS
 
 
 def _data() -> dict[str, typing.Any]:
-    text = resources.files("penalty_engine.replay").joinpath("names.yaml").read_text(encoding="utf-8")
+    text = resources.files("penalty_engine.values").joinpath("words.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     return data

@@ -79,7 +79,7 @@ def test_trail_messages_come_from_the_catalog_and_an_unknown_code_is_an_error() 
     )
     assert step.message == "Factor 'f' (aggravating, weight 0.1): applies."
     zh = TrailStep(1, "factor", [], step.inputs, lang="zh")
-    assert zh.message == "裁量因素 'f'（从重，权重 0.1）：成立。"  # the engine's words shown in Chinese
+    assert zh.message == "裁量因素“f”（从重，权重 0.1）：成立。"  # the engine's words shown in Chinese
     partial = TrailStep(1, "factor", [], {"factor": "f"})
     assert partial.message == "Factor 'f' (—, weight —): —."  # a value the step lacks is a dash
     with pytest.raises(MissingText, match=r"trail\.no_such_step"):

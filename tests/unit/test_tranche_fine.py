@@ -180,7 +180,11 @@ def test_a_no_penalty_branch_decides_no_penalty_with_the_education_duty_cited_to
     assert d.outcome == "no_penalty" and d.penalties == [] and d.recommended_fine is None
     assert [u.kind for u in d.duties] == ["education"]
     assert d.duties[0].basis[0] == "测试条例 第五十三条第（一）项"
-    assert step(d, "branch.may_no_penalty").inputs == {"branch": "within-20"}
+    assert step(d, "branch.may_no_penalty").inputs == {
+        "branch": "within-20",
+        "branch_zh": "其他情形",
+        "branch_en": "the other cases",
+    }
 
 
 def test_a_mandatory_no_penalty_branch_has_its_own_step_and_no_duty_without_education(write_pack: Any) -> None:

@@ -1,0 +1,48 @@
+"""Reading values as people write them, Chinese or machine form (ADR 0016): one reader shared by
+case files, ``penalty new-case`` and ``penalty replay``. See ``read``."""
+
+from .read import (
+    AGE_FORMS,
+    AMOUNT_FORMS,
+    DATE_FORMS,
+    KINDS,
+    NUMBER_FORMS,
+    WHAT,
+    ValueProblem,
+    Words,
+    enum_choices,
+    normalise,
+    read_age,
+    read_amount,
+    read_bool,
+    read_date,
+    read_enum,
+    read_named,
+    read_number,
+    read_party_kind,
+    shown,
+    words,
+)
+
+__all__ = [
+    "AGE_FORMS",
+    "AMOUNT_FORMS",
+    "DATE_FORMS",
+    "KINDS",
+    "NUMBER_FORMS",
+    "WHAT",
+    "ValueProblem",
+    "Words",
+    "enum_choices",
+    "normalise",
+    "read_age",
+    "read_amount",
+    "read_bool",
+    "read_date",
+    "read_enum",
+    "read_named",
+    "read_number",
+    "read_party_kind",
+    "shown",
+    "words",
+]
