@@ -22,6 +22,7 @@ from ...models import Decision, FactSpec, FactType, LawRef, localized
 from ...pack import CompiledRule
 from ...render import environment
 from ...text import capitals, date_text, money, words
+from ...values import enum_choices
 from ..keys import ApiKey
 from ..problems import ServiceProblem
 from ..routes import key_check, readable_record
@@ -65,8 +66,9 @@ def expected(spec: FactSpec, lang: str) -> str:
     t = words(lang).scope("web")
     if spec.type is FactType.enum:
         assert spec.values
-        shown = [repr(v) for v in spec.values] if lang == "en" else [value_label(v, lang) for v in spec.values]
-        return t("expect.enum", values=t("expect.sep").join(shown))
+        if lang == "en":  # the API's own words, with the values' Chinese names
+            return enum_choices(spec.values)
+        return t("expect.enum", values=t("expect.sep").join(value_label(v, lang) for v in spec.values))
     out = t(f"expect.{spec.type.value}")
     if spec.unit:
         out += t("expect.unit", unit=spec.unit)
@@ -78,6 +80,8 @@ def expected(spec: FactSpec, lang: str) -> str:
         out += t("expect.at_least", min=lo)
     elif hi is not None:
         out += t("expect.at_most", max=hi)
+    if spec.type is FactType.money:
+        out += t("expect.money_forms")
     return out
 
 

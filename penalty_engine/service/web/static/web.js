@@ -191,14 +191,18 @@
       }
       return { omit: true };
     }
-    const clean = raw.replace(/,/g, "");
-    const sent = type === "int" && /^[+-]?\d+$/.test(clean) ? Number(clean) : raw;
+    // as the engine reads numbers people write: commas in groups of three, 元, 万 (values/read.py)
+    let clean = /^[+-]?\d{1,3}(,\d{3})+(\.\d*)?/.test(raw) ? raw.replace(/,/g, "") : raw;
+    clean = clean.replace(/元$/, "");
+    const wan = /万$/.test(clean);
+    if (wan) clean = clean.slice(0, -1);
+    const sent = type === "int" && /^[+-]?\d+$/.test(clean) && !wan ? Number(clean) : raw;
     const expected = lang === "en" ? el.dataset.expectedEn : el.dataset.expected;
     const bad = () => ({ error: tx("msg.problem", { label: label, field: field, expected: expected, got: got(raw, sent) }) });
     if (!NUMBER.test(clean)) return bad();
-    const n = Number(clean);
+    const n = Number(clean) * (wan ? 10000 : 1);
     if (type === "int" && !Number.isInteger(n)) return bad();
-    if (type === "money" && places(clean) > 2) return bad();
+    if (type === "money" && places(clean) - (wan ? 4 : 0) > 2) return bad();
     const lo = el.dataset.min === "" ? null : Number(el.dataset.min);
     const hi = el.dataset.max === "" ? null : Number(el.dataset.max);
     if ((lo !== null && n < lo) || (hi !== null && n > hi)) return bad();
