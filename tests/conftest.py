@@ -41,13 +41,13 @@ authority: {zh: 测试机关, en: Test authority}
 currency: CNY
 version: "1"
 rounding: {unit: 100, mode: half_up, assumption: 罚款取整至百元}
-boundaries: {assumption: 以上、以下包含本数}
-factor_start_assumption: 从区间中点起算
+boundaries: {assumption: 以上、以下包括本数}
+factor_start_assumption: 取档次区间的中点
 tier_scheme:
   lighter: {lower: 0, upper: 1/3}
   standard: {lower: 1/3, upper: 2/3}
   heavier: {lower: 2/3, upper: 1}
-  assumption: 三等分
+  assumption: 档次区间为法定幅度的三等分
 """
 
 MINI_RULE = """\

@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 import penalty_engine as pe
+from penalty_engine.models import in_lang
 from tests.conftest import AS_OF, case
 
 UF = "cn-transport/unlicensed-freight"
@@ -64,7 +65,7 @@ def test_json_shape_is_the_contract(engine: pe.Engine) -> None:
 def test_exactly_10000_takes_the_lighter_branch_as_assumed(engine: pe.Engine) -> None:
     d = engine.evaluate(case(UF, {"illegal_gain": "10000"}), as_of=AS_OF)
     assert d.statutory_range is not None and d.statutory_range.max == Decimal(10000)
-    assert any("exactly 10,000" in a for a in d.assumptions)
+    assert any("违法所得恰好为10,000元" in a and "exactly 10,000" in in_lang(a, "en") for a in d.assumptions)
     assert next(s for s in d.trail if s.code == "branch").result == "base"
 
 
@@ -105,7 +106,7 @@ def test_overload_warning_and_fixed_formula(engine: pe.Engine) -> None:
     # setting overload_part_tonne = down: 2 whole 1000 kg → 1000 yuan
     assert fixed.tier == "fixed" and fixed.recommended_fine == Decimal(1000)
     assert fixed.band == fixed.statutory_range
-    assert any("part of 1000 kg" in a for a in fixed.assumptions)
+    assert any("不足1000千克的部分" in a and "part of 1000 kg" in in_lang(a, "en") for a in fixed.assumptions)
     capped = engine.evaluate(case("overload-gross-mass", {"excess_mass_kg": 70000}), as_of=AS_OF)
     assert capped.recommended_fine == Decimal(30000)
 

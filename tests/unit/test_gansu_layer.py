@@ -17,7 +17,7 @@ import pytest
 import penalty_engine as pe
 from penalty_engine.check.golden import cases_dir, golden_files, run_file, run_pack
 from penalty_engine.core import read_case_file
-from penalty_engine.models import Benchmark
+from penalty_engine.models import Benchmark, in_lang
 from tests.conftest import AS_OF, case
 
 RULE = "cn-gs-transport/unlicensed-passenger"
@@ -69,15 +69,15 @@ def test_the_tables_gap_is_general_and_says_so_only_there(gansu: pe.Engine) -> N
     gap = decide(gansu, {"operation_months": 6})
     # more than 3 months without 拒不改正: neither 一般 nor 较重 in the table; the layer reads 一般
     assert gap.level is not None and gap.level.id == "general"
-    assert any("the table's gap" in a for a in gap.assumptions)
+    assert any("该表的空白" in a and "the table's gap" in in_lang(a, "en") for a in gap.assumptions)
     inside = decide(gansu, {"operation_months": 2})
-    assert not any("the table's gap" in a for a in inside.assumptions)
+    assert not any("该表的空白" in a for a in inside.assumptions)
 
 
 def test_exactly_three_months_with_refusal_is_general(gansu: pe.Engine) -> None:
     d = decide(gansu, {"operation_months": 3, "refused_to_correct": True})
     assert d.level is not None and d.level.id == "general"
-    assert any("exactly 3 months" in a for a in d.assumptions)
+    assert any("恰好3个月" in a and "exactly 3 months" in in_lang(a, "en") for a in d.assumptions)
     longer = decide(gansu, {"operation_months": "3.5", "refused_to_correct": True})
     assert longer.level is not None and longer.level.id == "grave"
 
@@ -108,8 +108,10 @@ def test_the_2023_version_is_the_national_one_unchanged(gansu: pe.Engine) -> Non
 def test_the_pack_says_its_source_is_an_unverified_copy(gansu: pe.Engine) -> None:
     pack = gansu.rule(RULE).pack
     text = " ".join(pack.assumptions)
-    assert "unverified secondary copy" in text and "https://www.renrendoc.com/p-61476338.html" in text
-    assert "could not be read" in text and "推定" in pack.authority.zh
+    assert "未经核实的转载件" in text and "https://www.renrendoc.com/p-61476338.html" in text
+    assert "无法辨认制定机关、文号、发布日期和施行日期" in text and "推定" in pack.authority.zh
+    english = " ".join(in_lang(a, "en") for a in pack.assumptions)
+    assert "unverified secondary copy" in english and "could not be read" in english
 
 
 # The level each golden case expects (the file name says it too).

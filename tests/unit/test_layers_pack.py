@@ -186,7 +186,7 @@ def test_a_layer_overrides_pack_settings_and_inherits_the_rest(tmp_path: Path, b
     engine = pe.Engine.load(layer(tmp_path, head))
     pack = engine.rule("prov/r1").pack
     assert pack.rounding.unit == Decimal(1000) and pack.factor_start == 0
-    assert pack.tier_scheme.assumption == "三等分" and pack.boundaries.assumption
+    assert pack.tier_scheme.assumption == "档次区间为法定幅度的三等分" and pack.boundaries.assumption
     assert {n: s.value for n, s in pack.settings.items()} == {"mode": "b", "extra": Decimal(1)}
     hearing = [(h.party, h.amount) for h in pack.general.hearing]  # in the base's order of party kinds
     assert hearing == [("individual", Decimal(5000)), ("organization", Decimal(100000))]

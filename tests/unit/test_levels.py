@@ -30,8 +30,8 @@ general:
           article: 30
           text: 已满十四周岁不满十八周岁的未成年人有违法行为的，应当从轻或者减轻行政处罚。
   hearing:
-    - {party: individual, amount: 10000, effective_from: 2020-01-01, assumption: 测试用的较大数额}
-    - {party: organization, amount: 100000, effective_from: 2020-01-01, assumption: 测试用的较大数额}
+    - {party: individual, amount: 10000, effective_from: 2020-01-01, assumption: 测试用的听证标准}
+    - {party: organization, amount: 100000, effective_from: 2020-01-01, assumption: 测试用的听证标准}
 """
 )
 

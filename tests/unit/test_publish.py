@@ -183,7 +183,7 @@ def test_conditions_in_words_where_simple() -> None:
     assert view is not None and view.words == "违法所得超过10000元" and view.cel == "illegal_gain > 10000"
     en = condition_view(AllOf(all=("!serious", AnyOf(any=('harm == "serious"', "illegal_gain >= 1")))), facts, "en")
     assert en is not None
-    assert en.words == "not: serious and (harm is “serious” or gain is at least 1 yuan)"
+    assert en.words == "not: serious and (harm is “serious” or gain is at least 1 元)"
     assert en.cel == '!serious && (harm == "serious" || illegal_gain >= 1)'
     complex_ = condition_view("double(illegal_gain) * 1.5 > 2.0", facts, "zh")
     assert complex_ is not None and complex_.words is None  # shown as written
@@ -193,7 +193,7 @@ def test_conditions_in_words_where_simple() -> None:
 def test_escaping_and_a_synthetic_pack_with_every_kind_of_assumption(write_pack: Any) -> None:
     pack_text = (
         MINI_PACK.replace(
-            "boundaries: {assumption: 以上、以下包含本数}",
+            "boundaries: {assumption: 以上、以下包括本数}",
             "boundaries: {above: inclusive, below: exclusive, assumption: 以下 excludes the maximum here}",
         )
         + 'assumptions: ["<script>alert(1)</script> & a | pipe"]\n'
