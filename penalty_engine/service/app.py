@@ -17,17 +17,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
 from ..__about__ import __version__
 from ..core import Engine
 from ..errors import LedgerError, PenaltyEngineError
 from ..ledger import Ledger, open_ledger
 from ..models import Case
+from .documents import document_router
 from .keys import KeyRing
 from .problems import MEDIA, TITLES, Problem, ServiceProblem, body, from_error, from_service, guard, problem
 from .routes import NDJSON, _NotFound, router
 from .runtime import Service
 from .settings import Settings, from_env
+from .web import STATIC, web_router
 
 DESCRIPTION = """Quantified administrative-penalty discretion over HTTP: evaluate cases against the
 loaded rule packs; every decision is recorded in the ledger. Errors are `application/problem+json`
@@ -60,6 +63,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None, ledger: Ledg
     )
     app.state.service = svc
     app.include_router(router(svc))
+    app.include_router(web_router(svc))
+    app.include_router(document_router(svc))
+    app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
     app.add_middleware(guard, max_body=settings.max_body)
 
     @app.exception_handler(PenaltyEngineError)
@@ -111,6 +117,7 @@ _ERRORS = {
     ("get", "/v1/rules"): (401, 422),
     ("get", "/v1/rules/{pack}/{rule}"): (401, 404, 422),
     ("get", "/v1/decisions/{record_id}"): (401, 403, 404, 422, 503),
+    ("get", "/v1/decisions/{record_id}/document"): (401, 403, 404, 422, 501, 503),
     ("get", "/readyz"): (503,),
 }
 

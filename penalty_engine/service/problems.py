@@ -36,6 +36,7 @@ TITLES: dict[int, tuple[str, str]] = {
     415: ("不支持的媒体类型", "Unsupported media type"),
     422: ("请求内容无法处理", "Unprocessable content"),
     500: ("服务内部错误", "Internal server error"),
+    501: ("尚未实现", "Not implemented"),
     503: ("服务未就绪", "Service unavailable"),
 }
 

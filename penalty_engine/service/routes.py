@@ -1,8 +1,9 @@
 """The endpoints under ``/v1`` and the health checks; each parses, checks the key, calls ``Service``.
 
 Access: an API key in ``Authorization: Bearer <key>`` or ``X-API-Key``; no key or an unknown one →
-401, a key without the role → 403. ``evaluate`` needs the role ``evaluate``, ``/v1/decisions`` the
-role ``read``; the catalog (packs, rules) any valid key. ``admin`` holds every role.
+401, a key without the role → 403. ``evaluate`` needs the role ``evaluate``; ``/v1/decisions/{id}``
+the role ``read``, or (an officer's key, ``evaluate`` only) that the record is of the key's own
+evaluation; the catalog (packs, rules) any valid key. ``admin`` holds every role.
 
 Not pure: the I/O shell of the service (see ``runtime`` for what it reads and writes).
 """
@@ -24,6 +25,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 
 from ..core import describe_rule
 from ..errors import CaseError, PenaltyEngineError
+from ..ledger import Record
 from ..models import Decision, Decisions
 from ..yamlio import Located, YamlProblem, parse_json
 from .keys import ApiKey
@@ -72,9 +74,9 @@ async def single_query(request: Request) -> None:
             raise ServiceProblem(422, f"{name}：只能给出一次", en, field=name)
 
 
-def router(svc: Service) -> APIRouter:
-    """The service's routes over ``svc``."""
-    api = APIRouter(dependencies=[Depends(single_query)])
+def key_check(svc: Service) -> Callable[[str | None], Callable[..., Awaitable[ApiKey]]]:
+    """``need(role)``: a dependency that returns the request's key, or answers 401 (no key, unknown
+    or revoked key) or 403 (a key without ``role``; ``None``: any valid key)."""
 
     def need(role: str | None) -> Callable[..., Awaitable[ApiKey]]:
         async def check(
@@ -99,6 +101,34 @@ def router(svc: Service) -> APIRouter:
             return key
 
         return check
+
+    return need
+
+
+async def readable_record(svc: Service, key: ApiKey, record_id: str) -> Record:
+    """The ledger record ``record_id`` if ``key`` may read it: any record with the role ``read``
+    (or ``admin``), only its own (``caller`` is the key) with ``evaluate`` alone.
+
+    Raises:
+        ServiceProblem: 404 no such record, 403 the record of another key.
+    """
+    rec = await run_in_threadpool(svc.record, record_id)
+    if rec is None:
+        zh = f"账本中没有编号为 {record_id} 的决定"
+        en = f"no decision with id '{record_id}' in the ledger"
+        raise ServiceProblem(404, zh, en, field="record_id")
+    if not key.allows("read") and rec.entry.caller != key.id:
+        zh = f"密钥 {key.id} 只能查看本密钥作出的决定；查看他人的决定需要角色 read"
+        en = f"key {key.id} may read only the decisions it made itself; others' need the role 'read'"
+        raise ServiceProblem(403, zh, en, field="record_id")
+    return rec
+
+
+def router(svc: Service) -> APIRouter:
+    """The service's routes over ``svc``."""
+    api = APIRouter(dependencies=[Depends(single_query)])
+
+    need = key_check(svc)
 
     @api.post(
         "/v1/evaluate",
@@ -197,15 +227,13 @@ def router(svc: Service) -> APIRouter:
 
     @api.get("/v1/decisions/{record_id}", response_model=RecordOut, summary="A recorded decision", tags=["ledger"])
     async def decision(
-        key: Annotated[ApiKey, Depends(need("read"))], record_id: Annotated[str, PathParam(max_length=100)]
+        key: Annotated[ApiKey, Depends(need(None))], record_id: Annotated[str, PathParam(max_length=100)]
     ) -> Response:
-        """The ledger record: the case as sent, the decision JSON as returned, who asked, the chain."""
-        rec = await run_in_threadpool(svc.record, record_id)
-        if rec is None:
-            zh = f"账本中没有编号为 {record_id} 的决定"
-            en = f"no decision with id '{record_id}' in the ledger"
-            raise ServiceProblem(404, zh, en, field="record_id")
-        return _json(record_json(rec))
+        """The ledger record: the case as sent, the decision JSON as returned, who asked, the chain.
+
+        A key with the role ``read`` reads every record; a key with ``evaluate`` only (an officer's)
+        reads the records of its own evaluations, and gets 403 for the others'."""
+        return _json(record_json(await readable_record(svc, key, record_id)))
 
     @api.get("/healthz", response_model=Health, summary="The process is up", tags=["health"])
     async def healthz() -> Response:

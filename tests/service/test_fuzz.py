@@ -34,6 +34,7 @@ OPERATIONS = [
     "GET /v1/rules",
     "GET /v1/rules/{pack}/{rule}",
     "GET /v1/decisions/{record_id}",
+    "GET /v1/decisions/{record_id}/document",
     "GET /healthz",
     "GET /readyz",
 ]

@@ -94,6 +94,9 @@ _NAMED = [
     ("publish/document.py", "publish", r"\bt\(\s*\"(\w+)\""),
     ("newcase.py", "newcase", r"(?:\btx|\b_text\(lang\))\(['\"](\w+)['\"]"),
     ("cli/catalog.py", "catalog", r"\bt\(\"(\w+)\""),
+    ("service/web/templates/*.html", "web", r"\bt\('([\w.]*\w)'"),
+    ("service/web/templates/*.html", "decision", r"\bd\('(\w+)'"),
+    ("service/web/static/web.js", "web", r"\btx\(\"([\w.]+)\""),
 ]
 
 
