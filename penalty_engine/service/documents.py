@@ -22,7 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from ..models import Decision, Decisions
-from ..render import render_any
+from ..render import render_any, render_document
 from .keys import ApiKey
 from .problems import ServiceProblem
 from .routes import key_check, readable_record
@@ -44,8 +44,8 @@ def _decision(data: dict[str, Any]) -> Decision | Decisions:
 
 
 def docx_writer() -> Callable[[Decision | Decisions, str], bytes] | None:
-    """The case-file document writer (issue #12), or None while it is not part of the package."""
-    return None
+    """The case-file document writer (``render.render_document``, issue #12)."""
+    return lambda result, lang: render_document(result, "docx", lang)
 
 
 def document(data: dict[str, Any], fmt: str, lang: str) -> bytes:

@@ -4,6 +4,7 @@ helpers of ``service.web.present``."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from docx import Document
 from fastapi.testclient import TestClient
 
 import penalty_engine as pe
@@ -179,7 +181,12 @@ def test_the_document_endpoint(web: TestClient, officers: Officers) -> None:
     assert (
         "attachment" in md.headers["content-disposition"] and "SAMPLE-2026-0001.md" in md.headers["content-disposition"]
     )
-    assert "52000" in md.text
+    assert "52,000元" in md.text
+    docx = web.get(f"/v1/decisions/{rid}/document?format=docx", headers=_auth(officers.a))
+    assert docx.status_code == 200 and docx.headers["content-type"].startswith("application/vnd.openxml")
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
+    text += "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
+    assert "52,000元" in text and "伍万贰仟元整" in text  # 36400 + 0.75 × 20800 = 52000, in figures and 大写
     js = web.get(f"/v1/decisions/{rid}/document?format=json", headers=_auth(officers.a))
     assert js.json()["recommended_fine"] == "52000"
     bad = web.get(f"/v1/decisions/{rid}/document?format=pdf", headers=_auth(officers.a))
