@@ -8,6 +8,7 @@ JSON is not rendered here: it is ``Decision.model_dump(mode="json")``.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..models import Decision, Decisions, in_lang, localized
 from ..text import capitals, date_text, money, words
@@ -21,12 +22,9 @@ _env.filters["in_lang"] = in_lang
 
 def render_decision(decision: Decision, fmt: str = "text", lang: str = "en") -> str:
     """Render one decision as ``text``, ``markdown`` or ``json`` in ``lang`` (``zh``/``en``)."""
-    steps = localized(decision.trail, lang)
     if fmt == "json":
-        data = decision.model_dump(mode="json")
-        data["trail"] = [{**s.as_json(), "basis": [in_lang(b, lang) for b in s.basis]} for s in steps]
-        _localize_json(data, decision, lang)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(decision_data(decision, lang), ensure_ascii=False, indent=2) + "\n"
+    steps = localized(decision.trail, lang)
     template = _env.get_template(f"decision.{'md' if fmt == 'markdown' else 'txt'}.j2")
     facts = next((st for st in steps if st.code == "facts"), None)
     adult = bool(facts and facts.inputs.get("party_note"))
@@ -53,14 +51,33 @@ def render_any(result: Decision | Decisions, fmt: str = "text", lang: str = "en"
     if isinstance(result, Decision):
         return render_decision(result, fmt, lang)
     if fmt == "json":
-        data = result.model_dump(mode="json")
-        data["decisions"] = [json.loads(render_decision(d, "json", lang)) for d in result.decisions]
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(result_data(result, lang), ensure_ascii=False, indent=2) + "\n"
     parts = [render_decision(d, fmt, lang) for d in result.decisions]
     template = _env.get_template(f"combined.{'md' if fmt == 'markdown' else 'txt'}.j2")
     titles = {d.violation.id: d.violation.title for d in result.decisions}
     parts.append(template.render(r=result, titles=titles, **helpers(lang, result.decisions[0].currency)))
     return ("\n" + ("---" if fmt == "markdown" else "-" * 72) + "\n\n").join(parts)
+
+
+def decision_data(decision: Decision, lang: str) -> dict[str, Any]:
+    """The decision JSON with its texts for people in ``lang`` (trail messages, pack prose)."""
+    data = decision.model_dump(mode="json")
+    steps = localized(decision.trail, lang)
+    data["trail"] = [{**s.as_json(), "basis": [in_lang(b, lang) for b in s.basis]} for s in steps]
+    _localize_json(data, decision, lang)
+    return data
+
+
+def result_data(result: Decision | Decisions, lang: str) -> dict[str, Any]:
+    """``decision_data`` of a decision, or of each decision of a case with several (and the reason
+    of how their fines combine in ``lang``)."""
+    if isinstance(result, Decision):
+        return decision_data(result, lang)
+    data = result.model_dump(mode="json")
+    data["decisions"] = [decision_data(d, lang) for d in result.decisions]
+    data["combined"]["reason"] = in_lang(result.combined.reason, lang)
+    data["combined"]["basis"] = [in_lang(b, lang) for b in result.combined.basis]
+    return data
 
 
 def _localize_json(data: dict[str, object], decision: Decision, lang: str) -> None:

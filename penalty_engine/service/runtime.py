@@ -22,7 +22,8 @@ from typing import Any
 from ..__about__ import __version__
 from ..core import Engine
 from ..ledger import Entry, Ledger, Record
-from ..models import Decision, Decisions, localized
+from ..models import Decision, Decisions
+from ..render import result_data
 from ..yamlio import Located
 from .commit import GroupCommitter
 from .keys import KeyRing
@@ -33,15 +34,7 @@ ENGINE = f"penalty-engine {__version__}"
 def decision_json(result: Decision | Decisions, lang: str) -> dict[str, Any]:
     """The decision (or decisions) JSON with trail messages in ``lang``: ``render_any(result,
     "json", lang)`` as data."""
-    data = result.model_dump(mode="json")
-    if lang == "en":  # the messages are made in English unless asked otherwise
-        return data
-    if isinstance(result, Decision):
-        data["trail"] = [s.as_json() for s in localized(result.trail, lang)]
-    else:
-        for out, d in zip(data["decisions"], result.decisions, strict=True):
-            out["trail"] = [s.as_json() for s in localized(d.trail, lang)]
-    return data
+    return result_data(result, lang)
 
 
 def json_values(value: Any) -> Any:
