@@ -93,6 +93,8 @@ _NAMED = [
     ("publish/document.py", "publish", r"\bt\(\s*\"(\w+)\""),
     ("newcase.py", "newcase", r"(?:\btx|\b_text\(lang\))\(['\"](\w+)['\"]"),
     ("cli/catalog.py", "catalog", r"\bt\(\"(\w+)\""),
+    ("impact/templates/*.j2", "impact", r"\bt\('(\w+)'"),
+    ("impact/report.py", "impact", r"\bt\(\"(\w+)\""),
 ]
 
 
