@@ -54,8 +54,7 @@ def impact(
     if report is None and json_out is None and xlsx is None:
         say("say where the result goes: --report FILE.html, --json FILE or --xlsx FILE")
         raise typer.Exit(2)
-    load_engine(before)  # each side's packs load: fail early with their errors
-    load_engine(after)
+    engines = (load_engine(before), load_engine(after))  # each side's packs load, or their errors
     settings = im.Settings(
         before=tuple(before),
         after=tuple(after),
@@ -77,6 +76,7 @@ def impact(
                 sheet=sheet,
                 progress=progress,
                 largest=largest,
+                engines=engines,
             )
         )
 

@@ -42,12 +42,14 @@ class Outputs:
 
 
 _WORKER: Comparer | None = None
+#: the parent's engines, which a forked worker inherits instead of loading both sides again
+_PRELOADED: tuple[Engine, Engine] | None = None
 
 
 def _init_worker(settings: Settings) -> None:
     global _WORKER
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not run the parent's handler
-    _WORKER = Comparer(settings)
+    _WORKER = Comparer(settings, *(_PRELOADED or (None, None)))
 
 
 def _work(batch: list[Row]) -> list[Outcome]:
@@ -79,6 +81,7 @@ def run_impact(
     engines: tuple[Engine, Engine] | None = None,
 ) -> Impact:
     """Compare every row of ``inputs``; changed decisions spill to ``workdir/changes.jsonl``."""
+    global _PRELOADED
     rows = iter_inputs(inputs, settings.mapping, encoding, sheet)
     state = Impact.create(workdir, largest)
     try:
@@ -90,7 +93,9 @@ def run_impact(
                 if progress:
                     progress(len(batch))
         else:
-            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            fork = "fork" in mp.get_all_start_methods()
+            _PRELOADED = engines if fork else None
+            ctx = mp.get_context("fork" if fork else "spawn")
             with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
                 pending: deque[tuple[int, Any]] = deque()
                 for batch in _batches(rows, BATCH):
@@ -100,6 +105,7 @@ def run_impact(
                 while pending:
                     _drain(pending.popleft(), state, progress)
     finally:
+        _PRELOADED = None
         state.close()
     return state
 
@@ -126,13 +132,16 @@ def impact(
     sheet: str | None = None,
     progress: Callable[[int], None] | None = None,
     largest: int = LARGEST,
+    engines: tuple[Engine, Engine] | None = None,
 ) -> Impact:
-    """Run a comparison and write every requested output; returns the totals.
+    """Run a comparison and write every requested output; returns the totals. ``engines``: the two
+    sides already loaded from ``settings.before`` and ``settings.after`` (else they are loaded here).
 
     Raises ``RuleError`` when a side's packs do not load and ``CaseError`` for an input no row of
     which can be read safely (then no output is written).
     """
-    engines = (Engine.load(*settings.before), Engine.load(*settings.after))
+    if engines is None:
+        engines = (Engine.load(*settings.before), Engine.load(*settings.after))
     context = report.Context.of(settings, *engines)
     temps: dict[Path, Path] = {}
     workdir = Path(tempfile.mkdtemp(prefix=f"penalty-impact-{os.getpid()}-"))
