@@ -12,6 +12,7 @@ as ``Settings.run_date``). A row ends in exactly one outcome:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable
@@ -78,12 +79,18 @@ class Pair:
         return None if a is None or b is None else b - a
 
 
+#: (side, fact) of each fact a side's rule does not declare and the other side's does, left out on
+#: that side (a layer's added circumstances, which the base does not read)
+Ignored = tuple[tuple[str, str], ...]
+
+
 @dataclass(slots=True)
 class Compared:
     case_id: str
     source: str
     pairs: list[Pair]
     lines: int = 1
+    ignored: Ignored = ()
 
 
 @dataclass(slots=True)
@@ -94,6 +101,7 @@ class OneSided:
     error: str
     decided: list[Side]  # what the other side decided
     lines: int = 1
+    ignored: Ignored = ()
 
 
 @dataclass(slots=True)
@@ -172,10 +180,14 @@ class Comparer:
             return Rejected(row.source, case_id, str(exc), lines=row.lines)
         except Exception as exc:  # a bad row must never stop the run
             return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}", lines=row.lines)
+        cases = [retarget(case, packs) for packs in self._packs]
+        ignored: Ignored = ()
+        with contextlib.suppress(PenaltyEngineError):  # a rule a side does not have: its evaluation says so
+            cases, ignored = shared_facts(self.engines, cases)
         results: list[list[Decision] | str] = []
-        for engine, packs in zip(self.engines, self._packs, strict=True):
+        for engine, side_case in zip(self.engines, cases, strict=True):
             try:
-                results.append(_decisions(engine.evaluate_any(retarget(case, packs), self.settings.as_of)))
+                results.append(_decisions(engine.evaluate_any(side_case, self.settings.as_of)))
             except PenaltyEngineError as exc:
                 results.append(str(exc))
             except Exception as exc:  # an engine defect on one row is that row's error
@@ -186,11 +198,13 @@ class Comparer:
         if isinstance(b, str) or isinstance(a, str):
             failed, error, decided = ("before", b, a) if isinstance(b, str) else ("after", a, b)
             assert isinstance(error, str) and not isinstance(decided, str)
-            return OneSided(case.case_id, row.source, failed, error, [side_of(d) for d in decided], row.lines)
+            decided_sides = [side_of(d) for d in decided]
+            return OneSided(case.case_id, row.source, failed, error, decided_sides, row.lines, ignored)
         if len(b) != len(a):  # the case fixes the violations, so this is an engine defect
             msg = f"PE-C001 the sides gave {len(b)} and {len(a)} decisions"
             return Rejected(row.source, case.case_id, msg, lines=row.lines)
-        return Compared(case.case_id, row.source, [compare(x, y) for x, y in zip(b, a, strict=True)], row.lines)
+        pairs = [compare(x, y) for x, y in zip(b, a, strict=True)]
+        return Compared(case.case_id, row.source, pairs, row.lines, ignored)
 
     def _data(self, data: str | dict[str, Any]) -> dict[str, Any]:
         if isinstance(data, str):
@@ -242,3 +256,43 @@ def retarget(case: Case, packs: frozenset[str]) -> Case:
         for i in case.violations
     )
     return case if items == case.violations else case.model_copy(update={"violations": items})
+
+
+SIDES = ("before", "after")
+
+
+def shared_facts(engines: tuple[Engine, Engine], cases: list[Case]) -> tuple[list[Case], Ignored]:
+    """The cases each side reads: a fact that one side's rule declares and the other's does not (a
+    circumstance a layer adds to the base's rule, or a revision drops) is left out on the side that
+    does not know it, and named; a fact neither side knows stays, for both to refuse.
+
+    Raises ``PenaltyEngineError`` when a side has no rule of that name (its evaluation reports it).
+    """
+    items = [_items(c) for c in cases]
+    known = [[engines[i].rule(v).facts for v, _ in items[i]] for i in range(2)]
+    ignored: list[tuple[str, str]] = []
+    out: list[Case] = []
+    for i, case in enumerate(cases):
+        kept: list[dict[str, Any]] = []
+        for j, (_, facts) in enumerate(items[i]):
+            mine, theirs = known[i][j], known[1 - i][j]
+            drop = [f for f in facts if f not in mine and f in theirs]
+            ignored.extend((SIDES[i], f) for f in drop)
+            kept.append({k: v for k, v in facts.items() if k not in drop} if drop else facts)
+        out.append(_with_facts(case, kept))
+    return out, tuple(ignored)
+
+
+def _items(case: Case) -> list[tuple[str, dict[str, Any]]]:
+    if case.violations is None:
+        return [(case.violation or "", case.facts)]
+    return [(i.violation, i.facts) for i in case.violations]
+
+
+def _with_facts(case: Case, facts: list[dict[str, Any]]) -> Case:
+    if case.violations is None:
+        return case if facts[0] is case.facts else case.model_copy(update={"facts": facts[0]})
+    items = tuple(
+        i if f is i.facts else i.model_copy(update={"facts": f}) for i, f in zip(case.violations, facts, strict=True)
+    )
+    return case.model_copy(update={"violations": items})

@@ -36,20 +36,24 @@ class Context:
 
     sides: dict[str, dict[str, Any]]
     titles: dict[str, dict[str, str]]  # bare rule id → {zh, en}
+    facts: dict[str, dict[str, str]]  # fact name → its label {zh, en} (the first rule's that has it)
 
     @classmethod
     def of(cls, settings: Settings, before: Engine, after: Engine) -> Context:
         sides: dict[str, dict[str, Any]] = {}
         titles: dict[str, dict[str, str]] = {}
+        facts: dict[str, dict[str, str]] = {}
         for name, given, engine in (("before", settings.before, before), ("after", settings.after, after)):
             packs: dict[str, dict[str, Any]] = {}
             for r in engine.rules():
                 titles.setdefault(bare(r.id), r.rule.title.model_dump())
+                for fact, spec in r.facts.items():
+                    facts.setdefault(fact, spec.label.model_dump())
                 packs.setdefault(
                     r.pack.id, {"id": r.pack.id, "version": r.pack.version, "title": r.pack.title.model_dump()}
                 )
             sides[name] = {"packs": [str(p) for p in given], "loaded": [packs[k] for k in sorted(packs)]}
-        return cls(sides, titles)
+        return cls(sides, titles, facts)
 
 
 def trail_json(steps: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
@@ -112,6 +116,7 @@ def tables(state: Impact, context: Context) -> dict[str, Any]:
             "changes": [{"bin": b, "decisions": state.change_bins[b]} for b in CHANGE_BINS],
         },
         "thresholds": [{"duty": d, **state.thresholds[d]} for d in THRESHOLD_DUTIES],
+        "ignored_facts": [{"side": s, "fact": f, "rows": n} for (s, f), n in sorted(state.ignored.items())],
     }
 
 
@@ -148,10 +153,15 @@ class Names:
         self.t = words(lang).scope("impact")
         self.d = words(lang).scope("decision")
         self.titles = context.titles
+        self.facts = context.facts
 
     def rule(self, violation: str) -> str:
         title = self.titles.get(violation)
         return title[self.lang] if title else violation
+
+    def fact(self, name: str) -> str:
+        label = self.facts.get(name)
+        return label[self.lang] if label else name
 
     def level(self, side: dict[str, Any]) -> str:
         level = side.get("level")
@@ -367,6 +377,9 @@ def write_xlsx(state: Impact, context: Context, path: Path, lang: str = "zh") ->
     ws = sheet("sheet_one_sided", ("case", "source", "failed_side", "error"))
     for o in state.one_sided:
         ws.append([o["case_id"], o["source"], t(o["failed"]), o["error"]])
+    ws = sheet("sheet_ignored", ("side", "fact", "rows"))
+    for r in body["ignored_facts"]:
+        ws.append([t(r["side"]), n.fact(r["fact"]), r["rows"]])
     ws = sheet("sheet_rejects", ("case", "source", "error", "error_after"))
     for r in state.rejects:
         ws.append([r["case_id"], r["source"], r["error"], r.get("error_after")])

@@ -189,6 +189,7 @@ class Impact:
     crossings: list[dict[str, Any]] = field(default_factory=list)
     one_sided: list[dict[str, Any]] = field(default_factory=list)
     rejects: list[dict[str, Any]] = field(default_factory=list)
+    ignored: dict[tuple[str, str], int] = field(default_factory=dict)  # (side, fact) → rows
     seen: set[str] = field(default_factory=set)
     lines: int = 0
     _heap: list[tuple[Decimal, int, dict[str, Any]]] = field(default_factory=list)
@@ -218,6 +219,8 @@ class Impact:
                 reject["error_after"] = out.error_after
             self.rejects.append(reject)
             return
+        for key in out.ignored:
+            self.ignored[key] = self.ignored.get(key, 0) + 1
         if isinstance(out, OneSided):
             self.counts[f"error_{out.failed}_only"] += 1
             self.one_sided.append(

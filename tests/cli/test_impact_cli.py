@@ -97,6 +97,7 @@ def test_a_gbk_export_with_a_mapping_gives_all_three_outputs(archive: dict[str, 
         "建议罚款分布",
         "程序义务门槛",
         "仅一侧出错",
+        "仅一侧认识的事实",
         "两侧均出错",
     ]
     rows = list(wb["有变化的决定"].iter_rows(values_only=True))

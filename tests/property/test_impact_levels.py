@@ -75,7 +75,7 @@ def after_amount(f: dict[str, Any]) -> Decimal:
     p += Fraction(1, 4) * (f["several_vehicles"] + (f["harm"] == "serious") - f["corrected_in_time"])
     p = min(max(p, Fraction(0)), Fraction(1))
     raw = lo + (hi - lo) * p.numerator / p.denominator
-    q = (raw / UNIT).quantize(Decimal(1), rounding=ROUND_HALF_UP) * UNIT
+    q: Decimal = (raw / UNIT).quantize(Decimal(1), rounding=ROUND_HALF_UP) * UNIT
     return q - UNIT if q > hi else q + UNIT if q < lo else q
 
 

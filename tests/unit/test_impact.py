@@ -253,3 +253,56 @@ def test_a_national_rule_id_is_read_by_the_layer_under_its_own_pack() -> None:
     case = to_case(dict(gs("X"), violation="cn-transport/unlicensed-passenger"))
     assert retarget(case, frozenset({"cn-gs-transport"})).violation == "unlicensed-passenger"
     assert retarget(case, frozenset({"cn-transport"})) is case
+
+
+def national(case_id: str, **facts: Any) -> dict[str, Any]:
+    return dict(gs(case_id, **facts), violation="cn-transport/unlicensed-passenger")
+
+
+def test_the_national_pack_against_its_provincial_layer(tmp_path: Path) -> None:
+    """An archive of the national pack (``cn-transport/...``) under the Gansu layer. The national
+    version of 2019 has tiers by findings within a year (first: lighter, the range's first third;
+    third or more: heavier, its last third; inner edges rounded to 100, the position taken in the
+    rounded band); the layer has the table's levels. The circumstances only the layer declares are
+    left out on the national side, and counted."""
+    cases = [
+        # base 30000–100000. national lighter 30000 – 30000 + 70000/3 = 53333.33 → 53300; 30000 + 1/2 × 23300
+        # = 41650 → 41700. Gansu 一般 30000–50000 → 40000. Change -1700.
+        national("N-1", operation_months=2),
+        # gain 30000: range 60000–300000. national lighter 60000 – 60000 + 240000/3 = 140000, middle 100000
+        # (≥ 100000: hearing notice). Gansu 一般 2–4 × = 60000–120000 → 90000: no hearing notice.
+        national("N-2", operation_months=2, illegal_gain="30000"),
+        # third finding (prior_12m 2): national heavier 30000 + 2 × 70000/3 = 76666.67 → 76700 – 100000,
+        # 76700 + 1/2 × 23300 = 88350 → 88400. Gansu 较重 50000–70000 → 60000. Change -28400.
+        national("N-3", operation_months=5, refused_to_correct=True, prior_12m=2),
+        # gain 25000 at a hub: range 50000–250000. national lighter 50000 – 116666.67 → 116700,
+        # 50000 + 1/2 × 66700 = 83350 → 83400. Gansu 严重 7–10 × = 175000–250000 → 212500 (hearing notice).
+        national("N-4", operation_months=8, at_hub_long_term=True, illegal_gain="25000"),
+    ]
+    data = run(tmp_path, Path("cn-transport"), LAYER, cases)
+    got = {c["case_id"]: (c["before"]["amount"], c["after"]["amount"], c["change"]) for c in data["changes"]}
+    assert got == {
+        "N-1": ("41700", "40000", "-1700"),
+        "N-2": ("100000", "90000", "-10000"),
+        "N-3": ("88400", "60000", "-28400"),
+        "N-4": ("83400", "212500", "129100"),
+    }
+    levels = {
+        c["case_id"]: (c["before"]["tier"], c["before"]["level"], c["after"]["level"]["id"]) for c in data["changes"]
+    }
+    assert levels == {
+        "N-1": ("lighter", None, "general"),
+        "N-2": ("lighter", None, "general"),
+        "N-3": ("heavier", None, "grave"),
+        "N-4": ("lighter", None, "serious"),
+    }
+    crossings = {(c["case_id"], c["duty"], c["direction"]) for c in data["crossings"] if c["duty"] == "hearing_notice"}
+    assert crossings == {("N-2", "hearing_notice", "no_longer"), ("N-4", "hearing_notice", "newly")}
+    assert data["ignored_facts"] == [
+        {"side": "before", "fact": "at_hub_long_term", "rows": 1},
+        {"side": "before", "fact": "operation_months", "rows": 4},
+        {"side": "before", "fact": "refused_to_correct", "rows": 1},
+    ]
+    # a fact neither side knows is still refused by both
+    data = run(tmp_path, Path("cn-transport"), LAYER, [national("N-5", operation_months=2, no_such_fact=True)])
+    assert data["summary"]["rejected"] == 1 and data["rejects"][0]["error"].startswith("PE-C003")
