@@ -57,7 +57,7 @@ class Side:
     amount: Decimal | None
     duties: tuple[str, ...]
     penalties: tuple[str, ...]
-    trail: tuple[dict[str, Any], ...] = ()  # the steps without messages (kept for changed decisions only)
+    trail: tuple[dict[str, Any], ...] = ()  # the steps without messages (kept only when asked)
 
     def aspect(self, name: str) -> Any:
         return self.level[0] if name == "level" and self.level is not None else getattr(self, name)
@@ -91,6 +91,7 @@ class Compared:
     pairs: list[Pair]
     lines: int = 1
     ignored: Ignored = ()
+    row: Row | None = None  # the input row, when a decision changed: to decide it again with its trails
 
 
 @dataclass(slots=True)
@@ -142,12 +143,11 @@ def _raw_steps(d: Decision) -> list[dict[str, Any]]:
     return [{"step": s.step, "code": s.code, "basis": s.basis, "inputs": s.inputs, "result": s.result} for s in d.trail]
 
 
-def compare(before: Decision, after: Decision) -> Pair:
-    """The pair of two decisions of the same case and violation, with what differs."""
-    b, a = side_of(before), side_of(after)
+def compare(before: Decision, after: Decision, keep_trail: bool = False) -> Pair:
+    """The pair of two decisions of the same case and violation, with what differs; with
+    ``keep_trail``, each side keeps its trail's steps."""
+    b, a = side_of(before, keep_trail), side_of(after, keep_trail)
     changed = tuple(x for x in ASPECTS if b.aspect(x) != a.aspect(x))
-    if changed:  # the trails are kept only where a person may want to read why
-        b, a = side_of(before, True), side_of(after, True)
     return Pair(before.case_id, bare(before.violation.id), b, a, changed)
 
 
@@ -167,7 +167,9 @@ class Comparer:
         )
         self._packs = tuple(frozenset(e.packs()) for e in self.engines)
 
-    def row(self, row: Row) -> Outcome:
+    def row(self, row: Row, keep_trail: bool = False) -> Outcome:
+        """The outcome of one row. Trails are not kept (a worker sends back only what is counted);
+        ``keep_trail`` decides the row again with them, for the few changes a report shows."""
         if row.error is not None or row.data is None:
             return Rejected(row.source, None, row.error or "PE-C001 empty row", lines=row.lines)
         case_id: str | None = None
@@ -203,8 +205,9 @@ class Comparer:
         if len(b) != len(a):  # the case fixes the violations, so this is an engine defect
             msg = f"PE-C001 the sides gave {len(b)} and {len(a)} decisions"
             return Rejected(row.source, case.case_id, msg, lines=row.lines)
-        pairs = [compare(x, y) for x, y in zip(b, a, strict=True)]
-        return Compared(case.case_id, row.source, pairs, row.lines, ignored)
+        pairs = [compare(x, y, keep_trail) for x, y in zip(b, a, strict=True)]
+        changed = any(p.changed for p in pairs)
+        return Compared(case.case_id, row.source, pairs, row.lines, ignored, row if changed else None)
 
     def _data(self, data: str | dict[str, Any]) -> dict[str, Any]:
         if isinstance(data, str):

@@ -161,6 +161,7 @@ def impact(
             largest=largest,
             engines=engines,
         )
+        state.add_trails(Comparer(settings, *engines))
         writers: list[tuple[Path | None, Callable[[Impact, Path], None]]] = [
             (outputs.json, lambda s, p: report.write_json(s, context, p, lang=outputs.lang)),
             (outputs.html, lambda s, p: report.write_html(s, context, p, outputs.lang, outputs.html_limit)),

@@ -66,7 +66,7 @@ def _with_trails(entry: dict[str, Any], lang: str, mark: bool = False) -> dict[s
     other side's trail does not have is marked ``"differs": true`` (for the HTML only)."""
     out = dict(entry)
     for side in ("before", "after"):
-        out[side] = dict(entry[side], trail=trail_json(entry[side]["trail"], lang))
+        out[side] = dict(entry[side], trail=trail_json(entry[side].get("trail", []), lang))
     if mark:
         said = {side: {s["message"] for s in out[side]["trail"]} for side in ("before", "after")}
         for side, other in (("before", "after"), ("after", "before")):

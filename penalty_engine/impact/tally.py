@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..money import dec_str
-from .compare import THRESHOLD_DUTIES, OneSided, Outcome, Pair, Rejected, Side
+from ..replay import Row
+from .compare import THRESHOLD_DUTIES, Compared, Comparer, OneSided, Outcome, Pair, Rejected, Side
 
 #: Lower edges (yuan) of the amount bins; the last bin is open above.
 AMOUNT_EDGES = tuple(Decimal(x) for x in (0, 1000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000, 5000000))
@@ -192,7 +193,8 @@ class Impact:
     ignored: dict[tuple[str, str], int] = field(default_factory=dict)  # (side, fact) → rows
     seen: set[str] = field(default_factory=set)
     lines: int = 0
-    _heap: list[tuple[Decimal, int, dict[str, Any]]] = field(default_factory=list)
+    #: the largest changes: (size, -place, entry, input row, index of the decision in the row)
+    _heap: list[tuple[Decimal, int, dict[str, Any], Row | None, int]] = field(default_factory=list)
 
     @classmethod
     def create(cls, workdir: Path, largest: int = LARGEST) -> Impact:
@@ -236,10 +238,10 @@ class Impact:
         self.counts["compared"] += 1
         changed = any(p.changed for p in out.pairs)
         self.counts["changed" if changed else "unchanged"] += 1
-        for p in out.pairs:
-            self._pair(p, out.source)
+        for i, p in enumerate(out.pairs):
+            self._pair(p, out.source, out.row, i)
 
-    def _pair(self, p: Pair, source: str) -> None:
+    def _pair(self, p: Pair, source: str, row: Row | None = None, index: int = 0) -> None:
         seq = self.decisions["compared"]  # the pair's place in the input order
         self.decisions["compared"] += 1
         self.titles.setdefault(p.violation, p.before.title)
@@ -272,7 +274,7 @@ class Impact:
         if self.changes_out is not None:
             self.changes_out.write(json.dumps(entry, ensure_ascii=False) + "\n")
         size = abs(delta) if delta is not None else Decimal(-1)  # an outcome change without amounts sorts last
-        item = (size, -seq, dict(entry, before=side_json(p.before, True), after=side_json(p.after, True)))
+        item = (size, -seq, entry, row, index)
         if len(self._heap) < self.largest_n:
             heapq.heappush(self._heap, item)
         elif self.largest_n and item[:2] > self._heap[0][:2]:
@@ -292,8 +294,17 @@ class Impact:
 
     def largest(self) -> list[dict[str, Any]]:
         """The largest changes of the amount, largest first (earlier rows first among equals); then
-        changes without an amount on both sides."""
-        return [e for _, _, e in sorted(self._heap, key=lambda x: (-x[0], -x[1]))]
+        changes without an amount on both sides. Their sides carry ``trail`` after ``add_trails``."""
+        return [e for _, _, e, _, _ in sorted(self._heap, key=lambda x: (-x[0], -x[1]))]
+
+    def add_trails(self, comparer: Comparer) -> None:
+        """Decide the rows of the largest changes again, with their trails (a few rows: the workers
+        never send trails back)."""
+        for _, _, entry, row, index in self._heap:
+            out = comparer.row(row, keep_trail=True) if row is not None else None
+            if isinstance(out, Compared) and index < len(out.pairs):
+                pair = out.pairs[index]
+                entry["before"], entry["after"] = side_json(pair.before, True), side_json(pair.after, True)
 
     def changes(self) -> list[dict[str, Any]]:
         return list(self.iter_changes())
