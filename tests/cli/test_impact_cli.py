@@ -160,3 +160,26 @@ def test_a_rejected_row_is_exit_1_and_reported(archive: dict[str, Path], tmp_pat
     (rej,) = data["rejects"]
     assert rej["source"] == "bad.csv:3" and "发生日期" in rej["error"]
     assert data["summary"]["compared"] == 1 and data["summary"]["input"] == 2
+
+
+def test_a_ledger_export_is_an_archive(tmp_path: Path) -> None:
+    """Decisions recorded with ``evaluate --record`` (one, several violations, the general part) and
+    exported with ``ledger export``, decided again under the national pack and under the Gansu layer:
+    the layer changes only the 2019 text of unlicensed passenger transport, which none of these
+    cases is decided under, so nothing changes; every row is compared (the layer reads the national
+    rule ids under its own pack)."""
+    from tests.ledger.test_cli_ledger import GOLDEN
+
+    db = tmp_path / "l.db"
+    recorded = run("evaluate", *map(str, GOLDEN), "--format", "json", "--record", str(db))
+    assert recorded.returncode == 0, recorded.stderr
+    rows = tmp_path / "ledger.jsonl"
+    assert run("ledger", "export", str(db), "-o", str(rows)).returncode == 0
+    out = tmp_path / "impact.json"
+    proc = run("impact", str(rows), "--before", "cn-transport", "--after", "rules/cn-gs-transport", "--json", str(out))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    s = data["summary"]
+    assert s["input"] == s["compared"] == s["unchanged"] == len(GOLDEN)
+    assert data["decisions"]["compared"] > len(GOLDEN)  # the combined cases give several decisions each
+    assert data["changes"] == []
