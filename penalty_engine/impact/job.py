@@ -144,7 +144,8 @@ def impact(
         engines = (Engine.load(*settings.before), Engine.load(*settings.after))
     context = report.Context.of(settings, *engines)
     temps: dict[Path, Path] = {}
-    workdir = Path(tempfile.mkdtemp(prefix=f"penalty-impact-{os.getpid()}-"))
+    remove_stale_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
     before = signal.getsignal(signal.SIGTERM)
     main = _in_main_thread()
     if main:
@@ -180,6 +181,33 @@ def impact(
         for tmp in temps.values():
             tmp.unlink(missing_ok=True)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "penalty-impact-"
+
+
+def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove the spill folders that killed runs (``kill -9``) left behind: those whose process is
+    gone. Returns them."""
+    removed = []
+    for path in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = path.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or no way to tell: leave its folder alone
+    return True
 
 
 def _in_main_thread() -> bool:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -306,3 +307,13 @@ def test_the_national_pack_against_its_provincial_layer(tmp_path: Path) -> None:
     # a fact neither side knows is still refused by both
     data = run(tmp_path, Path("cn-transport"), LAYER, [national("N-5", operation_months=2, no_such_fact=True)])
     assert data["summary"]["rejected"] == 1 and data["rejects"][0]["error"].startswith("PE-C003")
+
+
+def test_a_killed_run_leaves_no_spill_folder_behind(tmp_path: Path) -> None:
+    from penalty_engine.impact.job import remove_stale_workdirs
+
+    gone, mine = tmp_path / "penalty-impact-999999999-abc", tmp_path / f"penalty-impact-{os.getpid()}-abc"
+    gone.mkdir()
+    mine.mkdir()
+    assert remove_stale_workdirs(tmp_path) == [gone]  # the folder of a process that no longer runs
+    assert mine.exists() and not gone.exists()
