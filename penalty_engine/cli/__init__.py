@@ -1,7 +1,7 @@
 """The command line: ``penalty``. Thin: each command parses its options, calls the library and renders.
 
 One module per command group, joined in ``root``: ``evaluate``, ``rules``, ``newcase`` (``new-case``)
-and ``replay``; ``common`` holds the shared options and helpers (ADR 0004).
+``replay`` and ``impact``; ``common`` holds the shared options and helpers (ADR 0004).
 """
 
 from __future__ import annotations

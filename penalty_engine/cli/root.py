@@ -14,6 +14,7 @@ import typer
 from ..__about__ import __version__
 from .common import CONTEXT, err, print_text
 from .evaluate import evaluate
+from .impact import impact
 from .ledger import ledger_app
 from .newcase import new_case
 from .replay import replay
@@ -32,6 +33,7 @@ app.command()(evaluate)
 app.add_typer(rules_app, name="rules")
 app.command("new-case")(new_case)
 app.command()(replay)
+app.command()(impact)
 app.add_typer(serve_app, name="serve")
 app.add_typer(ledger_app, name="ledger")
 

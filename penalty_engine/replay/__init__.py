@@ -9,19 +9,21 @@ from __future__ import annotations
 from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
-from .readers import estimate_rows
-from .run import Replay, Settings, default_workers, evaluate_rows
+from .readers import Row, estimate_rows
+from .run import Replay, Settings, default_workers, evaluate_rows, iter_inputs
 
 __all__ = [
     "Draft",
     "Mapping",
     "Outputs",
     "Replay",
+    "Row",
     "Settings",
     "default_workers",
     "draft_mapping",
     "estimate_rows",
     "evaluate_rows",
+    "iter_inputs",
     "load_mapping",
     "replay",
 ]

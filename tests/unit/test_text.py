@@ -97,6 +97,8 @@ _NAMED = [
     ("service/web/templates/*.html", "web", r"\bt\('([\w.]*\w)'"),
     ("service/web/templates/*.html", "decision", r"\bd\('(\w+)'"),
     ("service/web/static/web.js", "web", r"\btx\(\"([\w.]+)\""),
+    ("impact/templates/*.j2", "impact", r"\bt\('(\w+)'"),
+    ("impact/report.py", "impact", r"\bt\(\"(\w+)\""),
 ]
 
 

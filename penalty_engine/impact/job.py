@@ -1,0 +1,220 @@
+"""An impact job: read the rows, compare them under both sides (in worker processes, as replay does),
+and write every requested output atomically.
+
+Not pure: reads the inputs, writes the outputs, spills changed decisions to a temporary folder.
+Rows are read in the parent and sent in batches to workers, each of which loads both sides' engines
+once; results come back in input order, so the outputs do not depend on ``workers``. Each output is
+written under ``.NAME.partial`` and renamed over its final name only when all are done; the spill
+folder and partial files are removed on every exit (docs/replay.md "Impact").
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import signal
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core import Engine
+from ..replay import Row, iter_inputs
+from . import report
+from .compare import Comparer, Outcome, Settings
+from .tally import LARGEST, Impact
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Where each output goes (None = not written), and the language of the HTML and XLSX."""
+
+    json: Path | None = None
+    html: Path | None = None
+    xlsx: Path | None = None
+    lang: str = "zh"
+    html_limit: int = 2000  # changed decisions listed in the HTML (the JSON and XLSX list all)
+
+
+_WORKER: Comparer | None = None
+#: the parent's engines, which a forked worker inherits instead of loading both sides again
+_PRELOADED: tuple[Engine, Engine] | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a forked worker must not run the parent's handler
+    _WORKER = Comparer(settings, *(_PRELOADED or (None, None)))
+
+
+def _work(batch: list[Row]) -> list[Outcome]:
+    assert _WORKER is not None
+    return _WORKER.rows(batch)
+
+
+def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for r in rows:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run_impact(
+    inputs: Iterable[str | Path],
+    settings: Settings,
+    *,
+    workdir: Path,
+    workers: int = 1,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    largest: int = LARGEST,
+    engines: tuple[Engine, Engine] | None = None,
+) -> Impact:
+    """Compare every row of ``inputs``; changed decisions spill to ``workdir/changes.jsonl``."""
+    global _PRELOADED
+    rows = iter_inputs(inputs, settings.mapping, encoding, sheet)
+    state = Impact.create(workdir, largest)
+    try:
+        if workers <= 1:
+            comparer = Comparer(settings, *(engines or (None, None)))
+            for batch in _batches(rows, BATCH):
+                for out in comparer.rows(batch):
+                    state.absorb(out)
+                if progress:
+                    progress(len(batch))
+        else:
+            fork = "fork" in mp.get_all_start_methods()
+            _PRELOADED = engines if fork else None
+            ctx = mp.get_context("fork" if fork else "spawn")
+            with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
+                pending: deque[tuple[int, Any]] = deque()
+                for batch in _batches(rows, BATCH):
+                    pending.append((len(batch), pool.apply_async(_work, (batch,))))
+                    while len(pending) > workers * 3:
+                        _drain(pending.popleft(), state, progress)
+                while pending:
+                    _drain(pending.popleft(), state, progress)
+    finally:
+        _PRELOADED = None
+        state.close()
+    return state
+
+
+def _drain(item: tuple[int, Any], state: Impact, progress: Callable[[int], None] | None) -> None:
+    n, handle = item
+    for out in handle.get():
+        state.absorb(out)
+    if progress:
+        progress(n)
+
+
+def partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
+def impact(
+    inputs: Iterable[str | Path],
+    settings: Settings,
+    outputs: Outputs,
+    *,
+    workers: int = 1,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Callable[[int], None] | None = None,
+    largest: int = LARGEST,
+    engines: tuple[Engine, Engine] | None = None,
+) -> Impact:
+    """Run a comparison and write every requested output; returns the totals. ``engines``: the two
+    sides already loaded from ``settings.before`` and ``settings.after`` (else they are loaded here).
+
+    Raises ``RuleError`` when a side's packs do not load and ``CaseError`` for an input no row of
+    which can be read safely (then no output is written).
+    """
+    if engines is None:
+        engines = (Engine.load(*settings.before), Engine.load(*settings.after))
+    context = report.Context.of(settings, *engines)
+    temps: dict[Path, Path] = {}
+    remove_stale_workdirs()
+    workdir = Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
+    before = signal.getsignal(signal.SIGTERM)
+    main = _in_main_thread()
+    if main:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        state = run_impact(
+            inputs,
+            settings,
+            workdir=workdir,
+            workers=workers,
+            encoding=encoding,
+            sheet=sheet,
+            progress=progress,
+            largest=largest,
+            engines=engines,
+        )
+        state.add_trails(Comparer(settings, *engines))
+        writers: list[tuple[Path | None, Callable[[Impact, Path], None]]] = [
+            (outputs.json, lambda s, p: report.write_json(s, context, p, lang=outputs.lang)),
+            (outputs.html, lambda s, p: report.write_html(s, context, p, outputs.lang, outputs.html_limit)),
+            (outputs.xlsx, lambda s, p: report.write_xlsx(s, context, p, outputs.lang)),
+        ]
+        for path, write in writers:
+            if path is not None:
+                temps[path] = partial(path)
+                write(state, temps[path])
+        for final, tmp in temps.items():
+            os.replace(tmp, final)
+        return state
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, before)
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+WORKDIR_PREFIX = "penalty-impact-"
+
+
+def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
+    """Remove the spill folders that killed runs (``kill -9``) left behind: those whose process is
+    gone. Returns them."""
+    removed = []
+    for path in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*-*"):
+        pid = path.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process, or no way to tell: leave its folder alone
+    return True
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
