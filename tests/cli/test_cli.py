@@ -57,10 +57,10 @@ def test_yaml_and_json_with_other_key_order_give_same_output(tmp_path: Path, fmt
 
 def test_text_and_markdown_in_both_languages() -> None:
     zh = run("evaluate", str(SAMPLE), "--lang", "zh")
-    assert zh.returncode == 0 and "建议罚款: 52000 CNY" in zh.stdout and "裁量过程" in zh.stdout
+    assert zh.returncode == 0 and "建议罚款: 52,000元（伍万贰仟元整）" in zh.stdout and "裁量过程" in zh.stdout
     en = run("evaluate", str(SAMPLE), "--format", "markdown", "--lang", "en")
     assert en.returncode == 0 and en.stdout.startswith("# Penalty recommendation")
-    assert "**52000 CNY**" in en.stdout and "How the result was reached" in en.stdout
+    assert "**CNY 52,000**" in en.stdout and "How the result was reached" in en.stdout
 
 
 def test_stdin_and_as_of_recorded_in_trail() -> None:

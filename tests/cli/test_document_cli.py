@@ -36,7 +36,7 @@ def test_docx_opens_as_a_word_document_with_the_fine_in_figures_and_capitals(tmp
     quoted = "\n".join(p.text for p in document.paragraphs)
     # 道路运输条例 Art. 63 item 1 as the 2023 version applied quotes it (not the 2019 version's wording)
     assert "擅自从事道路普通货物运输经营，违法所得超过1万元的" in quoted
-    assert "违反本条例的规定" not in quoted
+    assert "违反本条例的规定，未取得道路运输经营许可" not in quoted  # the 2019 wording
 
 
 def test_html_and_md_by_the_suffix(tmp_path: Path) -> None:

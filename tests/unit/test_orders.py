@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 import penalty_engine as pe
-from penalty_engine.models import CORRECTIONS, Branch, OrderKind, PenaltyOut, Provision, RuleVersion, localized
+from penalty_engine.models import CORRECTIONS, Branch, OrderKind, PenaltyOut, Provision, RuleVersion, in_lang, localized
 from penalty_engine.models.rules import PenaltyKind
 from penalty_engine.render import render_decision
 from penalty_engine.replay.names import names
@@ -111,7 +111,7 @@ def test_a_minor_with_only_a_revocation_gets_an_option_and_a_duty_to_decide(engi
     d, a = engine.evaluate(minor, as_of=AS_OF), engine.evaluate(adult, as_of=AS_OF)
     assert [p.kind for p in d.penalties] == [p.kind for p in a.penalties] == ["revocation"]
     assert [(o.kind, o.basis) for o in d.options] == [("mitigate_penalty", ["行政处罚法 第三十条"])]
-    assert "revocation" in d.options[0].reason
+    assert "吊销许可证件" in d.options[0].reason and "revocation" in in_lang(d.options[0].reason, "en")
     assert duties(d)["decide_mitigation"] == ["行政处罚法 第三十条"]
     assert any(s.code == "mitigation.decide" for s in d.trail)
     # the same revocation for an adult: nothing to mitigate, no option, no duty
@@ -222,6 +222,6 @@ def test_an_optional_mitigation_of_a_revocation_is_offered_without_a_duty(engine
         case("cn-transport/over-limit-repeat-vehicle", facts, party={"kind": "individual"}), as_of=AS_OF
     )
     assert [(o.kind, o.basis) for o in d.options] == [("mitigate_penalty", ["行政处罚法 第三十一条"])]
-    assert "allows" in d.options[0].reason
+    assert "可以从轻或者减轻" in d.options[0].reason and "allows" in in_lang(d.options[0].reason, "en")
     assert "decide_mitigation" not in duties(d)
     assert not any(s.code.startswith("mitigation.") for s in d.trail)

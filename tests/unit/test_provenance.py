@@ -27,7 +27,7 @@ def test_each_number_under_a_layer_names_the_pack_that_set_it(tmp_path: Path) ->
     assert d.set_by is not None and d.set_by["frame"] == "base" and d.set_by["tiers"] == "prov"
     assert d.set_by["rounding"] == "prov" and d.set_by["hearing"] == "base"
     tier = next(s for s in d.trail if s.code == "tier")
-    assert tier.message.endswith("[set by prov]")
+    assert tier.message.endswith("[set by prov, this pack]")
     zh = pe.Decision.model_validate(d.model_dump()).trail  # the same steps read back
     assert any(s.inputs.get("set_by") == "prov" for s in zh)
 

@@ -183,7 +183,7 @@ def test_conditions_in_words_where_simple() -> None:
     assert view is not None and view.words == "违法所得超过10000元" and view.cel == "illegal_gain > 10000"
     en = condition_view(AllOf(all=("!serious", AnyOf(any=('harm == "serious"', "illegal_gain >= 1")))), facts, "en")
     assert en is not None
-    assert en.words == "not: serious and (harm is “serious” or gain is at least 1 元)"
+    assert en.words == "not: serious and (harm is “serious” or gain is at least 1 yuan)"
     assert en.cel == '!serious && (harm == "serious" || illegal_gain >= 1)'
     complex_ = condition_view("double(illegal_gain) * 1.5 > 2.0", facts, "zh")
     assert complex_ is not None and complex_.words is None  # shown as written

@@ -28,6 +28,13 @@ ZH_DUTY = {
     "hearing_notice": ["告知听证权利", "听证告知"],
     "legal_review": ["法制审核"],
     "collective_discussion": ["集体讨论"],
+    "order_stop_operation": ["责令停止经营"],  # the orders the law names (ADR 0017)
+    "order_stop_violation": ["责令停止违法行为"],
+    "order_stop_transport": ["责令停止运输"],
+    "collect_certificates": ["收缴有关证件"],
+    "order_guardian_discipline": ["责令监护人加以管教"],
+    "order_guardian_care": ["责令监护人严加看管和治疗"],
+    "decide_mitigation": ["决定如何从轻或者减轻处罚"],
 }
 ZH_TIER = {
     "none": "无",
