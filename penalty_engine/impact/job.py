@@ -16,13 +16,13 @@ import shutil
 import signal
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core import Engine
-from ..replay import Row, iter_inputs
+from ..replay import Row, batches, iter_inputs
 from . import report
 from .compare import Comparer, Outcome, Settings
 from .tally import LARGEST, Impact
@@ -57,17 +57,6 @@ def _work(batch: list[Row]) -> list[Outcome]:
     return _WORKER.rows(batch)
 
 
-def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for r in rows:
-        batch.append(r)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def run_impact(
     inputs: Iterable[str | Path],
     settings: Settings,
@@ -87,7 +76,7 @@ def run_impact(
     try:
         if workers <= 1:
             comparer = Comparer(settings, *(engines or (None, None)))
-            for batch in _batches(rows, BATCH):
+            for batch in batches(rows, BATCH):
                 for out in comparer.rows(batch):
                     state.absorb(out)
                 if progress:
@@ -98,7 +87,7 @@ def run_impact(
             ctx = mp.get_context("fork" if fork else "spawn")
             with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
                 pending: deque[tuple[int, Any]] = deque()
-                for batch in _batches(rows, BATCH):
+                for batch in batches(rows, BATCH):
                     pending.append((len(batch), pool.apply_async(_work, (batch,))))
                     while len(pending) > workers * 3:
                         _drain(pending.popleft(), state, progress)

@@ -10,7 +10,7 @@ from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
 from .readers import Row, estimate_rows
-from .run import Replay, Settings, default_workers, evaluate_rows, iter_inputs
+from .run import Replay, Settings, batches, default_workers, evaluate_rows, iter_inputs
 
 __all__ = [
     "Draft",
@@ -19,6 +19,7 @@ __all__ = [
     "Replay",
     "Row",
     "Settings",
+    "batches",
     "default_workers",
     "draft_mapping",
     "estimate_rows",

@@ -406,7 +406,8 @@ def iter_inputs(
         yield from read_rows(path, encoding=enc, column_encodings=cols, sheet=named, mapped=mapped)
 
 
-def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+def batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    """``rows`` in lists of ``size`` (the last may be shorter): the unit of work of a pool."""
     batch: list[Row] = []
     for r in rows:
         batch.append(r)
@@ -435,7 +436,7 @@ def run_replay(
     try:
         if workers <= 1:
             ev = Evaluator(settings)
-            for batch in _batches(rows, BATCH):
+            for batch in batches(rows, BATCH):
                 for out in ev.rows(batch):
                     state.absorb(out)
                 if progress:
@@ -444,7 +445,7 @@ def run_replay(
             ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
             with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
                 pending: deque[Any] = deque()
-                for batch in _batches(rows, BATCH):
+                for batch in batches(rows, BATCH):
                     pending.append((len(batch), pool.apply_async(_work, (batch,))))
                     while len(pending) > workers * 3:
                         _drain(pending.popleft(), state, progress)
