@@ -77,6 +77,9 @@ def make_case(rnd: random.Random, rule: CompiledRule, i: int) -> tuple[dict[str,
         for name, spec in rule.facts.items()
         if spec.required or rnd.random() >= 0.25  # a quarter left to their defaults
     }
+    for ex in {ex.id: ex for cv in rule.versions for ex, _ in cv.exclusions}.values():
+        if all(name in facts for name in ex.facts):  # may contradict (PE-C012): the first goes back to its default
+            facts[ex.facts[0]] = rule.facts[ex.facts[0]].default
     kind = rnd.random()
     party: dict[str, Any] = (
         {"kind": "organization"}

@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "PE-C009": "no decision date: the case has no decided_on and no as_of was given",
     "PE-C010": "the rule is not applied in the territory of the loaded layer",
     "PE-C011": "a case or case file is beyond a reading limit (size, nesting, aliases, length of a number)",
+    "PE-C012": "contradictory facts: the pack declares that these facts cannot hold together",
     # evaluation
     "PE-E001": "no statutory branch matches the case (gap in the rule)",
     "PE-E002": "a condition failed while evaluating the case",

@@ -31,6 +31,7 @@ KINDS: dict[str, Severity] = {
     "version_gap": "warning",
     "type_error": "error",
     "invariant": "error",
+    "statutory_step": "warning",
     "unmarked_assumption": "warning",
     "missing_zh": "error",
     "load_error": "error",

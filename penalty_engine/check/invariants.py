@@ -8,7 +8,10 @@ decision dates) and checks:
 ``bounded``        a fine stays in the statutory range, except below_minimum with a basis and
                    collective discussion; the band of a tier or level stays inside the range too;
 ``monotone``       raising a fact declared aggravating never lowers the result, raising a
-                   mitigating one never raises it;
+                   mitigating one never raises it, while the statutory branch stays the same;
+``branch_step``    the same across two statutory branches: a break there is the statute's own step
+                   (道路运输条例 Art. 74: a gain under 1万元 fines 3万–6万, from 1万元 2–10 times), so it
+                   is reported as a warning, ``statutory_step``, for the benchmark to smooth or keep;
 ``rounded``        a fine is a multiple of the rounding unit (or of one fen when the band holds
                    none) and lies in its band;
 ``explained``      the trail's band, position, amount and rounding steps recompute the fine;
@@ -49,6 +52,9 @@ from ..money import round_units
 from ..pack import CompiledRule
 from .findings import Finding, at
 from .static import _constants
+
+#: The code of contradictory facts (the pack's ``fact_exclusions``): such a case is refused, not decided.
+CONTRADICTION = "PE-C012"
 
 OPEN_END = dt.date(2030, 12, 31)
 AGES = [None, 10, 13, 14, 15, 17, 18, 30, 60]
@@ -243,7 +249,16 @@ def _mode(name: str) -> Any:
     return Rounding(name)
 
 
-def monotone(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
+def _branch(d: Decision) -> str | None:
+    return next((str(s.inputs["branch"]) for s in d.trail if s.code == "branch"), None)
+
+
+def _raise_compare(engine: Engine, rule: CompiledRule, case: dict[str, Any], *, across_branches: bool) -> Broken | None:
+    """Raise each fact with a direction by one step; a result moving against the direction is broken.
+
+    ``across_branches`` picks which comparisons count: those where both cases apply the same
+    statutory branch (``monotone``: the benchmark's own defect) or those where the raise crosses
+    into another branch (``branch_step``: the statute's own step between its branches)."""
     base = engine.evaluate(case)
     for name, spec in rule.facts.items():
         if spec.direction is None:
@@ -254,15 +269,29 @@ def monotone(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken
         raised = _raise(spec, given)
         if raised is None:
             continue
-        other = engine.evaluate({**case, "facts": {**case["facts"], name: raised}})
-        if _range_only(base) or _range_only(other):
+        try:
+            other = engine.evaluate({**case, "facts": {**case["facts"], name: raised}})
+        except PenaltyEngineError as exc:
+            if exc.code == CONTRADICTION:
+                continue  # the raise makes the facts contradict (the pack's exclusions): refused, not decided
+            raise
+        if _range_only(base) or _range_only(other) or (_branch(base) != _branch(other)) != across_branches:
             continue
+        crossing = f" (branch {_branch(base)} → {_branch(other)})" if across_branches else ""
         worse = _fine_weight(other) < _fine_weight(base)
         if spec.direction == "aggravating" and worse:
-            return Broken(f"raising aggravating fact '{name}' to {raised} lowers the result", (base, other))
+            return Broken(f"raising aggravating fact '{name}' to {raised} lowers the result{crossing}", (base, other))
         if spec.direction == "mitigating" and _fine_weight(other) > _fine_weight(base):
-            return Broken(f"raising mitigating fact '{name}' to {raised} raises the result", (base, other))
+            return Broken(f"raising mitigating fact '{name}' to {raised} raises the result{crossing}", (base, other))
     return None
+
+
+def monotone(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
+    return _raise_compare(engine, rule, case, across_branches=False)
+
+
+def branch_step(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
+    return _raise_compare(engine, rule, case, across_branches=True)
 
 
 def _raise(spec: Any, value: Any) -> Any:
@@ -316,10 +345,14 @@ def lenient(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken 
     return None
 
 
+#: Invariants whose break is reported under a kind of its own (``findings.KINDS``), not ``invariant``
+FINDING_KIND = {"branch_step": "statutory_step"}
+
 INVARIANTS: dict[str, Check] = {
     "deterministic": deterministic,
     "bounded": bounded,
     "monotone": monotone,
+    "branch_step": branch_step,
     "rounded": rounded,
     "explained": explained,
     "mandatory": mandatory,
@@ -360,8 +393,9 @@ def search(
         def broken(case: dict[str, Any], check: Check = check) -> bool:
             try:
                 return check(engine, rule, case) is not None
-            except PenaltyEngineError:
-                return True  # a valid case must never fail
+            except PenaltyEngineError as exc:
+                # a valid case must never fail; contradictory facts (the pack's exclusions) are no valid case
+                return exc.code != CONTRADICTION
 
         try:
             case = find(cases(rule), broken, settings=config, random=random.Random(seed))
@@ -375,7 +409,7 @@ def search(
             message, decisions = f"a valid case fails: {exc}", []
         out.append(
             Finding(
-                "invariant",
+                FINDING_KIND.get(name, "invariant"),
                 rule.id,
                 *at(rule.source, ("versions",)),
                 f"invariant '{name}' broken: {message}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,11 @@ class Engine:
         if errors:
             raise RuleErrors(errors)
         return cls(compiled, not_applied, layers)
+
+    def _implements(self, violation: str) -> dict[str, list[str]]:
+        """The rules ``violation``'s rule implements (``pack/rule`` → citations)."""
+        rule = self._rules[violation]
+        return {f"{rule.pack.id}/{imp.rule}": [b.cite() for b in imp.basis] for imp in rule.rule.implements}
 
     def rules(self) -> list[CompiledRule]:
         """Every loaded rule, sorted by id (``pack/rule``)."""
@@ -206,14 +212,33 @@ class Engine:
             case_id=c.case_id,
             same_act=bool(c.same_act),
             decisions=decisions,
-            combined=combine(decisions, c.same_act, [self._rules[d.violation.id].pack for d in decisions]),
+            combined=combine(
+                decisions,
+                c.same_act,
+                [self._rules[d.violation.id].pack for d in decisions],
+                {d.violation.id: self._implements(d.violation.id) for d in decisions},
+            ),
         )
 
 
-def combine(decisions: list[Decision], same_act: bool | None, packs: list[Pack] | None = None) -> Combined:
+def combine(
+    decisions: list[Decision],
+    same_act: bool | None,
+    packs: list[Pack] | None = None,
+    implements: Mapping[str, Mapping[str, list[str]]] | None = None,
+) -> Combined:
     """Art. 29: one fine per act, under the provision with the higher fine. Separate acts keep
-    every fine, except that fines of a pack's fine group add up to at most the group's cap."""
+    every fine, except that fines of a pack's fine group add up to at most the group's cap.
+
+    For one act (ADR 0018): a provision that another one charged implements (``implements``:
+    violation → implemented violation → citations) is not compared, the specific one stands; and
+    the violations of one fine group are items of one provision whose own rule adds their fines up
+    to the cap (62号令 Art. 43 para 2), compared under Art. 29 as one."""
     fined = [d for d in decisions if d.recommended_fine is not None and d.statutory_range is not None]
+    if same_act and len(fined) >= 2 and (implements or packs):
+        special = _same_act_special(fined, packs or [], implements or {})
+        if special is not None:
+            return special
     if not same_act or len(fined) < 2:
         fines = [CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in fined if d.recommended_fine]
         reason = both("reason.separate_acts" if not same_act else "reason.one_fine")
@@ -235,6 +260,71 @@ def combine(decisions: list[Decision], same_act: bool | None, packs: list[Pack] 
         basis=[ART29],
         reason=both("reason.same_act"),
     )
+
+
+def _same_act_special(
+    fined: list[Decision], packs: list[Pack], implements: Mapping[str, Mapping[str, list[str]]]
+) -> Combined | None:
+    """One act: implemented provisions set aside, fine-group items taken together; ``None`` when
+    neither applies (the plain Art. 29 comparison)."""
+    ids = {d.violation.id for d in fined}
+    cited: list[str] = []
+    gone: set[str] = set()
+    for d in fined:
+        for target, basis in implements.get(d.violation.id, {}).items():
+            if target in ids and target != d.violation.id:
+                gone.add(target)
+                cited += [c for c in basis if c not in cited]
+    kept = [d for d in fined if d.violation.id not in gone]
+    units: list[list[Decision]] = []
+    groups: list[tuple[Decimal, list[str]] | None] = []
+    placed: dict[str, int] = {}
+    for d in kept:
+        found = _group_of(d.violation.id, packs)
+        key = found[0] if found is not None else f"rule:{d.violation.id}"
+        if found is not None and key in placed:
+            units[placed[key]].append(d)
+            continue
+        placed[key] = len(units)
+        units.append([d])
+        groups.append((found[1], found[2]) if found is not None else None)
+    if not gone and all(len(u) == 1 for u in units):
+        return None
+
+    def edges(i: int) -> tuple[Decimal, Decimal]:
+        members, cap = units[i], groups[i]
+        top = sum((d.statutory_range.max for d in members if d.statutory_range), Decimal(0))
+        low = sum((d.statutory_range.min for d in members if d.statutory_range), Decimal(0))
+        return (min(top, cap[0]), min(low, cap[0])) if cap is not None else (top, low)
+
+    best = max(range(len(units)), key=lambda i: (*edges(i), -i))
+    unit, group = units[best], groups[best]
+    fines = [CombinedFine(violation=d.violation.id, amount=d.recommended_fine) for d in unit if d.recommended_fine]
+    parts = [both("reason.same_act")]
+    basis = [ART29]
+    if gone:
+        parts.append(both("reason.implements"))
+        basis += cited
+    if group is not None and len(unit) > 1:
+        left, capped = group[0], []
+        for f in fines:
+            capped.append(CombinedFine(violation=f.violation, amount=min(f.amount, left)))
+            left -= capped[-1].amount
+        fines = capped
+        parts.append(both("reason.one_act_items", cap=dec_str(group[0])))
+        basis += [c for c in group[1] if c not in basis]
+    reason = Prose("；".join(parts), "; ".join(in_lang(x, "en") for x in parts))
+    # constructed, not validated: the reason keeps its English twin
+    return Combined.model_construct(fines=fines, applied=unit[0].violation.id, basis=basis, reason=reason)
+
+
+def _group_of(violation: str, packs: list[Pack]) -> tuple[str, Decimal, list[str]] | None:
+    """The fine group (pack/id, cap, citations) of a violation, if any."""
+    for pack in {p.id: p for p in packs}.values():
+        for group in pack.fine_groups:
+            if violation in {f"{pack.id}/{r}" for r in group.rules}:
+                return f"{pack.id}/{group.id}", group.cap, [b.cite() for b in group.basis]
+    return None
 
 
 def _group_caps(

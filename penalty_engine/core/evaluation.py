@@ -257,8 +257,11 @@ class Evaluation:
         """Art. 36: a no-penalty result when the act was discovered after the period ended."""
         general = self.pack.general
         harmful = self.facts.get("harm", "none") != "none"
+        touches = general.limitation.touches if general.limitation is not None else ()
+        touched = [name for name in touches if self.facts.get(name) is True]
+        c = self.case
         check = limitation(
-            general, self.rule.rule, self.case.occurred_on, self.case.discovered_on, self.decided_on, harmful
+            general, self.rule.rule, c.occurred_on, c.discovered_on, self.decided_on, harmful, bool(touched)
         )
         if check is None:
             return None
@@ -274,6 +277,8 @@ class Evaluation:
                 "discovered": check.discovered.isoformat(),
                 "discovered_source": check.discovered_source,
                 "extended": check.years == general.limitation.extended_years,
+                "touched": touched,
+                "harmful": harmful,
                 "result_text": "expired: not punished" if check.expired else "within the period",
             },
             result=check.expired,

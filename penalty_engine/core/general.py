@@ -53,13 +53,18 @@ def limitation(
     discovered_on: dt.date | None,
     decided_on: dt.date,
     harmful: bool,
+    touched: bool,
 ) -> LimitationCheck | None:
-    """Art. 36: is the act past the limitation period? ``None`` when the pack has no limitation."""
+    """Art. 36: is the act past the limitation period? ``None`` when the pack has no limitation.
+
+    The period is extended when the case's facts say the act touched 公民生命健康安全 or 金融安全
+    (``touched``: one of ``limitation.touches`` holds) **and** had harmful consequences
+    (``harmful``): both are facts of the case, not of the rule (ADR 0018)."""
     if general.limitation is None or (
         rule.special_provisions and any(sp.sets_aside == "limitation" for sp in rule.special_provisions)
     ):
         return None
-    extended = rule.life_health_or_financial_safety and harmful
+    extended = touched and harmful
     years = general.limitation.extended_years if extended else general.limitation.years
     deadline = add_years(occurred_on, years)
     discovered, source = (discovered_on, "discovered_on") if discovered_on else (decided_on, "decided_on")
@@ -76,6 +81,7 @@ class Fired(NamedTuple):
     mitigate: list[Provision]
     may_mitigate: list[Provision]
     set_aside: list[Provision]
+    collective_discussion: list[Provision]
 
 
 def hearing_threshold(general: General, party_kind: str, on: dt.date) -> HearingThreshold | None:

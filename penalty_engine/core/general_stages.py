@@ -31,6 +31,7 @@ from ..pack import CompiledVersion
 from ..text import words
 from . import _fast
 from .amounts import Interval, round_inside
+from .exclusions import refuse_contradictions
 from .general import HEARING_KINDS, Fired, hearing_threshold, reaches
 from .result import BelowMinimum
 from .texts import both, provision_labels
@@ -38,7 +39,7 @@ from .texts import both, provision_labels
 if TYPE_CHECKING:
     from .evaluation import Evaluation
 
-NONE_FIRED = Fired([], [], [], [], [])  # never changed: the fields are only read
+NONE_FIRED = Fired([], [], [], [], [], [])  # never changed: the fields are only read
 ART28 = "行政处罚法 第二十八条"
 #: Penalties mandatory mitigation cannot lessen: the lightest kind (警告; below it is no penalty,
 #: which Art. 32 does not give), and the confiscation of illegal gain Art. 28 para 2 requires.
@@ -99,6 +100,8 @@ class GeneralStages:
             basis=list(cv.basis),
         )
         self.results = results = cv.table.run(ev.activation, ev.where)
+        if cv.exclusions:
+            refuse_contradictions(cv, results, self.rule.facts, ev.facts_json, ev.where)
         assumptions = self.assumptions
         for text, cond in cv.assumptions:
             if text and (cond is None or cond.holds(results)):
@@ -113,7 +116,7 @@ class GeneralStages:
         fired: Fired | None = None
         for j in [j for j, (_, cond) in enumerate(cv.provisions) if cond.holds(results)]:
             if fired is None:
-                fired = Fired([], [], [], [], [])
+                fired = Fired([], [], [], [], [], [])
             p, cond = cv.provisions[j]
             pid, effect, label, label_zh = cv.provision_texts[j]
             add(
@@ -363,3 +366,26 @@ class GeneralStages:
             self.assume(review.assumption)
             self._duty(duties, "legal_review", list(cited["legal_review"]), "with the hearing notice")
         return list(duties.values())
+
+    def _collective_discussion(
+        self, duties: list[dict[str, Any]], penalties: list[dict[str, Any]], fired: Fired
+    ) -> list[dict[str, Any]]:
+        """行政处罚法 Art. 57 para 2: 对情节复杂或者重大违法行为给予行政处罚，行政机关负责人应当集体讨论决定.
+
+        The duty when a penalty is given and a provision of effect ``collective_discussion`` holds
+        (the case's finding of 情节复杂或者重大违法行为), or a penalty of a kind the pack treats as
+        重大 (``general.collective_discussion_kinds``, an assumption); once, whatever brought it."""
+        if not penalties or any(d["kind"] == "collective_discussion" for d in duties):
+            return duties
+        out = {d["kind"]: d for d in duties}
+        if fired.collective_discussion:
+            why = "complex or major violation"
+            self._duty(out, "collective_discussion", self._cites(fired.collective_discussion), why)
+            return list(out.values())
+        kinds = self.pack.general.collective_discussion_kinds
+        grave = [p["kind"] for p in penalties if kinds is not None and p["kind"] in kinds.value]
+        if grave:
+            assert kinds is not None
+            self.assume(kinds.assumption)
+            self._duty(out, "collective_discussion", list(self.rule.cites["collective_discussion"]), grave[0])
+        return list(out.values())

@@ -105,20 +105,20 @@ class VersionRun(LevelStages):
             if self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:
-                    position, position_s, factors = self._position(level.start)
+                    position, position_s, factors = self._position(tier, level.start)
                     fine = self._amount(band, position, position_s, statutory)
                 else:
                     self._range_only(band)
             else:
                 tier, band = self._tier(statutory, fired)
-                position, position_s, factors = self._position()
+                position, position_s, factors = self._position(tier)
                 fine = self._amount(band, position, position_s, statutory)
             options += self._mitigation_options(statutory, fired, tier)
         elif fired.mitigate or fired.may_mitigate:
             options += self._mitigation_without_fine(fired, branch)
         up_to = band.hi if level is not None and not level.point and band is not None else None
         penalties = self._penalties(fine, branch, branch_basis, up_to)
-        duties = self._duties(penalties, tier, up_to, branch)
+        duties = self._collective_discussion(self._duties(penalties, tier, up_to, branch), penalties, fired)
         if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
             duties = self._mitigation_duty(fired, duties)
         return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
@@ -382,9 +382,10 @@ class VersionRun(LevelStages):
             name = "lighter"
         return name, self._fraction_band(band_spec, rng, lower_s, upper_s)
 
-    def _position(self, level_start: Fraction | None = None) -> Position:
+    def _position(self, tier: str | None, level_start: Fraction | None = None) -> Position:
         """The factors that apply and the position they give: start (the level's, else the version's,
-        else the pack's), plus aggravating, minus mitigating."""
+        else the pack's), plus aggravating, minus mitigating. A factor that holds in a tier listed in
+        its ``not_in_tiers`` (the tier was chosen for it) is not weighed again."""
         pack, v = self.pack, self.cv.version
         start = level_start if level_start is not None else v.start if v.start is not None else pack.factor_start
         if level_start is None and v.start is None:
@@ -395,6 +396,7 @@ class VersionRun(LevelStages):
         mask = 0
         for j, ((f, cond), (weight, f_basis)) in enumerate(zip(self.cv.factors, self.cv.factor_texts, strict=True)):
             holds = cond.holds(results)
+            weighed = holds and tier not in f.not_in_tiers
             self.trail.add(
                 "factor",
                 {
@@ -404,12 +406,12 @@ class VersionRun(LevelStages):
                     "effect": f.effect,
                     "weight": weight,
                     "clauses": self._clauses(cond),
-                    "result_text": "applies" if holds else "does not apply",
+                    "result_text": "applies" if weighed else "counted in the tier" if holds else "does not apply",
                 },
-                result=holds,
+                result=weighed,
                 basis=list(f_basis),
             )
-            if holds:
+            if weighed:
                 factors.append({"id": f.id, "effect": f.effect, "basis": list(f_basis), "label": f.label})
                 applied.append({"id": f.id, "effect": f.effect, "weight": weight})
                 mask |= 1 << j

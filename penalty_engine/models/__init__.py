@@ -41,6 +41,7 @@ from .layer import (
 )
 from .pack import (
     Effect,
+    FactExclusion,
     FineGroup,
     General,
     HearingThreshold,
@@ -109,6 +110,7 @@ __all__ = [
     "EdgeMultiple",
     "Effect",
     "Extends",
+    "FactExclusion",
     "FactProblem",
     "FactSpec",
     "FactType",

@@ -41,7 +41,13 @@ class Party(_Model):
     """The party punished."""
 
     kind: Literal["individual", "organization"]
-    age: int | None = Field(default=None, ge=0, le=150, description="individuals; absent = adult")
+    age: int | None = Field(
+        default=None,
+        ge=0,
+        le=150,
+        description="individuals: age in whole years (周岁) on the date of the act (occurred_on), the age 行政处罚法 "
+        "Art. 30 reads (不满十四周岁的未成年人有违法行为的); absent = adult",
+    )
     name: str | None = None
 
 

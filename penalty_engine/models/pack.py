@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from ..money import Rounding
 from .common import GUARDIAN_ORDERS, Order, ProseText, unique_orders
-from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, Ratio, Text
+from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, PenaltyKind, Ratio, Text
 
 
 class BoundaryReading(Frozen):
@@ -61,6 +61,7 @@ class Effect(StrEnum):
     may_no_penalty = "may_no_penalty"  # 可以不予行政处罚 (an option; recommended for listed rules)
     mitigate = "mitigate"  # 应当从轻或者减轻 (tier at most lighter; below the minimum offered)
     may_mitigate = "may_mitigate"  # 可以从轻或者减轻 (offered as options)
+    collective_discussion = "collective_discussion"  # 应当集体讨论决定 (a duty when a penalty is given)
 
 
 class Provision(Frozen):
@@ -124,6 +125,12 @@ class Limitation(Frozen):
 
     years: int = Field(default=2, ge=1)
     extended_years: int = Field(default=5, ge=1)
+    touches: tuple[str, ...] = Field(
+        default=(),
+        description="bool common facts, any of which true says the act touched 公民生命健康安全 or 金融安全: "
+        "with harmful consequences (the fact 'harm' other than 'none') the period is extended_years",
+        exclude_if=lambda v: v == (),
+    )
     basis: tuple[LawRef, ...] = Field(min_length=1)
     assumption: ProseText | None = None
 
@@ -138,6 +145,12 @@ class General(Frozen):
     hearing: tuple[HearingThreshold, ...] = ()
     hearing_basis: tuple[LawRef, ...] = ()
     collective_discussion_basis: tuple[LawRef, ...] = ()
+    collective_discussion_kinds: Setting | None = Field(
+        default=None,
+        description="value: penalty kinds whose imposition the pack treats as 重大 (Art. 57 para 2), bringing "
+        "collective discussion; with its assumption",
+        exclude_if=lambda v: v is None,
+    )
     education_basis: tuple[LawRef, ...] = ()
     legal_review_with_hearing: Setting | None = Field(
         default=None, description="value true: every decision that brings a hearing notice also brings legal review"
@@ -155,9 +168,27 @@ class General(Frozen):
                 raise ValueError(f"provision '{p.id}': recommend_for names '{p.recommend_for}', not in 'lists'")
             if p.recommend_for is not None and p.effect is not Effect.may_no_penalty:
                 raise ValueError(f"provision '{p.id}': recommend_for is only for may_no_penalty")
+        kinds = self.collective_discussion_kinds
+        if kinds is not None and (
+            not isinstance(kinds.value, list) or not all(k in PenaltyKind.__members__ for k in kinds.value)
+        ):
+            known = ", ".join(PenaltyKind)
+            raise ValueError(f"collective_discussion_kinds: value is a list of penalty kinds ({known})")
         if self.below_minimum is not None and self.below_minimum.lower >= self.below_minimum.upper:
             raise ValueError("below_minimum: 'lower' must be below 'upper'")
         return self
+
+
+class FactExclusion(Frozen):
+    """Facts that cannot hold together: a case where ``when`` holds is refused (PE-C012), naming
+    the facts, rather than decided on contradictory facts. It applies to every rule that has all
+    the ``facts`` (a pack's common facts, or facts several rules declare under one name)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    facts: tuple[str, ...] = Field(min_length=2, description="the facts ``when`` reads, named in the error")
+    when: Condition = Field(description="the contradiction: a case where it holds is refused")
+    reason: Text = Field(description="why they cannot both hold, and what is expected instead")
+    basis: tuple[Basis, ...] = ()
 
 
 class FineGroup(Frozen):
@@ -187,6 +218,11 @@ class Pack(Frozen):
     settings: dict[str, Setting] = Field(default_factory=dict)
     general: General = General()
     fine_groups: tuple[FineGroup, ...] = ()
+    fact_exclusions: tuple[FactExclusion, ...] = Field(
+        default=(),
+        description="facts that cannot hold together: a case where one holds is refused (PE-C012)",
+        exclude_if=lambda v: v == (),
+    )
     similar_case_tolerance: Ratio = Field(
         default=Fraction(1, 10),
         ge=0,

@@ -75,6 +75,7 @@ __all__ = [
     "Factor",
     "FineSpec",
     "Frozen",
+    "Implements",
     "LawRef",
     "Level",
     "LevelBand",
@@ -323,6 +324,11 @@ class Factor(Frozen):
     weight: Ratio = Field(gt=0, le=1, description="fraction of the band's width")
     label: Text
     basis: tuple[Basis, ...] = Field(min_length=1)
+    not_in_tiers: tuple[str, ...] = Field(
+        default=(),
+        description="tiers (or levels) the benchmark chose for this circumstance: inside their bands it is "
+        "not weighed again (counted once); in any other tier, as when a mandatory mitigation lowered the tier, it is",
+    )
 
 
 class Assumption(Frozen):
@@ -393,6 +399,15 @@ class SpecialProvision(Frozen):
     basis: tuple[LawRef, ...] = Field(min_length=1)
 
 
+class Implements(Frozen):
+    """Another rule of the pack whose frame this rule's provision implements (a ministry rule fixing
+    amounts within a law's range): for one act under both, 行政处罚法 Art. 29 does not compare them,
+    and this rule's fine stands (ADR 0018)."""
+
+    rule: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="id of the implemented rule, same pack")
+    basis: tuple[Basis, ...] = Field(min_length=1, description="why this provision implements that one")
+
+
 class Rule(Frozen):
     """One violation type: its fact schema and its versions over time."""
 
@@ -402,8 +417,14 @@ class Rule(Frozen):
     versions: tuple[RuleVersion, ...] = Field(min_length=1)
     life_health_or_financial_safety: bool = Field(
         default=False,
-        description="the violation touches life-and-health or financial security (行政处罚法 Art. 36: five years "
-        "of limitation when it had harmful consequences)",
+        description="a declaration, shown in the published benchmark, that violations of this kind can touch "
+        "life-and-health or financial security; the limitation period does not read it: the case's facts decide "
+        "(general.limitation.touches, 行政处罚法 Art. 36; ADR 0018)",
     )
     special_provisions: tuple[SpecialProvision, ...] = ()
+    implements: tuple[Implements, ...] = Field(
+        default=(),
+        description="rules of the pack whose frame this rule implements: one act under both keeps this rule's fine",
+        exclude_if=_absent,
+    )
     notes: Text | None = None

@@ -15,13 +15,14 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from ..cel import RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
+from ..cel import PARTY, RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
 from ..errors import RuleError, RuleErrors, collect, suggest
 from ..models import (
     EVERY_BRANCH,
     Basis,
     Branch,
     EdgeMultiple,
+    FactExclusion,
     Factor,
     FactProblem,
     FactSpec,
@@ -92,6 +93,8 @@ class CompiledVersion:
     #: under a layer (some part set by another pack than the rule's), the parts a decision's
     #: numbers come from and the pack that set each (the decision's ``set_by``); else None
     set_by: dict[str, str] | None = None
+    #: the pack's fact exclusions that apply to this rule (it has all their facts), with conditions
+    exclusions: tuple[tuple[FactExclusion, CompiledCondition], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -381,14 +384,31 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
             cond = table.add(lv.when, _where(src, (*vloc, "levels", j, "when"))) if lv.when is not None else None
             levels.append((lv, cond))
         factors = []
+        tier_names = {"lighter", "standard", "heavier"} | {lv.id for lv in v.levels}
         for j, f in enumerate(v.factors):
             factors.append((f, table.add(f.when, _where(src, (*vloc, "factors", j, "when")))))
+            for name in f.not_in_tiers:
+                if name not in tier_names:
+                    where = _where(src, (*vloc, "factors", j, "not_in_tiers"))
+                    tiers_known = sorted(tier_names)
+                    message = f"factor '{f.id}': not_in_tiers names '{name}', which is no tier or level of this version"
+                    raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
                 assumptions.append((a, None))
             else:
                 assumptions.append((a.text, table.add(a.when, _where(src, (*vloc, "assumptions", j, "when")))))
+        exclusions = []
+        for j, ex in enumerate(pack.fact_exclusions):
+            if all(name in facts for name in ex.facts):
+                ewhere = loaded_pack.source.where(("fact_exclusions", j, "when"))
+                econd = table.add(ex.when, ewhere)
+                other = sorted({n for _, _, reads in econd.clauses for n in reads} - {*ex.facts, PARTY})
+                if other:
+                    message = f"fact exclusion '{ex.id}' reads {', '.join(other)}, not among its facts"
+                    raise RuleError("PE-R007", message, ewhere)
+                exclusions.append((ex, econd))
         provisions = []
         for j, prov in enumerate(pack.general.provisions):
             ploc = ("general", "provisions", j, "when")
@@ -429,6 +449,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 level_basis=tuple(cites(lv.basis) for lv, _ in levels),
                 origin=(origin := {**pack_origin, **loaded.origin_of(pack.id, i)}),
                 set_by=_set_by(v, origin, pack.id),
+                exclusions=tuple(exclusions),
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -470,6 +491,33 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
     )
 
 
+def _check_exclusions(loaded: LoadedPack) -> None:
+    """Each fact exclusion names facts some rule (or the pack) declares, and its condition reads
+    only the facts it names (they are what the error names)."""
+    pack = loaded.pack
+    declared = set(pack.common_facts) | {n for lr in loaded.rules for n in lr.rule.facts}
+    for j, ex in enumerate(pack.fact_exclusions):
+        where = loaded.source.where(("fact_exclusions", j))
+        for name in ex.facts:
+            if name not in declared:
+                message = f"fact exclusion '{ex.id}' names fact '{name}', which no rule declares"
+                message += suggest(name, declared)
+                raise RuleError("PE-R010", message, where)
+
+
+def _check_touches(loaded: LoadedPack) -> None:
+    """The facts ``general.limitation.touches`` names are yes/no common facts (every rule has them)."""
+    pack = loaded.pack
+    limitation = pack.general.limitation
+    for name in limitation.touches if limitation is not None else ():
+        spec = pack.common_facts.get(name)
+        if spec is None or spec.type is not FactType.bool:
+            where = loaded.source.where(("general", "limitation", "touches"))
+            what = "not a common fact" if spec is None else f"a {spec.type.value} fact, not bool"
+            message = f"limitation.touches names '{name}': {what}{suggest(name, pack.common_facts)}"
+            raise RuleError("PE-R010", message, where)
+
+
 def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledRule]:
     """Compile every rule of a pack; collect every error before raising.
 
@@ -491,12 +539,22 @@ def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledR
         compiled = collect(errors, lambda lr=lr: compile_rule(loaded, lr, cel=cel))  # type: ignore[misc]
         if compiled is not None:
             out.append(compiled)
+    for lr in loaded.rules:
+        for j, imp in enumerate(lr.rule.implements):
+            if imp.rule in loaded.not_applied:
+                continue  # a layer does not apply the implemented rule: nothing to compare it with
+            if imp.rule not in seen or imp.rule == lr.rule.id:
+                where = lr.source.where(("implements", j, "rule"))
+                message = f"implements names rule '{imp.rule}', not another rule of the pack{suggest(imp.rule, seen)}"
+                errors.append(RuleError("PE-R010", message, where))
     for list_name, listing in loaded.pack.general.lists.items():
         for name in listing.rules:
             if name not in seen:
                 where = loaded.source.where(("general", "lists", list_name, "rules"))
                 message = f"list '{list_name}' names rule '{name}', not in the pack{suggest(name, seen)}"
                 errors.append(RuleError("PE-R010", message, where))
+    _check_exclusions(loaded)
+    _check_touches(loaded)
     for j, group in enumerate(loaded.pack.fine_groups):
         for name in group.rules:
             if name not in seen:

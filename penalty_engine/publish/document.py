@@ -160,6 +160,14 @@ class _Builder:
             "engine": f"penalty-engine {__version__}",
         }
 
+    def not_in(self, names: tuple[str, ...], v: RuleVersion) -> str:
+        """The tiers (levels) a factor is not weighed in again, in words; empty when there are none."""
+        if not names:
+            return ""
+        levels = {lv.id: lv.name.get(self.lang) for lv in v.levels}
+        words = [self.t(n) if n in ("lighter", "standard", "heavier") else levels.get(n, n) for n in names]
+        return self.t("not_in_tiers", tiers="、".join(words) if self.lang == "zh" else ", ".join(words))
+
     def scheme(self) -> dict[str, Any]:
         """Tier scheme, start position, rounding, 以上/以下 and settings, in the document's order."""
         p, t, reg = self.pack, self.t, self.register
@@ -455,6 +463,7 @@ class _Builder:
                     frac_str(f.weight),
                     self.cond(f.when, facts) or Cond(None, cel_text(f.when)),
                     self.quotes(f.basis),
+                    self.not_in(f.not_in_tiers, v),
                 )
                 for f in v.factors
             ],

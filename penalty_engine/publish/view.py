@@ -132,6 +132,8 @@ class FactorRow:
     weight: str
     when: Cond
     basis: list[Quote]
+    #: the tiers (levels) in which it is not weighed again, in words; empty: every tier
+    not_in: str = ""
 
 
 @dataclass(frozen=True)

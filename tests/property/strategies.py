@@ -24,7 +24,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 import penalty_engine as pe
-from penalty_engine.cel import edges
+from penalty_engine.cel import PARTY, cel_value, edges
+from penalty_engine.models import coerce
 from penalty_engine.models.rules import FactSpec, FactType, PerUnitFine
 from penalty_engine.pack.compiled import CompiledRule, CompiledVersion
 
@@ -193,6 +194,36 @@ def fact_value(draw: st.DrawFn, rule: CompiledRule, name: str) -> Any:
     return render_numeric(spec, value, draw(st.integers(0, 2)))
 
 
+def contradicts(rule: CompiledRule, facts: dict[str, Any]) -> bool:
+    """Whether ``facts`` meet one of the pack's fact exclusions for ``rule`` (a case the engine
+    refuses with PE-C012: not a valid case)."""
+    if not any(cv.exclusions for cv in rule.versions):
+        return False
+    activation = dict(rule.defaults_cel)
+    for name, raw in facts.items():
+        spec = rule.facts[name]
+        activation[name] = cel_value(spec, coerce(spec, raw))
+    activation[PARTY] = {"kind": "individual", "age": 30, "age_given": True}
+    for cv in rule.versions:
+        if cv.exclusions:
+            results = cv.table.run(activation, "strategy")
+            if any(cond.holds(results) for _, cond in cv.exclusions):
+                return True
+    return False
+
+
+def without_contradictions(rule: CompiledRule, facts: dict[str, Any]) -> dict[str, Any]:
+    """``facts`` with the first fact of each exclusion they meet put back to its default."""
+    if not contradicts(rule, facts):
+        return facts
+    out = dict(facts)
+    for cv in rule.versions:
+        for ex, _ in cv.exclusions:
+            out[ex.facts[0]] = rule.facts[ex.facts[0]].default
+    assert not contradicts(rule, out), f"the defaults of {rule.id}'s exclusions still contradict"
+    return out
+
+
 @st.composite
 def facts_for(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
     """Facts of ``rule``: required facts always, the others given or left to their default.
@@ -215,7 +246,7 @@ def facts_for(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
             out[name] = draw(fact_value(rule, name))
         elif draw(st.integers(0, 3)) == 3:
             out[name] = spec.default  # the default, given explicitly
-    return out
+    return without_contradictions(rule, out)
 
 
 def parties() -> st.SearchStrategy[dict[str, Any]]:
@@ -342,10 +373,13 @@ class MonotoneSet:
 def monotone_set_for(draw: st.DrawFn, rule: CompiledRule) -> MonotoneSet:
     base = draw(example_for(rule))
     raises = []
+    facts = base.case["facts"]
     for name in directional_facts(rule):
         low, high = draw(ordered_values(rule, name))
         direction = rule.facts[name].direction
         assert direction is not None
+        if contradicts(rule, {**facts, name: low}) or contradicts(rule, {**facts, name: high}):
+            continue  # a contradiction is refused (PE-C012), not decided: nothing to compare
         raises.append(Raise(name, direction, low, high))
     return MonotoneSet(base, tuple(raises))
 

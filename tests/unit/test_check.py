@@ -160,7 +160,10 @@ def test_gap_witness_is_the_boundary(write_pack: Any) -> None:
 
 def test_zoo_covers_every_static_kind_but_the_level_and_layer_ones() -> None:
     # the level and layer kinds have their own zoo: tests/unit/test_check_levels.py
-    assert {z[0] for z in ZOO} == {k for k in KINDS if not k.startswith(("level_", "layer_"))} - {"invariant"}
+    assert {z[0] for z in ZOO} == {k for k in KINDS if not k.startswith(("level_", "layer_"))} - {
+        "invariant",
+        "statutory_step",
+    }
 
 
 def test_shipped_pack_is_clean() -> None:
@@ -207,8 +210,31 @@ def test_shipped_rules_keep_every_invariant() -> None:
     from penalty_engine.check.invariants import search
 
     engine = Engine.load("cn-transport")
+    steps = []
     for rule in engine.rules():
-        assert search(engine, rule, max_examples=25, seed=0) == [], rule.id
+        findings = search(engine, rule, max_examples=25, seed=0)
+        assert [f for f in findings if f.severity == "error"] == [], rule.id
+        steps += [(f.rule, f.kind) for f in findings]
+    # the statute's own step (Art. 74: under 1万元 3万–6万, from 1万元 2–10 times the gain) is a warning
+    assert set(steps) <= {("cn-transport/foreign-operator-domestic-transport", "statutory_step")}
+
+
+def test_a_step_between_statutory_branches_is_a_warning_not_a_broken_invariant(write_pack: Any) -> None:
+    from penalty_engine import Engine
+    from penalty_engine.check.invariants import search
+
+    # below 10 the statute fines 1000–4000, from 10 it fines 100–1000: standard tier (n < 10 only, so n from
+    # 2 to 9 gives 2000–3000 → 2500) against the lighter tier of the second branch (100–400 → 250 → 300)
+    branches = "      - id: ten\n        when: n >= 10\n        fine: {min: 100, max: 1000}\n      - id: base\n"
+    rule = MINI_RULE.replace("      - id: base\n", branches).replace(
+        "      - {tier: heavier, when: n >= 2}\n      - {tier: standard}\n",
+        "      - {tier: lighter, when: n >= 10}\n      - {tier: standard}\n",
+    )
+    assert rule.count("when: n >= 10") == 2
+    engine = Engine.load(write_pack(rule))
+    findings = search(engine, engine.rules()[0], max_examples=200, seed=0)
+    assert [f.kind for f in findings] == ["statutory_step"] and findings[0].severity == "warning"
+    assert "branch" in findings[0].message
 
 
 def test_a_broken_pack_yaml_is_a_load_error_not_an_exception(write_pack: Any) -> None:

@@ -134,8 +134,9 @@ def test_an_unknown_format_is_an_error(engine: pe.Engine) -> None:
 
 
 def test_several_violations_each_decision_then_how_the_fines_combine(engine: pe.Engine) -> None:
-    # 02-separate-acts, by hand: 1) 1400 + 0.7 × 600 = 1820 → 1800; 2) 4 × 500 = 2000; separate acts: both
-    # stand, 1800 + 2000 = 3800 → 叁仟 (3 × 1000) 捌佰 (8 × 100) 元整
+    # 02-separate-acts, by hand: 1) heavier band 1400–2000, no factor (the prior findings set the tier and are
+    # not counted again, ADR 0018) → 1400 + 0.5 × 600 = 1700; 2) 4 × 500 = 2000; separate acts: both stand,
+    # 1700 + 2000 = 3700 → 叁仟 (3 × 1000) 柒佰 (7 × 100) 元整
     result = evaluate(engine, SEPARATE)
     assert isinstance(result, Decisions)
     paragraphs, rows = docx_text(render_document(result, "docx", "zh"))
@@ -144,10 +145,10 @@ def test_several_violations_each_decision_then_how_the_fines_combine(engine: pe.
     assert f"违法行为一：{titles[0]}" in headings and f"违法行为二：{titles[1]}" in headings
     assert headings.count("一、裁量结果") == 2 and "数个违法行为的罚款" in headings
     texts = [t for _, t in paragraphs]
-    assert f"•\t{titles[0]}：1,800元" in texts and f"•\t{titles[1]}：2,000元" in texts
-    assert "•\t罚款合计：3,800元（大写：人民币叁仟捌佰元整）" in texts
+    assert f"•\t{titles[0]}：1,700元" in texts and f"•\t{titles[1]}：2,000元" in texts
+    assert "•\t罚款合计：3,700元（大写：人民币叁仟柒佰元整）" in texts
     recommended = [r[1] for r in rows if r[0] == "建议罚款"]
-    assert recommended == ["1,800元（大写：人民币壹仟捌佰元整）", "2,000元（大写：人民币贰仟元整）"]
+    assert recommended == ["1,700元（大写：人民币壹仟柒佰元整）", "2,000元（大写：人民币贰仟元整）"]
     machine = paragraphs[-1][1]
     assert all(d.fingerprint in machine for d in result.decisions) and machine.startswith("编号：")
 

@@ -27,8 +27,9 @@ def test_contract_example_amounts(engine: pe.Engine) -> None:
         ("fine", Decimal(36000)),
         ("confiscation", Decimal(12000)),
     ]
-    # 道路运输条例 Art. 63 (2023) opens with 责令停止经营: the correction in the article's form (ADR 0017)
-    assert [x.kind for x in d.duties] == ["order_stop_operation"]
+    # 道路运输条例 Art. 63 (2023) opens with 责令停止经营: the correction in the article's form (ADR 0017);
+    # organization: 36000 ≥ 20000, the pack's 较大数额 (ADR 0018) → hearing notice, legal review with it
+    assert [x.kind for x in d.duties] == ["order_stop_operation", "hearing_notice", "legal_review"]
     assert d.violation.version == "2023-07-20"
 
 

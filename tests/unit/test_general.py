@@ -36,9 +36,9 @@ def test_minor_14_to_17_caps_the_tier_and_offers_below_minimum(engine: pe.Engine
     adult = engine.evaluate(case(UD, {"prior_12m": 3}, party={"kind": "individual", "age": 30}), as_of=AS_OF)
     minor = engine.evaluate(case(UD, {"prior_12m": 3}, party={"kind": "individual", "age": 15}), as_of=AS_OF)
     assert adult.tier == "heavier" and minor.tier == "lighter"
-    # 200–2000, lighter band 200–800; factor repeat +1/5 → position 7/10 → 200 + 0.7 × 600 = 620 → 600
+    # 200–2000, lighter band 200–800; no factor (the findings set the tier, ADR 0018) → 200 + 0.5 × 600 = 500
     assert minor.band is not None and (minor.band.min, minor.band.max) == (Decimal(200), Decimal(800))
-    assert minor.recommended_fine == Decimal(600)
+    assert minor.recommended_fine == Decimal(500)
     assert adult.recommended_fine is not None and minor.recommended_fine < adult.recommended_fine
     assert [o.kind for o in minor.options] == ["below_minimum"]
     capped = next(s for s in minor.trail if s.code == "tier.capped")
@@ -110,11 +110,21 @@ def test_add_years_handles_29_february() -> None:
 
 
 def test_hearing_notice_by_party_kind_threshold(engine: pe.Engine) -> None:
-    person = engine.evaluate(case(UF, {"illegal_gain": "12000"}, party={"kind": "individual"}), as_of=AS_OF)
-    firm = engine.evaluate(case(UF, {"illegal_gain": "12000"}, party={"kind": "organization"}), as_of=AS_OF)
-    assert person.recommended_fine == firm.recommended_fine == Decimal(20000)
+    # 较大数额 of the shipped pack (ADR 0018): 1000 for individuals, 20000 for organizations, both 以上
+    # unlicensed-freight, no gain: 3000–10000, lighter band 3000–5300, middle 4150 → 4200
+    person = engine.evaluate(case(UF, {}, party={"kind": "individual"}), as_of=AS_OF)
+    firm = engine.evaluate(case(UF, {}, party={"kind": "organization"}), as_of=AS_OF)
+    assert person.recommended_fine == firm.recommended_fine == Decimal(4200)
     assert kinds(person.duties) == ["hearing_notice", "legal_review", "order_stop_operation"]
     assert kinds(firm.duties) == ["order_stop_operation"]  # Art. 63's 责令停止经营 (ADR 0017)
+    # gain 12000: 12000–60000, lighter band 12000–28000, middle 20000: the organization's figure itself counts
+    big = engine.evaluate(case(UF, {"illegal_gain": "12000"}, party={"kind": "organization"}), as_of=AS_OF)
+    assert big.recommended_fine == Decimal(20000)
+    assert kinds(big.duties) == ["hearing_notice", "legal_review", "order_stop_operation"]
+    # unqualified-driver, lighter (corrected on the spot): fine below 1000 → no notice for an individual
+    small = engine.evaluate(case(UD, {"corrected_on_spot": True}, party={"kind": "individual"}), as_of=AS_OF)
+    assert small.recommended_fine is not None and small.recommended_fine < Decimal(1000)
+    assert kinds(small.duties) == ["order_correction"]
 
 
 GENERAL_PACK = (
@@ -123,6 +133,7 @@ GENERAL_PACK = (
 common_facts:
   harm: {type: enum, values: [none, minor, serious], default: none, label: {zh: 危害后果, en: harm}}
   no_fault_proven: {type: bool, default: false, label: {zh: 无过错, en: no fault}}
+  life_health: {type: bool, default: false, label: {zh: 涉及公民生命健康安全, en: life and health}}
 general:
   provisions:
     - id: no-fault
@@ -132,6 +143,7 @@ general:
       label: {zh: 无过错, en: no fault}
       basis: [{law: 行政处罚法, article: 33, paragraph: 2, text: 当事人有证据足以证明没有主观过错的，不予行政处罚。}]
   limitation:
+    touches: [life_health]
     basis: [{law: 行政处罚法, article: 36, text: 违法行为在二年内未被发现的，不再给予行政处罚}]
   hearing:
     - {party: individual, amount: 5000, effective_from: 2000-01-01}
@@ -185,11 +197,23 @@ def test_special_provision_sets_no_fault_aside(synthetic: pe.Engine) -> None:
     assert d.outcome == "penalty" and "provision.set_aside" in codes(d)
 
 
-def test_five_year_limitation_with_harm_for_safety_rules(synthetic: pe.Engine) -> None:
-    facts_harm = {"harm": "serious"}
+def test_five_year_limitation_when_the_case_touched_life_and_health_with_harm(synthetic: pe.Engine) -> None:
     late = {"occurred_on": "2023-01-10", "discovered_on": "2026-01-10"}
-    assert synthetic.evaluate(case("mini/r1", facts_harm, **late), as_of=AS_OF).outcome == "penalty"
-    assert synthetic.evaluate(case("mini/r1", {}, **late), as_of=AS_OF).outcome == "no_penalty"
+    both = synthetic.evaluate(case("mini/r1", {"harm": "serious", "life_health": True}, **late), as_of=AS_OF)
+    assert both.outcome == "penalty"
+    step = next(s for s in both.trail if s.code == "limitation")
+    assert step.inputs["years"] == 5 and step.inputs["touched"] == ["life_health"] and step.inputs["harmful"]
+    # either fact alone keeps two years; the rule's own declaration (life_health_or_financial_safety)
+    # no longer decides (ADR 0018)
+    assert synthetic.evaluate(case("mini/r1", {"harm": "serious"}, **late), as_of=AS_OF).outcome == "no_penalty"
+    assert synthetic.evaluate(case("mini/r1", {"life_health": True}, **late), as_of=AS_OF).outcome == "no_penalty"
+
+
+def test_limitation_touches_must_name_bool_common_facts(write_pack: Any) -> None:
+    with pytest.raises(pe.RuleError, match=r"PE-R010.*touches names 'harm': a enum fact, not bool"):
+        pe.Engine.load(write_pack(TWO_VERSIONS, pack=GENERAL_PACK.replace("touches: [life_health]", "touches: [harm]")))
+    with pytest.raises(pe.RuleError, match=r"PE-R010.*touches names 'life_helth': not a common fact"):
+        pe.Engine.load(write_pack(TWO_VERSIONS, pack=GENERAL_PACK.replace("[life_health]", "[life_helth]")))
 
 
 def test_unknown_special_provision_is_a_rule_error(write_pack: Any) -> None:

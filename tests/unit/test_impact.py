@@ -46,6 +46,13 @@ def copy_layer(dest: Path, replace: dict[str, str] | None = None) -> Path:
         assert text.count(old) == 1, old  # the change must hit the one level meant
         text = text.replace(old, new)
     path.write_text(text, encoding="utf-8")
+    # The shipped 较大数额 for organizations (20,000, ADR 0018) is below every 较重 amount on both sides;
+    # the copies set 100,000 (as the pack did before) so that a revision can cross the threshold.
+    with (dest / "pack.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(
+            "\ngeneral:\n  hearing:\n    - party: organization\n      amount: 100000\n"
+            "      effective_from: 2000-01-01\n      assumption: 测试：法人或者其他组织的较大数额按10万元以上计\n"
+        )
     return dest
 
 
@@ -271,7 +278,7 @@ def test_the_national_pack_against_its_provincial_layer(tmp_path: Path) -> None:
         # = 41650 → 41700. Gansu 一般 30000–50000 → 40000. Change -1700.
         national("N-1", operation_months=2),
         # gain 30000: range 60000–300000. national lighter 60000 – 60000 + 240000/3 = 140000, middle 100000
-        # (≥ 100000: hearing notice). Gansu 一般 2–4 × = 60000–120000 → 90000: no hearing notice.
+        # Gansu 一般 2–4 × = 60000–120000 → 90000 (both ≥ 20000, the organizations' 较大数额: notice on both sides).
         national("N-2", operation_months=2, illegal_gain="30000"),
         # third finding (prior_12m 2): national heavier 30000 + 2 × 70000/3 = 76666.67 → 76700 – 100000,
         # 76700 + 1/2 × 23300 = 88350 → 88400. Gansu 较重 50000–70000 → 60000. Change -28400.
@@ -298,7 +305,7 @@ def test_the_national_pack_against_its_provincial_layer(tmp_path: Path) -> None:
         "N-4": ("lighter", None, "serious"),
     }
     crossings = {(c["case_id"], c["duty"], c["direction"]) for c in data["crossings"] if c["duty"] == "hearing_notice"}
-    assert crossings == {("N-2", "hearing_notice", "no_longer"), ("N-4", "hearing_notice", "newly")}
+    assert crossings == set()  # every amount is ≥ 20000 (ADR 0018) on both sides: the notice either way
     assert data["ignored_facts"] == [
         {"side": "before", "fact": "at_hub_long_term", "rows": 1},
         {"side": "before", "fact": "operation_months", "rows": 4},
