@@ -187,6 +187,13 @@ def test_the_document_endpoint(web: TestClient, officers: Officers) -> None:
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     text += "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
     assert "52,000元" in text and "伍万贰仟元整" in text  # 36400 + 0.75 × 20800 = 52000, in figures and 大写
+    # as penalty evaluate -o writes it: the recorded case's party, the provisions quoted from the pack
+    assert "＿＿＿＿＿＿＿＿＿＿（单位）" in text
+    assert "擅自从事道路普通货物运输经营，违法所得超过1万元的" in text  # 道路运输条例 Art. 63 item 1
+    named = _evaluate(web, officers.a, case_id="SAMPLE-NAMED", party={"kind": "individual", "age": 15, "name": "张某"})
+    minor = web.get(f"/v1/decisions/{named}/document?format=docx", headers=_auth(officers.a))
+    cells = {r.cells[0].text: r.cells[-1].text for t in Document(io.BytesIO(minor.content)).tables for r in t.rows}
+    assert cells["当事人"] == "张某（个人，15周岁）"
     js = web.get(f"/v1/decisions/{rid}/document?format=json", headers=_auth(officers.a))
     assert js.json()["recommended_fine"] == "52000"
     bad = web.get(f"/v1/decisions/{rid}/document?format=pdf", headers=_auth(officers.a))
