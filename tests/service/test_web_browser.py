@@ -105,7 +105,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="pe-chromium-")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        # the browser's own controls (the date fields: 2026/03/02) as on an officer's Chinese system,
+        # where Debian's chromium-l10n is installed; without it Chromium shows them in en-US
+        env = {**os.environ, "LANGUAGE": "zh_CN"}
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, env=env)
         yield b
         b.close()
     shutil.rmtree(profile, ignore_errors=True)
