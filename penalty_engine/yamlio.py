@@ -28,8 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.constructor import ConstructorError
+from yaml.composer import Composer
+from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import Resolver
+from yaml.scanner import Scanner
 
 from .errors import PenaltyEngineError
 
@@ -87,7 +92,7 @@ class YamlProblem(Exception):
         self.line = line
 
 
-class _Loader(yaml.SafeLoader):
+class _DepthComposer(Composer):
     depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
@@ -95,11 +100,48 @@ class _Loader(yaml.SafeLoader):
         self.depth += 1
         try:
             if self.depth > MAX_DEPTH:
-                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                line = self.peek_event().start_mark.line + 1  # type: ignore[attr-defined]
                 raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", line)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
+
+
+def _c_parser() -> Any:
+    """libyaml's parser, which the published PyYAML wheels carry; None for a build without it."""
+    try:
+        from yaml import cyaml
+    except ImportError:  # pragma: no cover - a PyYAML built without libyaml
+        return None
+    return getattr(cyaml, "CParser", None)
+
+
+CParser: Any = _c_parser()
+
+if CParser is not None:
+
+    class _Loader(_DepthComposer, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+        """libyaml's scanner and parser (C, about ten times faster) under PyYAML's own composer.
+
+        Only the event stream comes from C: nodes are composed here in Python, so the nesting
+        depth is counted and every node carries its line exactly as with the pure-Python parser."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+else:  # pragma: no cover - a PyYAML built without libyaml
+
+    class _Loader(_DepthComposer, Reader, Scanner, Parser, SafeConstructor, Resolver):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
 
 
 def _line(node: Node) -> int:
@@ -270,6 +312,9 @@ def parse_yaml(text: str, path: str = "<string>") -> Located:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in str(problem):  # libyaml stops first, at its own limit (1000)
+            deep = f"nested deeper than {MAX_DEPTH} levels of maps and lists"
+            raise YamlProblem("limit", deep, (mark.line + 1) if mark else 1) from exc
         raise YamlProblem("syntax", str(problem), (mark.line + 1) if mark else 1) from exc
     lines: dict[Loc, int] = {}
     _record_lines(node, (), lines)

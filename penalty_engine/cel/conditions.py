@@ -19,12 +19,11 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Literal
 
-import cel
-
 from ..errors import EvaluationError, RuleError, suggest
 from ..models import AllOf, AnyOf, Condition, FactSpec, FactType
 from . import limits
 from .fast import Parts, tree_parts
+from .library import cel
 from .tree import Node, cel_types, parse
 
 PARTY = "party"

@@ -117,11 +117,26 @@ def resolve_pack(ref: str | Path) -> Path:
     )
 
 
+#: Parsed rule files by (path, text): a layer reads its base's files again, and each bundled layer
+#: extends the national pack, so one process parses each file once. Shared: never modify ``data``.
+_PARSED: dict[tuple[str, str], Located] = {}
+_PARSED_MAX = 512
+
+
 def read_located(path: Path) -> Located:
-    """Read and parse one YAML file of a pack; a defect or a reading limit (``yamlio``) is a RuleError."""
+    """Read and parse one YAML file of a pack; a defect or a reading limit (``yamlio``) is a RuleError.
+
+    The text is read every time; only the parse of a text already parsed in this process is reused."""
     try:
         text = read_text(path, lambda msg, where: RuleError("PE-R009", msg, where))
-        return parse_yaml(text, str(path))
+        key = (str(path), text)
+        hit = _PARSED.get(key)
+        if hit is None:
+            hit = parse_yaml(text, str(path))
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.pop(next(iter(_PARSED)))
+            _PARSED[key] = hit
+        return hit
     except YamlProblem as exc:
         code = {"syntax": "PE-R001", "duplicate": "PE-R002", "tag": "PE-R003", "limit": "PE-R019"}[exc.kind]
         raise RuleError(code, exc.message, f"{path}:{exc.line}") from None

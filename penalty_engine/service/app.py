@@ -117,7 +117,7 @@ _ERRORS = {
     ("get", "/v1/rules"): (401, 422),
     ("get", "/v1/rules/{pack}/{rule}"): (401, 404, 422),
     ("get", "/v1/decisions/{record_id}"): (401, 403, 404, 422, 503),
-    ("get", "/v1/decisions/{record_id}/document"): (401, 403, 404, 422, 501, 503),
+    ("get", "/v1/decisions/{record_id}/document"): (401, 403, 404, 422, 503),
     ("get", "/readyz"): (503,),
 }
 

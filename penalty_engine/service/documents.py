@@ -2,8 +2,9 @@
 
 ``format``: ``md`` (the decision in Markdown, ``penalty evaluate --format markdown``), ``json``
 (the decision JSON as recorded) or ``docx`` (the case-file document of ``penalty evaluate -o
-FILE.docx``, when the document writer is installed; 501 until then). The same access as the record
-itself (``routes.readable_record``): an officer's key gets the documents of its own decisions.
+FILE.docx``: the same text, with the recorded case's party and the provisions quoted from the
+loaded packs, as the CLI writes them). The same access as the record itself
+(``routes.readable_record``): an officer's key gets the documents of its own decisions.
 
 Not pure: reads the ledger.
 """
@@ -12,7 +13,6 @@ Not pure: reads the ledger.
 
 import json
 import re
-from collections.abc import Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -21,10 +21,10 @@ from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from ..models import Decision, Decisions
-from ..render import render_any, render_document
+from ..core import Engine
+from ..models import Decision, Decisions, Party
+from ..render import law_texts, render_any, render_document
 from .keys import ApiKey
-from .problems import ServiceProblem
 from .routes import key_check, readable_record
 from .runtime import Service
 
@@ -43,28 +43,25 @@ def _decision(data: dict[str, Any]) -> Decision | Decisions:
     return Decision.model_validate(data)
 
 
-def docx_writer() -> Callable[[Decision | Decisions, str], bytes] | None:
-    """The case-file document writer (``render.render_document``, issue #12)."""
-    return lambda result, lang: render_document(result, "docx", lang)
+def _party(case: dict[str, Any]) -> Party | None:
+    """The recorded case's party (name, kind, age), as ``penalty evaluate -o`` reads it from the case
+    file; ``None`` (a blank to fill in by hand) when the record holds none the model accepts."""
+    try:
+        return Party.model_validate(case.get("party"))
+    except ValueError:
+        return None
 
 
-def document(data: dict[str, Any], fmt: str, lang: str) -> bytes:
-    """The recorded decision JSON ``data`` as a document of ``fmt`` in ``lang``.
-
-    Raises:
-        ServiceProblem: 501 for ``docx`` while the writer is missing.
-    """
+def document(data: dict[str, Any], fmt: str, lang: str, engine: Engine, case: dict[str, Any]) -> bytes:
+    """The recorded decision JSON ``data`` (of the recorded ``case``) as a document of ``fmt`` in
+    ``lang``: for ``docx`` what ``penalty evaluate CASE -o FILE.docx`` writes for that case, the
+    provisions quoted from ``engine``'s packs."""
     if fmt == "json":
         return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     result = _decision(data)
     if fmt == "md":
         return render_any(result, "markdown", lang).encode("utf-8")
-    write = docx_writer()
-    if write is None:
-        zh = "本服务尚未安装 Word 文书生成功能（.docx）；可下载 JSON 或用浏览器打印为 PDF"
-        en = "this service cannot write Word documents (.docx) yet; download the JSON or print to PDF"
-        raise ServiceProblem(501, zh, en, field="format")
-    return write(result, lang)
+    return render_document(result, "docx", lang, party=_party(case), law=law_texts(engine, result))
 
 
 def disposition(case_id: str, record_id: str, fmt: str) -> str:
@@ -99,7 +96,7 @@ def document_router(svc: Service) -> APIRouter:
         """The decision of ledger record ``record_id`` as a file to download, in ``lang``; who may
         read it as for ``GET /v1/decisions/{record_id}``."""
         rec = await readable_record(svc, key, record_id)
-        body = await run_in_threadpool(document, rec.entry.decision, format, lang)
+        body = await run_in_threadpool(document, rec.entry.decision, format, lang, svc.engine, rec.entry.case)
         headers = {"Content-Disposition": disposition(str(rec.entry.case.get("case_id", rec.id)), rec.id, format)}
         return Response(body, media_type=MEDIA[format], headers=headers)
 

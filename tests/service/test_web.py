@@ -108,6 +108,9 @@ def test_the_form_is_made_from_the_fact_table(web: TestClient, officers: Officer
     assert '<select id="f-harm"' in html and '<option value="serious">严重</option>' in html  # enum, shown in Chinese
     assert 'name="facts.corrected_in_time" value="true"' in html  # yes/no as radio buttons
     assert 'type="date"' in html
+    # when each version is in force, in dates as people write them (rules/…/unlicensed-freight.yaml)
+    freight = web.get("/web/form/cn-transport/unlicensed-freight", headers=_auth(officers.a)).text
+    assert "规则施行期间：2019年3月2日 至 2023年7月19日；2023年7月20日 起，现行有效" in freight
     missing = web.get("/web/form/cn-transport/no-such-rule", headers=_auth(officers.a))
     assert missing.status_code == 404
 
@@ -156,6 +159,7 @@ def test_the_result_fragment_shows_the_decision_for_people(web: TestClient, offi
     assert "52,000元" in html and "伍万贰仟元整" in html
     assert 'data-min="36400" data-max="57200"' in html
     assert "2026年4月10日" in html
+    assert "规则版本起始日 2023年7月20日" in html and "2023-07-20" not in html  # the version applied, as a date
     assert rid in html
     # the provision the trail cites is quoted
     assert "道路运输条例 第六十三条第（一）项" in html and "处违法所得1倍以上5倍以下的罚款" in html
@@ -187,6 +191,13 @@ def test_the_document_endpoint(web: TestClient, officers: Officers) -> None:
     text = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
     text += "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
     assert "52,000元" in text and "伍万贰仟元整" in text  # 36400 + 0.75 × 20800 = 52000, in figures and 大写
+    # as penalty evaluate -o writes it: the recorded case's party, the provisions quoted from the pack
+    assert "＿＿＿＿＿＿＿＿＿＿（单位）" in text
+    assert "擅自从事道路普通货物运输经营，违法所得超过1万元的" in text  # 道路运输条例 Art. 63 item 1
+    named = _evaluate(web, officers.a, case_id="SAMPLE-NAMED", party={"kind": "individual", "age": 15, "name": "张某"})
+    minor = web.get(f"/v1/decisions/{named}/document?format=docx", headers=_auth(officers.a))
+    cells = {r.cells[0].text: r.cells[-1].text for t in Document(io.BytesIO(minor.content)).tables for r in t.rows}
+    assert cells["当事人"] == "张某（个人，15周岁）"
     js = web.get(f"/v1/decisions/{rid}/document?format=json", headers=_auth(officers.a))
     assert js.json()["recommended_fine"] == "52000"
     bad = web.get(f"/v1/decisions/{rid}/document?format=pdf", headers=_auth(officers.a))

@@ -1,7 +1,8 @@
 """The officers' page in the distribution's Chromium (Playwright pointed at /usr/bin/chromium; no
 tool downloads a browser): ``penalty serve`` runs as a process with an officer's key (role
 ``evaluate`` only); the tests log in, choose a violation, fill its form, submit, and check what the
-page shows against the library ``Engine`` on the same case (and against hand computations).
+page shows against the library ``Engine`` on the same case (and against hand computations), and
+the files the page downloads against the API's answer and ``penalty evaluate CASE -o FILE.docx``.
 
 ``PENALTY_WEB_SHOTS=docs/img`` also saves the screenshots of docs/web.md (1366×768).
 """
@@ -9,6 +10,7 @@ page shows against the library ``Engine`` on the same case (and against hand com
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -23,10 +25,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import docx
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 import penalty_engine as pe
+from penalty_engine.cli import app
 from penalty_engine.text import capitals
 from tests.conftest import ROOT
 
@@ -100,7 +105,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 def browser() -> Iterator[Any]:
     profile = tempfile.mkdtemp(prefix="pe-chromium-")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        # the browser's own controls (the date fields: 2026/03/02) as on an officer's Chinese system,
+        # where Debian's chromium-l10n is installed; without it Chromium shows them in en-US
+        env = {**os.environ, "LANGUAGE": "zh_CN"}
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, env=env)
         yield b
         b.close()
     shutil.rmtree(profile, ignore_errors=True)
@@ -128,7 +136,8 @@ def _shot(pg: Any, name: str) -> None:
 
 
 def _fill(pg: Any, case: dict[str, Any]) -> None:
-    """Choose the case's violation and fill the form as an officer would."""
+    """Choose the case's violation and fill the form as an officer would (a fact given as ``None``
+    is a field the officer empties: a value not known)."""
     if pg.is_visible("#change-rule"):
         pg.click("#change-rule")
     pg.click(f"button[data-rule='{case['violation']}']")
@@ -145,7 +154,7 @@ def _fill(pg: Any, case: dict[str, Any]) -> None:
         if isinstance(value, bool):
             pg.check(f"input[name='facts.{name}'][value={'true' if value else 'false'}]")
         else:
-            pg.fill(f"#f-{name}", str(value))
+            pg.fill(f"#f-{name}", "" if value is None else str(value))
 
 
 def _submit(pg: Any) -> None:
@@ -154,7 +163,8 @@ def _submit(pg: Any) -> None:
 
 
 def _engine(engine: pe.Engine, case: dict[str, Any]) -> dict[str, Any]:
-    return engine.evaluate_any(case, as_of=dt.date.fromisoformat(case["decided_on"])).model_dump(mode="json")
+    given = {**case, "facts": {k: v for k, v in case["facts"].items() if v is not None}}
+    return engine.evaluate_any(given, as_of=dt.date.fromisoformat(case["decided_on"])).model_dump(mode="json")
 
 
 def _shown(pg: Any) -> dict[str, Any]:
@@ -218,6 +228,15 @@ CASES = [
         id="gain-under-10000",
     ),
     pytest.param(
+        # gain not known (the field emptied): the base branch 3,000–10,000, nothing to confiscate;
+        # second finding → standard band 3,000 + 7,000/3 = 5,333.33 → 5,300 to 3,000 + 14,000/3 =
+        # 7,666.67 → 7,700; middle (5,300 + 7,700) / 2 = 6,500
+        _case("cn-transport/unlicensed-freight", {"illegal_gain": None, "prior_12m": 1}, "WEB-GAIN-NONE"),
+        "6500",
+        ("3000", "10000"),
+        id="gain-unknown",
+    ),
+    pytest.param(
         # 5,500 kg over the gross-mass limit: whole 1,000 kg counted → 5 × 500 = 2,500, fixed
         _case("cn-transport/overload-gross-mass", {"excess_mass_kg": 5500}, "WEB-TONNE"),
         "2500",
@@ -251,6 +270,62 @@ def test_the_page_shows_what_penalty_evaluate_gives(
     got = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
     assert {k: v for k, v in got.items() if k != "trail"} == {k: v for k, v in want.items() if k != "trail"}
     assert [s["code"] for s in got["trail"]] == [s["code"] for s in want["trail"]]
+
+
+def _docx_texts(data: bytes) -> list[str]:
+    """Every text of a .docx in order: paragraphs, then each table's rows (cells joined by |), then
+    the sections' headers and footers."""
+    d = docx.Document(io.BytesIO(data))
+    out = [p.text for p in d.paragraphs]
+    out += [" | ".join(c.text for c in row.cells) for t in d.tables for row in t.rows]
+    for sec in d.sections:
+        out += [p.text for part in (sec.header, sec.footer) for p in part.paragraphs]
+    return out
+
+
+@pytest.mark.parametrize(("case", "fine", "statutory"), CASES)
+def test_the_downloaded_files_are_what_the_api_answered_and_penalty_evaluate_writes(
+    page: Any, engine: pe.Engine, tmp_path: Path, case: dict[str, Any], fine: str, statutory: tuple[str, str]
+) -> None:
+    _fill(page, case)
+    with page.expect_response(lambda r: r.url.split("?")[0].endswith("/v1/evaluate")) as answered:
+        _submit(page)
+    api = answered.value
+    sent, decision = api.request.post_data_json, api.json()
+    # the page sent the case typed in; the facts left alone at the rule's defaults
+    assert {k: sent.get(k) for k in case if k != "facts"} == {k: v for k, v in case.items() if k != "facts"}
+    facts = engine.rule(case["violation"]).facts
+    for name, value in sent["facts"].items():
+        want = case["facts"].get(name, facts[name].default)
+        assert str(value).lower() == str(want).lower(), name
+    assert [k for k, v in case["facts"].items() if v is None and k in sent["facts"]] == []  # emptied: not sent
+    assert decision["recommended_fine"] == fine
+    # .json: the decision exactly as the API answered it
+    with page.expect_download() as dl:
+        page.click("button[data-action=json]")
+    assert dl.value.suggested_filename == f"{case['case_id']}.json"
+    assert json.loads(Path(dl.value.path()).read_text(encoding="utf-8")) == decision
+    # .docx: what penalty evaluate writes for the case the page sent
+    with page.expect_download() as dl:
+        page.click("button[data-action=docx]")
+    assert dl.value.suggested_filename == f"{case['case_id']}.docx"
+    assert page.inner_text("#action-err") == ""
+    got = tmp_path / "downloaded.docx"
+    dl.value.save_as(got)
+    (tmp_path / "case.json").write_text(json.dumps(sent, ensure_ascii=False), encoding="utf-8")
+    written = tmp_path / "cli.docx"
+    cli = CliRunner().invoke(app, ["evaluate", str(tmp_path / "case.json"), "-o", str(written)])
+    assert cli.exit_code == 0, cli.output
+    texts = _docx_texts(got.read_bytes())
+    assert texts == _docx_texts(written.read_bytes())
+    # not two empty documents: the case, the party's kind, the fine in figures and 大写, the law quoted
+    rows = {t.split(" | ")[0]: t.split(" | ")[1] for t in texts if t.count(" | ") == 1}
+    assert rows["案件编号"] == case["case_id"] and rows["当事人"].endswith("（单位）")
+    assert rows["建议罚款"] == f"{int(fine):,}元（大写：人民币{capitals(Decimal(fine))}）"
+    assert "（条文原文见该法）" in texts  # 行政处罚法 Art. 28, which the packs do not quote (docs/web.md)
+    assert sum(1 for t in texts if t == "（条文原文见该法）") == 1  # every other provision quoted
+    # the writer is pure (render.document): the same decision gives the same bytes
+    assert got.read_bytes() == written.read_bytes()
 
 
 def test_duties_that_change_the_procedure_are_highlighted(page: Any, engine: pe.Engine) -> None:

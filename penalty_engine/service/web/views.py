@@ -130,6 +130,23 @@ def rule_entry(rule: CompiledRule, lang: str) -> dict[str, Any]:
     return {"id": rule.id, "title": rule.rule.title.get(lang), "cites": cites, "search": hay}
 
 
+def in_force(start: dt.date, end: dt.date | None, lang: str) -> str:
+    """When a rule version is in force, as the benchmark document words it: ``2017年11月4日 起，
+    现行有效`` or ``2019年3月2日 至 2023年7月19日``."""
+    t = words(lang).scope("publish")
+    if end is None:
+        return t("version_open", start=date_text(start, lang))
+    return t("version_span", start=date_text(start, lang), end=date_text(end, lang))
+
+
+def version_text(version: str, lang: str) -> str:
+    """A decision's rule version (the date it took effect, ISO) as a date people read."""
+    try:
+        return date_text(dt.date.fromisoformat(version), lang)
+    except ValueError:
+        return version
+
+
 def web_router(svc: Service) -> APIRouter:
     """The page and its fragments over ``svc``."""
     web = APIRouter(include_in_schema=False)
@@ -167,10 +184,8 @@ def web_router(svc: Service) -> APIRouter:
         """The form of one rule: case, party, dates, the rule's facts, then the pack's common ones."""
         compiled = _rule(svc, f"{pack}/{rule}")
         rows = [field_row(n, s, n in compiled.pack.common_facts, lang) for n, s in compiled.facts.items()]
-        versions = [
-            (v.version.effective_from.isoformat(), v.version.effective_to.isoformat() if v.version.effective_to else "")
-            for v in compiled.versions
-        ]
+        spans = [in_force(v.version.effective_from, v.version.effective_to, lang) for v in compiled.versions]
+        versions = words(lang)("publish.list_sep").join(spans)
         return _html(
             "form.html",
             t=words(lang).scope("web"),
@@ -244,6 +259,7 @@ def result_context(
         "fine_capitals": capitals(rec) if rec is not None else None,
         "money": lambda x: money(Decimal(x), lang, decision.currency),
         "date": lambda d: date_text(d, lang),
+        "version": version_text(decision.violation.version, lang),
         "bar": shown_bar,
         "factor_labels": factor_labels,
         "key_duties": KEY_DUTIES,
