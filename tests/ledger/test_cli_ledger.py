@@ -56,12 +56,14 @@ def test_a_replay_of_an_unchanged_ledger_flags_nothing(ledger_url: str, tmp_path
     exported = run("ledger", "export", ledger_url, "-o", str(rows))
     assert exported.returncode == 0 and f"wrote {len(GOLDEN)} records" in exported.stderr
     first = json.loads(rows.read_text(encoding="utf-8").splitlines()[0])
-    # the sample: 52000 in the standard tier, with Art. 63's order to stop operating (cases/cn-transport/sample.yaml)
+    # the sample: 52000 in the standard tier, with Art. 63's order to stop operating, and (52000 ≥ 20000, the
+    # pack's 较大数额 for organizations, ADR 0018) the hearing notice with its legal review; the export sorts
+    # the duties (cases/cn-transport/sample.yaml)
     assert first["actual"] == {
         "outcome": "penalty",
         "fine": "52000",
         "tier": "standard",
-        "duties": ["order_stop_operation"],
+        "duties": ["hearing_notice", "legal_review", "order_stop_operation"],
     }
     summary = _replay(tmp_path, rows)
     assert summary["evaluated"] == len(GOLDEN) and summary["consistent"] == len(GOLDEN) and summary["flagged"] == 0

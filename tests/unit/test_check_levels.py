@@ -99,7 +99,10 @@ def test_level_bands_meeting_at_an_edge_do_not_overlap_but_a_point_inside_a_band
 def test_the_level_zoo_and_the_defect_zoo_cover_every_static_kind() -> None:
     from tests.unit.test_check import ZOO
 
-    assert {z[0] for z in ZOO} | {z[0] for z in LEVEL_ZOO} | {"layer_widens_base"} == set(KINDS) - {"invariant"}
+    assert {z[0] for z in ZOO} | {z[0] for z in LEVEL_ZOO} | {"layer_widens_base"} == set(KINDS) - {
+        "invariant",
+        "statutory_step",
+    }
 
 
 # ---------------------------------------------------------------- layers

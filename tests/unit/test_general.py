@@ -36,9 +36,11 @@ def test_minor_14_to_17_caps_the_tier_and_offers_below_minimum(engine: pe.Engine
     adult = engine.evaluate(case(UD, {"prior_12m": 3}, party={"kind": "individual", "age": 30}), as_of=AS_OF)
     minor = engine.evaluate(case(UD, {"prior_12m": 3}, party={"kind": "individual", "age": 15}), as_of=AS_OF)
     assert adult.tier == "heavier" and minor.tier == "lighter"
-    # 200–2000, lighter band 200–800; no factor (the findings set the tier, ADR 0018) → 200 + 0.5 × 600 = 500
+    # 200–2000, lighter band 200–800; the findings chose the heavier tier, not this one, so the factor repeat
+    # counts here (not_in_tiers: [heavier], ADR 0018): 1/2 + 1/5 = 7/10 → 200 + 0.7 × 600 = 620 → 600
     assert minor.band is not None and (minor.band.min, minor.band.max) == (Decimal(200), Decimal(800))
-    assert minor.recommended_fine == Decimal(500)
+    assert minor.recommended_fine == Decimal(600) and [f.id for f in minor.factors] == ["repeat"]
+    assert adult.factors == []  # in the heavier tier the findings are not weighed again
     assert adult.recommended_fine is not None and minor.recommended_fine < adult.recommended_fine
     assert [o.kind for o in minor.options] == ["below_minimum"]
     capped = next(s for s in minor.trail if s.code == "tier.capped")
