@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 import penalty_engine as pe
+from penalty_engine.render.quotes import law_texts
 from penalty_engine.models import in_lang
 from tests.conftest import AS_OF, case
 
@@ -82,9 +83,27 @@ def test_serious_branch_and_aggravation_clamps(engine: pe.Engine) -> None:
 
 def test_old_version_applies_to_old_facts(engine: pe.Engine) -> None:
     d = engine.evaluate(case(UF, {"illegal_gain": "25000"}, occurred_on="2022-06-01", decided_on="2022-08-01"))
-    assert d.violation.version == "2019-03-02"
+    assert d.violation.version == "2022-05-01"  # the 2022 text (only the agency changed from the 2019 one)
     assert d.statutory_range is not None and d.statutory_range.min == Decimal(50000)
     assert not any(s.code == "lenient_law" for s in d.trail)
+
+
+def test_each_text_of_art_63_is_quoted_for_its_own_period(engine: pe.Engine) -> None:
+    facts = {"illegal_gain": "25000"}
+    old = engine.evaluate(case(UF, facts, occurred_on="2021-05-10", decided_on="2021-08-10"))
+    new = engine.evaluate(case(UF, facts, occurred_on="2022-06-01", decided_on="2022-08-01"))
+    assert (old.violation.version, new.violation.version) == ("2019-03-02", "2022-05-01")
+
+    def quoted(d: pe.Decision) -> str:
+        return law_texts(engine, d)["道路运输条例 第六十三条"]
+
+    assert "由县级以上道路运输管理机构责令停止经营" in quoted(old)
+    assert "由县级以上地方人民政府交通运输主管部门责令停止经营" in quoted(new)
+    # the penalties did not change in 2022: the same facts, the same fine, and no Art. 37 comparison
+    assert old.recommended_fine == new.recommended_fine and old.statutory_range == new.statutory_range
+    # an act of the last day decided under the 2022 text: Art. 37 compares, the new text is not lighter, the old stands
+    later = engine.evaluate(case(UF, facts, occurred_on="2022-04-30", decided_on="2022-06-01"))
+    assert later.violation.version == "2019-03-02" and later.recommended_fine == old.recommended_fine
 
 
 def test_lenient_new_law_applies_when_lighter(engine: pe.Engine) -> None:

@@ -99,10 +99,14 @@ def test_the_levels_quote_the_table_verbatim(gansu: pe.Engine) -> None:
 def test_the_2023_version_is_the_national_one_unchanged(gansu: pe.Engine) -> None:
     national = pe.Engine.load("cn-transport").rule("cn-transport/unlicensed-passenger")
     layer = gansu.rule(RULE)
-    assert layer.rule.versions[1] == national.rule.versions[1]
-    assert layer.rule.versions[0].frame == national.rule.versions[0].frame, "the statutory frame is the base's"
-    assert layer.versions[1].origin["tiers"] == "cn-transport"
-    assert layer.versions[0].origin["levels"] == "cn-gs-transport"
+    # versions: 2019-03-02 (the 2019 text), 2022-05-01 (the 2022 text; the table covers both), 2023-07-20
+    assert [v.effective_from.isoformat() for v in layer.rule.versions] == ["2019-03-02", "2022-05-01", "2023-07-20"]
+    assert layer.rule.versions[2] == national.rule.versions[2]
+    for i in (0, 1):
+        assert layer.rule.versions[i].frame == national.rule.versions[i].frame, "the statutory frame is the base's"
+        assert layer.versions[i].origin["levels"] == "cn-gs-transport"
+    assert layer.rule.versions[0].levels == layer.rule.versions[1].levels
+    assert layer.versions[2].origin["tiers"] == "cn-transport"
 
 
 def test_the_pack_says_its_source_is_an_unverified_copy(gansu: pe.Engine) -> None:
