@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..text import words
+from ..values import words as value_words
 from .classify import STATUSES
 from .lexicon import Names, amount_text, date_text
 
@@ -144,7 +145,8 @@ class Presenter:
         kind = spec.get("type") if spec else None
         if kind == "money":
             return self.amount(value)
-        if kind == "enum":  # the rule format names enum values by id only
-            return self.t("groups.enum", value=value)
+        if kind == "enum":  # the rule format names enum values by id: in Chinese, the value's main name
+            name = value_words().main("enum", value) if self.lang == "zh" else None
+            return self.t("groups.enum", value=name or value)
         unit = spec.get("unit") if spec else None
         return f"{value}{unit}" if unit else str(value)

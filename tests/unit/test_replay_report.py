@@ -84,7 +84,7 @@ def test_a_group_is_explained_in_words() -> None:
         "法定情形：违法所得超过10000元",
         "裁量档次：一般",
         "适用的裁量因素：组织两台以上车辆从事经营",
-        "规则比较的事实：及时改正为否、违法所得为15,600元、一年内因同类违法行为被查处次数为1次、危害后果为「none」",
+        "规则比较的事实：及时改正为否、违法所得为15,600元、一年内因同类违法行为被查处次数为1次、危害后果为「无」",
     ]
     en = Presenter("en", _names()).alike(alike)
     assert en[2].startswith("Tier: standard") and en[4].startswith("Facts compared: ")
