@@ -110,7 +110,8 @@ def test_the_form_is_made_from_the_fact_table(web: TestClient, officers: Officer
     assert 'type="date"' in html
     # when each version is in force, in dates as people write them (rules/…/unlicensed-freight.yaml)
     freight = web.get("/web/form/cn-transport/unlicensed-freight", headers=_auth(officers.a)).text
-    assert "规则施行期间：2019年3月2日 至 2022年4月30日；2022年5月1日 至 2023年7月19日；2023年7月20日 起，现行有效" in freight
+    periods = "2019年3月2日 至 2022年4月30日；2022年5月1日 至 2023年7月19日；2023年7月20日 起，现行有效"
+    assert f"规则施行期间：{periods}" in freight
     missing = web.get("/web/form/cn-transport/no-such-rule", headers=_auth(officers.a))
     assert missing.status_code == 404
 

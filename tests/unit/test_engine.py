@@ -10,8 +10,8 @@ import pytest
 from pydantic import BaseModel
 
 import penalty_engine as pe
-from penalty_engine.render.quotes import law_texts
 from penalty_engine.models import in_lang
+from penalty_engine.render.quotes import law_texts
 from tests.conftest import AS_OF, case
 
 UF = "cn-transport/unlicensed-freight"
