@@ -8,6 +8,9 @@ fixed order (docs/rule-authoring.md, "The general part"; [ADR 0005](../../docs/a
     → mandatory mitigation caps the tier → factors → position → amount → rounding
     → penalties → duties
 
+A version with ``weighted`` (ADR 0020) replaces tier, band, factors, position and amount with the
+stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding.
+
 Each stage returns what it decides (a value or a record of ``result``) and ``run`` assembles the
 ``Result``; as they go, stages add their steps to the run's trail and the assumptions they rely
 on to its ordered set. The stages of the general part (provisions, no penalty, options,
