@@ -18,7 +18,18 @@ from ..yamlio import Loc, Located
 
 #: keys whose value is prose: a text or {zh, en}
 PROSE_KEYS = frozenset(
-    {"assumption", "factor_start_assumption", "benchmark", "label", "title", "name", "authority", "reason", "notes"}
+    {
+        "assumption",
+        "factor_start_assumption",
+        "weighted_clamp_assumption",
+        "benchmark",
+        "label",
+        "title",
+        "name",
+        "authority",
+        "reason",
+        "notes",
+    }
 )
 #: keys whose value is {zh, en} only (bilingual labels): the same check
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -8,6 +8,9 @@ fixed order (docs/rule-authoring.md, "The general part"; [ADR 0005](../../docs/a
     → mandatory mitigation caps the tier → factors → position → amount → rounding
     → penalties → duties
 
+A version with ``weighted`` (ADR 0020) replaces tier, band, factors, position and amount with the
+stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding.
+
 Each stage returns what it decides (a value or a record of ``result``) and ``run`` assembles the
 ``Result``; as they go, stages add their steps to the run's trail and the assumptions they rely
 on to its ordered set. The stages of the general part (provisions, no penalty, options,
@@ -40,8 +43,8 @@ from . import _fast, provenance
 from .amounts import Interval
 from .general import Fired
 from .general_stages import ART28
-from .levels import LevelStages
 from .result import NO_PENALTY, PENALTY, Position, Result
+from .weighted import WEIGHTED, WeightedStages
 
 _PARTIAL = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down, PartialCount.half_up: Rounding.half_up}
 
@@ -64,7 +67,7 @@ def _count(quotient: Fraction, partial: PartialCount) -> int:
     return math.floor(quotient)
 
 
-class VersionRun(LevelStages):
+class VersionRun(WeightedStages):
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
     __slots__ = ()
@@ -85,6 +88,7 @@ class VersionRun(LevelStages):
         statutory = band = None
         fine: Decimal | None = None
         factors: list[dict[str, Any]] = []
+        up_to: Decimal | None = None  # the top of a fine the officer sets (no recommended amount)
         if branch.no_penalty is not None:
             return self._result(NO_PENALTY, "none", duties=self._branch_no_penalty(branch, branch_basis))
         if isinstance(branch.fine, PerUnitFine | TrancheFine):
@@ -102,7 +106,9 @@ class VersionRun(LevelStages):
                     tier, band, fine = "below_minimum", below.band, below.fine
         elif branch.fine is not None:
             statutory = self._range(branch.fine, branch_basis)
-            if self.cv.levels:
+            if self.cv.weighted:  # ADR 0020
+                tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired)
+            elif self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:
                     position, position_s, factors = self._position(tier, level.start)
@@ -113,14 +119,18 @@ class VersionRun(LevelStages):
                 tier, band = self._tier(statutory, fired)
                 position, position_s, factors = self._position(tier)
                 fine = self._amount(band, position, position_s, statutory)
-            options += self._mitigation_options(statutory, fired, tier)
+            weighed = self._weighted_options if self.cv.weighted else None
+            options += weighed(statutory, fired) if weighed else self._mitigation_options(statutory, fired, tier)
         elif fired.mitigate or fired.may_mitigate:
             options += self._mitigation_without_fine(fired, branch)
-        up_to = band.hi if level is not None and not level.point and band is not None else None
+        if level is not None and not level.point and band is not None:
+            up_to = band.hi
         penalties = self._penalties(fine, branch, branch_basis, up_to)
         duties = self._collective_discussion(self._duties(penalties, tier, up_to, branch), penalties, fired)
         if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
             duties = self._mitigation_duty(fired, duties)
+        elif tier == WEIGHTED and fired.mitigate:
+            duties = self._weighted_duty(fired, duties)
         return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
 
     def expired(self, on: str) -> Result:

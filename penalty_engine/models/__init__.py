@@ -79,6 +79,7 @@ from .rules import (
     TrancheFine,
 )
 from .trail import Trail, TrailStep, localized
+from .weighted import Weighted, WeightFactor, WeightLevel
 
 __all__ = [
     "BENCHMARK_PARTS",
@@ -154,6 +155,9 @@ __all__ = [
     "TrancheFine",
     "VersionOverride",
     "ViolationInfo",
+    "WeightFactor",
+    "WeightLevel",
+    "Weighted",
     "built",
     "coerce",
     "in_lang",

@@ -56,7 +56,7 @@ class Actual(_Model):
 
     outcome: Literal["penalty", "no_penalty"]
     fine: Amount | None = None
-    tier: Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum"] | None = None
+    tier: Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted"] | None = None
     duties: tuple[str, ...] | None = None
     officer: str | None = None
     unit: str | None = None

@@ -102,7 +102,7 @@ class Option(_Out):
 
 
 Outcome = Literal["penalty", "no_penalty"]
-TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum"]
+TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted"]
 
 
 class Decision(_Out):

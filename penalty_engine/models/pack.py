@@ -214,6 +214,12 @@ class Pack(Frozen):
     tier_scheme: TierScheme
     factor_start: Ratio = Field(default=Fraction(1, 2), ge=0, le=1)
     factor_start_assumption: ProseText | None = None
+    weighted_clamp_assumption: ProseText | None = Field(
+        default=None,
+        description="weighted mode (ADR 0020): what the pack assumes when a table's sum × the statutory maximum "
+        "falls below the statutory minimum (the sources are silent): the amount is raised to the minimum",
+        exclude_if=lambda v: v is None,
+    )
     common_facts: dict[str, FactSpec] = Field(default_factory=dict)
     settings: dict[str, Setting] = Field(default_factory=dict)
     general: General = General()

@@ -53,6 +53,7 @@ from .fines import (
     Tranche,
     TrancheFine,
 )
+from .weighted import Weighted
 
 # The rule format as one import: its building blocks and fines are defined in ``common`` and ``fines``.
 __all__ = [
@@ -98,6 +99,7 @@ __all__ = [
     "TierName",
     "Tranche",
     "TrancheFine",
+    "Weighted",
     "cn_number",
 ]
 
@@ -360,6 +362,11 @@ class RuleVersion(Frozen):
         "each with the provision that names it; none: 行政处罚法 Art. 28's 责令改正 (ADR 0017)",
         exclude_if=_absent,
     )
+    weighted: Weighted | None = Field(
+        default=None,
+        description="the weighted-factor mode (权重累加模式, ADR 0020) instead of tiers, levels and factors",
+        exclude_if=_absent,
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RuleVersion:
@@ -376,6 +383,8 @@ class RuleVersion(Frozen):
             raise ValueError("factor ids must be unique")
         if self.levels and self.tiers:
             raise ValueError("give 'levels' or 'tiers', not both")
+        if self.weighted is not None and (self.levels or self.tiers or self.factors or self.start is not None):
+            raise ValueError("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'")
         lids = [lv.id for lv in self.levels]
         if len(set(lids)) != len(lids):
             raise ValueError("level ids must be unique")

@@ -50,6 +50,7 @@ from ..text import words as catalog
 from ..yamlio import Located
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
+from .weighted import CompiledWeights, compile_weighted
 
 
 def canonical_json(value: Any) -> str:
@@ -95,6 +96,8 @@ class CompiledVersion:
     set_by: dict[str, str] | None = None
     #: the pack's fact exclusions that apply to this rule (it has all their facts), with conditions
     exclusions: tuple[tuple[FactExclusion, CompiledCondition], ...] = ()
+    #: the weighted mode's factors with each level's condition (ADR 0020); empty for other versions
+    weighted: CompiledWeights = ()
 
 
 @dataclass(frozen=True)
@@ -393,6 +396,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                     tiers_known = sorted(tier_names)
                     message = f"factor '{f.id}': not_in_tiers names '{name}', which is no tier or level of this version"
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
+        weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
@@ -450,6 +454,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 origin=(origin := {**pack_origin, **loaded.origin_of(pack.id, i)}),
                 set_by=_set_by(v, origin, pack.id),
                 exclusions=tuple(exclusions),
+                weighted=weighted,
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}

@@ -53,6 +53,7 @@ from .labels import labels
 from .layer import Marks, layer_view
 from .levels import LevelTable
 from .view import BandAmounts, BranchRow, Cond, FactorRow, FactRow, Quote, Register, RuleView, TierRow, VersionView
+from .weighted import weighted_view
 
 FORMATS = ("html", "markdown")
 
@@ -454,7 +455,7 @@ class _Builder:
             branches=[self.branch_row(b, facts) for b in v.frame],
             tiers=tiers,
             implied_tier=implied,
-            tiers_apply=any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
+            tiers_apply=not v.weighted and any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
             factors=[
                 FactorRow(
                     f.id,
@@ -472,6 +473,9 @@ class _Builder:
             levels=levels,
             level_columns=columns,
             marks=marks,
+            weighted=weighted_view(v.weighted, facts, self.lang, self.t, self.cond, self.quotes)
+            if v.weighted
+            else None,
         )
 
     def rule_view(self, rule: CompiledRule) -> RuleView:

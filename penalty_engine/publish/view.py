@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 # ---------------------------------------------------------------- view model
 
@@ -152,6 +153,8 @@ class VersionView:
     level_columns: list[LevelColumn] = field(default_factory=list)
     #: for a layer: part (``tiers``, ``levels``, ``factors``, ``start``, ``assumptions``) → its mark
     marks: dict[str, str] = field(default_factory=dict)
+    #: the weighted table (ADR 0020; a ``publish.weighted.WeightedView``), else None
+    weighted: Any = None
 
 
 @dataclass(frozen=True)

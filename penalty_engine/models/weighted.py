@@ -1,0 +1,110 @@
+"""The weighted-factor mode of a rule version (权重累加模式; issue #17, ADR 0020).
+
+A published table gives a start weight (裁量起点) and factors (裁量要素), each with levels (违法程度)
+that carry a weight (裁量权重, a percentage). One level is chosen per factor (the first whose
+condition holds; a factor none of whose levels holds counts at its lowest level, as 粤环发〔2021〕7号
+第五条 says for a factor that cannot be established); the sum of the start and the chosen weights,
+capped (at most 100%) and optionally floored, times the statutory maximum of the branch that
+applies, is the fine, kept inside the statutory range and rounded. The evaluation is in
+``core/weighted.py``; the authoring guide's "The weighted mode" section explains the format.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from pydantic import Field, model_validator
+
+from ..money import is_terminating
+from .common import Basis, Condition, Frozen, Ratio, Text
+
+__all__ = ["WeightFactor", "WeightLevel", "Weighted"]
+
+
+def _percent(value: Fraction, what: str) -> None:
+    if not is_terminating(value):
+        raise ValueError(f"{what} is a percentage written as a decimal or n/100, such as 0.05 or 5/100")
+
+
+class WeightLevel(Frozen):
+    """One level (违法程度) of a factor with its weight (裁量权重): 报告书类 … 5% →
+    ``{id: report, label: {zh: 报告书类…}, weight: 5/100, when: eia_category == "report"}``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text = Field(description="the level as the table prints it (违法程度)")
+    weight: Ratio = Field(ge=0, le=1, description="the weight as a fraction: 5% → 5/100")
+    when: Condition | None = Field(default=None, description="when the level holds; absent: never chosen by facts")
+
+    @model_validator(mode="after")
+    def _exact(self) -> WeightLevel:
+        _percent(self.weight, f"level '{self.id}': weight")
+        return self
+
+
+class WeightFactor(Frozen):
+    """A factor (裁量要素) of the table: its levels, lowest weight first or not (the lowest weight is
+    the one a factor counts at when none of its levels holds)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text = Field(description="the factor as the table prints it (裁量要素)")
+    levels: tuple[WeightLevel, ...] = Field(min_length=1)
+    basis: tuple[Basis, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique(self) -> WeightFactor:
+        ids = [lv.id for lv in self.levels]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"factor '{self.id}': level ids must be unique")
+        return self
+
+    @property
+    def lowest(self) -> WeightLevel:
+        """The level with the lowest weight (the first of them): where a factor not established counts."""
+        return min(self.levels, key=lambda lv: lv.weight)
+
+
+class Weighted(Frozen):
+    """The weighted mode of a version: 裁量起点, 裁量要素, the sum's cap and floor, the table's basis.
+
+    The amount is the capped and floored sum × the statutory maximum of the branch that applies (for
+    a multiple fine, its fact × the top multiple: 总投资额 × 5%)."""
+
+    start: Ratio = Field(ge=0, le=1, description="the start weight (裁量起点), e.g. 20/100")
+    factors: tuple[WeightFactor, ...] = Field(min_length=1)
+    cap: Ratio = Field(default=Fraction(1), gt=0, le=1, description="the sum's cap (最高不超过100%)")
+    floor: Ratio | None = Field(
+        default=None, ge=0, le=1, description="the sum's floor: 裁量百分值总和不足20%的，按20%计算 → 20/100"
+    )
+    basis: tuple[Basis, ...] = Field(min_length=1, description="the table (its 备注 quoted) and the rule's method")
+    floor_basis: tuple[Basis, ...] = Field(default=(), description="where the floor is written (the table's 备注)")
+    unknown_basis: tuple[Basis, ...] = Field(
+        default=(),
+        description="where a factor not established counts at its lowest level (粤环发〔2021〕7号 第五条)",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Weighted:
+        _percent(self.start, "start")
+        _percent(self.cap, "cap")
+        if self.floor is not None:
+            _percent(self.floor, "floor")
+            if self.floor > self.cap:
+                raise ValueError("'floor' is above 'cap'")
+            if not self.floor_basis:
+                raise ValueError("a 'floor' needs its 'floor_basis' (the table's words)")
+        ids = [f.id for f in self.factors]
+        if len(set(ids)) != len(ids):
+            raise ValueError("weighted factor ids must be unique")
+        return self
+
+    @property
+    def lowest_sum(self) -> Fraction:
+        """The lowest sum the table gives (start + each factor's lowest weight, capped and floored)."""
+        total = min(self.start + sum((f.lowest.weight for f in self.factors), Fraction(0)), self.cap)
+        return max(total, self.floor) if self.floor is not None else total
+
+    @property
+    def highest_sum(self) -> Fraction:
+        """The highest sum the table gives (start + each factor's highest weight, capped)."""
+        top = self.start + sum((max(lv.weight for lv in f.levels) for f in self.factors), Fraction(0))
+        return min(top, self.cap)
