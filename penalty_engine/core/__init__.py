@@ -15,6 +15,7 @@ from .case_io import case_where, read_case_file, to_case
 from .catalog import describe_rule, fact_row, list_rules
 from .engine import Engine, combine
 from .general import severity
+from .weighted import pct
 
 __all__ = [
     "Engine",
@@ -23,6 +24,7 @@ __all__ = [
     "describe_rule",
     "fact_row",
     "list_rules",
+    "pct",
     "read_case_file",
     "severity",
     "to_case",

@@ -189,6 +189,7 @@ class OrderKind(StrEnum):
     order_stop_operation = "order_stop_operation"  # 责令停止经营
     order_stop_violation = "order_stop_violation"  # 责令停止违法行为
     order_stop_transport = "order_stop_transport"  # 责令停止运输
+    order_stop_construction = "order_stop_construction"  # 责令停止建设
     collect_certificates = "collect_certificates"  # 收缴有关证件
     order_guardian_discipline = "order_guardian_discipline"  # 责令监护人加以管教 (Art. 30)
     order_guardian_care = "order_guardian_care"  # 责令其监护人严加看管和治疗 (Art. 31)
@@ -202,6 +203,7 @@ CORRECTIONS = frozenset(
         OrderKind.order_stop_operation,
         OrderKind.order_stop_violation,
         OrderKind.order_stop_transport,
+        OrderKind.order_stop_construction,
     }
 )
 #: The orders to a guardian: they belong to the general part (Art. 30, 31), not to a rule.

@@ -22,6 +22,7 @@ from ..models import (
 )
 from ..text import unit_word
 from ..text import words as catalog
+from ..values import words as value_words
 
 # ---------------------------------------------------------------- conditions in words
 
@@ -68,6 +69,8 @@ class _Words:
             text = str(literal.value)
             if name == "party.kind" and text in ("individual", "organization"):
                 return self.t(text)
+            if self.lang == "zh" and spec is not None and spec.type is FactType.enum:
+                text = value_words().main("enum", text) or text  # in words: 危害后果为“严重”, not “serious”
             return self.t("cond.quoted", text=text)
         if spec is not None and spec.type is FactType.bool:
             return None

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..core.weighted import pct  # the trail's percentage texts
+from ..core import pct  # the trail's percentage texts
 from ..models import Basis, Condition, FactSpec, Weighted
 from .conditions import cel_text
 from .view import Cond, Quote

@@ -22,6 +22,8 @@ from typing import Any
 from ..models import Actual, Decision, Decisions, Range
 from ..money import dec_str
 
+WEIGHTED = "weighted"  # the tier of a decision quantified by a weighted table (ADR 0020)
+
 STATUSES = (
     "wrong_outcome",
     "outside_statutory_range",
@@ -74,7 +76,11 @@ def similarity(d: Decision) -> dict[str, Any]:
         code = step.code
         if code == "branch":
             branch = step.result
-        elif code not in ("tier", "tier.capped", "level", "level.capped", "factor"):
+        elif code == "range.multiple" and d.tier == WEIGHTED:
+            # a weighted amount is a point (sum × the statutory maximum): cases alike share its base too
+            reads[str(step.inputs["fact"])] = step.inputs["value"]
+            continue
+        elif code not in ("tier", "tier.capped", "level", "level.capped", "factor", "weighted.factor"):
             continue
         inputs = step.inputs
         tried = inputs.get("tried")

@@ -75,6 +75,7 @@ def test_a_specific_correction_replaces_art28_and_a_measure_does_not() -> None:
         OrderKind.order_stop_operation,
         OrderKind.order_stop_violation,
         OrderKind.order_stop_transport,
+        OrderKind.order_stop_construction,
     } <= CORRECTIONS
 
 

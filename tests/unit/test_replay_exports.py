@@ -31,6 +31,7 @@ ZH_DUTY = {
     "order_stop_operation": ["责令停止经营"],  # the orders the law names (ADR 0017)
     "order_stop_violation": ["责令停止违法行为"],
     "order_stop_transport": ["责令停止运输"],
+    "order_stop_construction": ["责令停止建设"],
     "collect_certificates": ["收缴有关证件"],
     "order_guardian_discipline": ["责令监护人加以管教"],
     "order_guardian_care": ["责令监护人严加看管和治疗"],
@@ -43,6 +44,7 @@ ZH_TIER = {
     "standard": "一般",
     "heavier": "从重",
     "below_minimum": "减轻",
+    "weighted": "权重累加",
 }
 ZH_OUTCOME = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚"}
 ZH_PARTY = {"individual": "个人", "organization": "单位"}
