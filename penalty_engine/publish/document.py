@@ -48,6 +48,7 @@ from ..money import band_edge, dec_str, frac_str
 from ..pack import CompiledRule, LoadedPack, compile_pack, load_pack_files
 from ..render import environment
 from ..text import Scope, other_language, words
+from ..values import words as value_words
 from .conditions import cel_text, condition_view
 from .labels import labels
 from .layer import Marks, layer_view
@@ -107,11 +108,15 @@ class _Builder:
     def cond(self, cond: Condition | None, facts: dict[str, FactSpec]) -> Cond | None:
         return condition_view(cond, facts, self.lang, self.pack.currency)
 
+    def enum_word(self, value: str) -> str:
+        """An enum value as the document shows it: in Chinese its main name (case files accept it too)."""
+        return (value_words().main("enum", value) or value) if self.lang == "zh" else value
+
     def fact_rows(self, facts: dict[str, FactSpec]) -> list[FactRow]:
         rows = []
         for name, s in facts.items():
             if s.values:
-                bounds = ", ".join(s.values)
+                bounds = ", ".join(self.enum_word(v) for v in s.values)
             elif s.min is not None or s.max is not None:
                 lo = dec_str(s.min) if s.min is not None else ""
                 hi = dec_str(s.max) if s.max is not None else ""
@@ -121,14 +126,16 @@ class _Builder:
             if s.required:
                 default = self.t("required")
             elif isinstance(s.default, bool):
-                default = "true" if s.default else "false"
+                default = ("是" if s.default else "否") if self.lang == "zh" else ("true" if s.default else "false")
+            elif s.values and isinstance(s.default, str):
+                default = self.enum_word(s.default)
             else:
                 default = str(s.default)
             rows.append(
                 FactRow(
                     name,
                     s.label.get(self.lang),
-                    s.type.value,
+                    self.words(f"newcase.{s.type.value}") if self.lang == "zh" else s.type.value,
                     s.unit or "",
                     bounds,
                     default,
