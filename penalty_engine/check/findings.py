@@ -42,6 +42,10 @@ KINDS: dict[str, Severity] = {
     "level_band_overlap": "warning",
     "level_order": "warning",
     "layer_widens_base": "error",
+    "weights_short": "warning",
+    "weights_over": "warning",
+    "weighted_below_minimum": "warning",
+    "weight_level_unreachable": "warning",
 }
 
 

@@ -40,6 +40,7 @@ from .findings import KINDS, Finding, Report, Severity, at, split_where
 from .levels import LevelTally, layer_of
 from .prose import prose_problems
 from .quote import discrepancies
+from .weights import LevelReach, table_findings
 
 __all__ = ["KINDS", "Finding", "Report", "Severity", "check_pack", "load_findings"]
 
@@ -332,6 +333,7 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
     """Clause indices of the frame, tiers, levels and factors (the general part is the pack's, checked apart)."""
     conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
     conds += [c for _, c in cv.levels if c is not None] + [c for _, c in cv.factors]
+    conds += [c for _, levels in cv.weighted for c in levels if c is not None]
     return sorted({i for c in conds for i in c.indices})
 
 
@@ -382,6 +384,7 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
     clamped: dict[str, Any] | None = None
     start = v.start if v.start is not None else rule.pack.factor_start
     levels = LevelTally(rule, cv) if cv.levels else None
+    reach = LevelReach(rule, cv) if cv.weighted else None
     n = 0
     for facts, party in _witnesses(rule, cv, seed):
         n += 1
@@ -405,6 +408,8 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
         branch_first.setdefault(holding[0], _witness_json(rule, facts, party))
         if levels is not None:
             levels.see(holding[0], results, facts, functools.partial(_witness_json, rule, facts, party))
+        if reach is not None:
+            reach.see(results)
         conditional = [i for i in holding if cv.branches[i][1] is not None]
         for a, b in itertools.pairwise(conditional[:2]):
             overlaps.setdefault(("frame", a, b), _witness_json(rule, facts, party))
@@ -425,7 +430,9 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
         if (raw > 1 or raw < 0) and clamped is None:
             clamped = {**_witness_json(rule, facts, party), "position": str(raw)}
     found = _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped)
-    return found + (levels.findings() if levels is not None else []), n
+    found += levels.findings() if levels is not None else []
+    found += reach.findings() + table_findings(rule, cv) if reach is not None else []
+    return found, n
 
 
 def _witness_findings(

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from penalty_engine.check.static import KINDS, check_pack
+from penalty_engine.check.weights import WEIGHT_KINDS
 from tests.conftest import MINI_PACK, MINI_RULE
 from tests.unit.test_check import only
 from tests.unit.test_layers_pack import LAYER_HEAD, write
@@ -102,6 +103,7 @@ def test_the_level_zoo_and_the_defect_zoo_cover_every_static_kind() -> None:
     assert {z[0] for z in ZOO} | {z[0] for z in LEVEL_ZOO} | {"layer_widens_base"} == set(KINDS) - {
         "invariant",
         "statutory_step",
+        *WEIGHT_KINDS,  # tests/unit/test_check_weights.py
     }
 
 
