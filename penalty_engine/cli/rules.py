@@ -18,6 +18,7 @@ from ..check import run_check, run_pack
 from ..core import Engine
 from ..errors import PenaltyEngineError, RuleErrors
 from ..publish import NotPublished, publish_checked
+from ..text import words
 from . import catalog
 from .common import (
     FormatOpt,
@@ -60,10 +61,11 @@ def rules_list(
     if fmt is ListFmt.json:
         _json({"schema": "penalty-engine/rules@1", "rules": rows})
         return
+    col = words(lang.value).scope("cli.table")
     table = Table(title=None, show_lines=False)
-    table.add_column("rule", no_wrap=True)
-    for col in ("title", "versions", "facts"):
-        table.add_column(col, overflow="fold")
+    table.add_column(col("rule"), no_wrap=True)
+    for key in ("title", "versions", "facts"):
+        table.add_column(col(key), overflow="fold")
     for r in rows:
         table.add_row(
             r["id"],
