@@ -293,3 +293,20 @@ def test_every_message_of_the_catalog_is_said_by_the_command_line() -> None:
     messages = {k.removeprefix("cli.msg.") for k in texts if k.startswith("cli.msg.")}
     assert {m for m in messages - said if not m.startswith("os.")} == set()
     assert {k.removeprefix("cli.help.") for k in texts if k.startswith("cli.help.")} - helped == set()
+
+
+def test_the_help_boxes_of_the_reference_are_the_real_chinese_help(helps: dict[str, dict[str, Any]]) -> None:
+    """docs/cli.md shows each command's help as `penalty … -h` prints it in Chinese at 100 columns."""
+    doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8").splitlines()
+    shown = 0
+    for i, line in enumerate(doc):
+        found = re.match(r"^ 用法：penalty((?: [a-z-]+)*) \[选项\]", line)
+        if not found:
+            continue
+        end = i
+        while not (doc[end].startswith("╰") and not doc[end + 1].startswith(("╭", "│", "╰"))):
+            end += 1
+        real = [row.rstrip() for row in helps["zh"][found.group(1).strip()]["render"]["100"].splitlines()]
+        assert doc[i : end + 1] == "\n".join(real).strip("\n").splitlines(), f"docs/cli.md:{i + 1}"
+        shown += 1
+    assert shown >= 10
