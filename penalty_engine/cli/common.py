@@ -64,8 +64,11 @@ DateOpt = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-
 
 
 def error_line(e: PenaltyEngineError, lang: str) -> str:
-    """``code where: message`` of one error, its message in ``lang`` (the Chinese one where the
-    error has it: ``message_zh``)."""
+    """``code where: message`` of one error in ``lang``: the error's own ``text(lang)`` where it
+    has one, else its ``message_zh`` for zh where it has that, else its message."""
+    own = getattr(e, "text", None)
+    if callable(own):
+        return str(own(lang))
     message = getattr(e, "message_zh", e.message) if lang == "zh" else e.message
     return f"{e.code} {e.where}: {message}" if e.where else f"{e.code} {message}"
 

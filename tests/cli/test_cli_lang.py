@@ -238,17 +238,20 @@ def test_a_usage_error_in_chinese(tmp_path: Path) -> None:
     assert "Try 'penalty evaluate --help' for help." in en.stderr and "the file's suffix names" in en.stderr
 
 
+class _Bilingual(CaseError):
+    """An error with its Chinese message (as the library's errors have theirs)."""
+
+    message_zh = "应为整数，实为 'x'"
+
+
 def test_library_errors_print_in_the_command_lines_language(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``fail`` prints ``message_zh`` in Chinese where the error has it (before it does: the message)."""
+    """``fail`` prints an error's Chinese in Chinese, its English in English, one line each."""
     from penalty_engine.cli.common import fail
 
-    error = CaseError("PE-C004", "expected a whole number, got 'x'", "case.yaml:3")
+    error = _Bilingual("PE-C004", "expected a whole number, got 'x'", "case.yaml:3")
     monkeypatch.setenv("PENALTY_LANG", "zh")
-    fail(error)
-    assert capsys.readouterr().err == "PE-C004 case.yaml:3: expected a whole number, got 'x'\n"
-    error.message_zh = "应为整数，实为 'x'"  # type: ignore[attr-defined]
     fail(error)
     assert capsys.readouterr().err == "PE-C004 case.yaml:3: 应为整数，实为 'x'\n"
     monkeypatch.setenv("PENALTY_LANG", "en")
@@ -256,6 +259,10 @@ def test_library_errors_print_in_the_command_lines_language(
     assert capsys.readouterr().err == "PE-C004 case.yaml:3: expected a whole number, got 'x'\n"
     fail(error, "zh")  # the language may be given
     assert capsys.readouterr().err == "PE-C004 case.yaml:3: 应为整数，实为 'x'\n"
+    monkeypatch.setenv("PENALTY_LANG", "zh")
+    fail(CaseError("PE-C004", "expected a whole number, got 'x'", "case.yaml:3"))  # none given: not lost
+    shown = capsys.readouterr().err
+    assert shown.startswith("PE-C004 case.yaml:3: ") and "expected a whole number, got 'x'" in shown
 
 
 @pytest.mark.parametrize(
