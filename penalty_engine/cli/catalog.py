@@ -37,13 +37,15 @@ from ..models import (
 from ..money import dec_str, frac_str
 from ..pack import CompiledRule
 from ..text import Scope, words
+from .lang import cli_text
 
 __all__ = ["condition_text", "describe_rule", "fine_text", "json_schema", "list_rules", "rich_rule"]
 
 
-def condition_text(cond: Condition | None) -> str:
+def condition_text(cond: Condition | None, always: str = "always") -> str:
+    """A condition as written (CEL), ``all``/``any`` joined by AND/OR; none is ``always``."""
     if cond is None:
-        return "always"
+        return always
     if isinstance(cond, str):
         return cond
     if isinstance(cond, AllOf):
@@ -106,12 +108,13 @@ def levels_table(v: RuleVersion, start: Any, t: Scope) -> Table:
 
 
 def rich_rule(rule: CompiledRule, lang: str) -> Group:
-    """One rule for the terminal, in ``zh`` or ``en``."""
-    r, t = rule.rule, words(lang).scope("catalog")
+    """One rule for the terminal, in ``zh`` or ``en`` (its conditions and ids as written)."""
+    r, t, col = rule.rule, words(lang).scope("catalog"), words(lang).scope("cli.table")
+    always = col("always")
     parts: list[Any] = [RichText(f"{rule.id} — {r.title.get(lang)}", style="bold")]
     facts = Table(title=t("facts"), show_lines=False)
-    for col in ("name", "label", "type", "unit", "bounds / values", "default", "direction"):
-        facts.add_column(col)
+    for key in ("fact", "label", "type", "unit", "bounds", "default", "direction"):
+        facts.add_column(col(key))
     for name, s in rule.facts.items():
         bounds = (
             ", ".join(s.values)
@@ -124,7 +127,7 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
             s.type.value,
             s.unit or "",
             bounds,
-            "required" if s.required else str(s.default),
+            col("required") if s.required else str(s.default),
             s.direction or "",
         )
     parts.append(facts)
@@ -134,22 +137,22 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
         for b in v.basis:
             lines.append(f"{escape(b.cite())}: {escape(b.text)}")
         frame = Table(title=t("frame"))
-        for col in ("branch", "when", "fine", "other"):
-            frame.add_column(col)
+        for key in ("branch", "when", "fine", "other"):
+            frame.add_column(col(key))
         for br in v.frame:
-            other = ", ".join([f"confiscate {c}" for c in br.confiscate] + [o.kind.value for o in br.also])
-            frame.add_row(br.id, condition_text(br.when), fine_text(br.fine), other)
+            other = ", ".join([col("confiscate", what=c) for c in br.confiscate] + [o.kind.value for o in br.also])
+            frame.add_row(br.id, condition_text(br.when, always), fine_text(br.fine), other)
         tiers = Table(title=t("tiers"))
-        for col in ("tier", "when", "band"):
-            tiers.add_column(col)
+        for key in ("tier", "when", "band"):
+            tiers.add_column(col(key))
         for tier in v.tiers:
             band = tier.band or rule.pack.tier_scheme.band(tier.tier)
-            tiers.add_row(tier.tier, condition_text(tier.when), f"{band.lower}–{band.upper}")
+            tiers.add_row(tier.tier, condition_text(tier.when, always), f"{band.lower}–{band.upper}")
         factors = Table(title=t("factors"))
-        for col in ("factor", "effect", "weight", "when", "label"):
-            factors.add_column(col)
+        for key in ("factor", "effect", "weight", "when", "label"):
+            factors.add_column(col(key))
         for f in v.factors:
-            factors.add_row(f.id, f.effect, str(f.weight), condition_text(f.when), f.label.get(lang))
+            factors.add_row(f.id, f.effect, str(f.weight), condition_text(f.when, always), f.label.get(lang))
         body: list[Any] = [RichText.from_markup("\n".join(lines)), frame]
         if v.tiers:
             body.append(tiers)
@@ -158,8 +161,11 @@ def rich_rule(rule: CompiledRule, lang: str) -> Group:
         if v.factors:
             body.append(factors)
         if v.assumptions:
-            shown = [a if isinstance(a, str) else f"{a.text} (when {condition_text(a.when)})" for a in v.assumptions]
-            body.append(RichText("assumptions:\n" + "\n".join(f"- {a}" for a in shown)))
+            shown = [
+                a if isinstance(a, str) else col("assumption_when", text=a.text, when=condition_text(a.when, always))
+                for a in v.assumptions
+            ]
+            body.append(RichText(col("assumptions") + "\n" + "\n".join(f"- {a}" for a in shown)))
         parts.append(Panel(Group(*body)))
     return Group(*parts)
 
@@ -174,9 +180,10 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 
 def rich_findings(report: Any) -> Group:
-    """A ``rules check`` report for the terminal: one line per finding, then the counterexamples."""
+    """A ``rules check`` report for the terminal: one line per finding, then the counterexamples; its
+    own words in the command line's language (the findings' messages are the checks')."""
     if not report.findings:
-        return Group(RichText(f"{report.pack}: {report.rules} rules, consistent (0 errors, 0 warnings)", style="green"))
+        return Group(RichText(cli_text("check_consistent", pack=report.pack, rules=report.rules), style="green"))
     lines: list[Any] = []
     cases: list[Any] = []
     for f in report.findings:
@@ -189,12 +196,15 @@ def rich_findings(report: Any) -> Group:
         text.append(f"{f.kind:<18} ", style="bold")
         text.append(f"{where}  {f.rule or ''}\n        {f.message}")
         if shown:
-            text.append(f"\n        witness: {json.dumps(shown, ensure_ascii=False)}", style="cyan")
+            witnessed = cli_text("check_witness", witness=json.dumps(shown, ensure_ascii=False))
+            text.append(f"\n        {witnessed}", style="cyan")
         lines.append(text)
         if "case_file" in witness:
             body = witness["case_file"] + "\n" + json.dumps(witness["decisions"], ensure_ascii=False, indent=1)
-            cases.append(Panel(RichText(body), title=f"counterexample ({f.rule}): save as a case file and run it"))
-    summary = RichText(f"{report.pack}: {report.errors} errors, {report.warnings} warnings", style="bold")
+            cases.append(Panel(RichText(body), title=escape(cli_text("check_counterexample", rule=f.rule))))
+    summary = RichText(
+        cli_text("check_summary", pack=report.pack, errors=report.errors, warnings=report.warnings), style="bold"
+    )
     return Group(*lines, *cases, summary)
 
 

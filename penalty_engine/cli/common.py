@@ -1,5 +1,6 @@
 """What every command shares: the stderr console, the error guard, output helpers, the choices
-and one ``Annotated`` alias per repeated option (STYLE.md "Command line").
+and one ``Annotated`` alias per repeated option (STYLE.md "Command line"). Help texts and messages
+are the catalog's, in the command line's language (``lang``).
 
 Not pure: writes to standard output, standard error and the files a command is told to write.
 """
@@ -11,16 +12,14 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
 from ..core import Engine
 from ..errors import PenaltyEngineError, RuleErrors
-
-#: ``-h`` as well as ``--help``, on the root app and every command group.
-CONTEXT: dict[str, Any] = {"help_option_names": ["--help", "-h"]}
+from .lang import cli_help, cli_lang, cli_text, os_reason
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 T = TypeVar("T")
@@ -55,32 +54,32 @@ class PubFmt(StrEnum):
     markdown = "markdown"
 
 
-PackOpt = Annotated[
-    list[str] | None,
-    typer.Option("--pack", "-p", help="Pack id or folder (repeatable); default: every bundled pack."),
-]
-PackArg = Annotated[str, typer.Argument(help="Pack id or folder.")]
-RuleArg = Annotated[str, typer.Argument(help="Rule id: pack/rule, or a rule id only one pack has.")]
-FormatOpt = Annotated[ListFmt, typer.Option("--format", "-f")]
-LangOpt = Annotated[Lang, typer.Option("--lang")]
-OutputOpt = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file (default: standard output).")
-]
-DateOpt = Annotated[
-    dt.datetime | None,
-    typer.Option(
-        "--as-of",
-        formats=["%Y-%m-%d"],
-        help="Decision date for cases without decided_on (default: today).",
-    ),
-]
+PackOpt = Annotated[list[str] | None, typer.Option("--pack", "-p", help=cli_help("pack_opt"))]
+PackArg = Annotated[str, typer.Argument(help=cli_help("pack_arg"))]
+RuleArg = Annotated[str, typer.Argument(help=cli_help("rule_arg"))]
+FormatOpt = Annotated[ListFmt, typer.Option("--format", "-f", help=cli_help("format_opt"))]
+LangOpt = Annotated[Lang, typer.Option("--lang", help=cli_help("lang_opt"))]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=cli_help("output_opt"))]
+DateOpt = Annotated[dt.datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help=cli_help("as_of_opt"))]
 
 
-def fail(exc: PenaltyEngineError) -> None:
-    """Print a project error on stderr: its code and message, one line per error it holds."""
+def error_line(e: PenaltyEngineError, lang: str) -> str:
+    """``code where: message`` of one error in ``lang``: the error's own ``text(lang)`` where it
+    has one, else its ``message_zh`` for zh where it has that, else its message."""
+    own = getattr(e, "text", None)
+    if callable(own):
+        return str(own(lang))
+    message = getattr(e, "message_zh", e.message) if lang == "zh" else e.message
+    return f"{e.code} {e.where}: {message}" if e.where else f"{e.code} {message}"
+
+
+def fail(exc: PenaltyEngineError, lang: str | None = None) -> None:
+    """Print a project error on stderr: its code and message, one line per error it holds, in
+    ``lang`` (default: the command line's language)."""
+    lang = lang or cli_lang()
     errors = exc.errors if isinstance(exc, RuleErrors) else [exc]
     for e in errors:
-        err.print(PenaltyEngineError.__str__(e), markup=False)
+        err.print(error_line(e, lang), markup=False)
 
 
 def guarded(fn: Callable[[], T]) -> T:
@@ -115,6 +114,6 @@ def write(text: str, output: Path | None) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        say(f"cannot write {output}: {exc.strerror}")
+        say(cli_text("cannot_write", path=output, reason=os_reason(exc)))
         raise typer.Exit(1) from None
-    say(f"wrote {output}")
+    say(cli_text("wrote", path=output))

@@ -22,6 +22,7 @@ from ..ledger import Entry, Ledger
 from ..models import Decision, Decisions
 from ..render import SUFFIXES, DocFormat, law_texts, render_any, render_document
 from .common import DateOpt, Fmt, Lang, PackOpt, fail, guarded, load_engine, print_text, say
+from .lang import cli_help, cli_text, os_reason
 from .ledger import open_or_exit
 
 
@@ -57,10 +58,8 @@ def _document_format(output: Path) -> DocFormat:
     fmt = SUFFIXES.get(output.suffix.lower())
     if fmt is None:
         known = ", ".join(sorted(SUFFIXES))
-        got = f"'{output.suffix}'" if output.suffix else "no suffix"
-        raise typer.BadParameter(
-            f"the file's suffix names the document: one of {known}; got {got}", param_hint="'--output' / '-o'"
-        )
+        got = cli_text("suffix_got", suffix=output.suffix) if output.suffix else cli_text("suffix_none")
+        raise typer.BadParameter(cli_text("suffix", known=known, got=got), param_hint="'--output' / '-o'")
     return fmt
 
 
@@ -75,58 +74,42 @@ def _target(output: Path, case_id: str) -> Path:
 def _write_document(path: Path, data: bytes, force: bool, written: set[Path]) -> bool:
     """Write one document; refuse to overwrite a file (without --force) or one written by this run."""
     if path in written:
-        say(f"not written: {path} was already written for another case of this run (two cases with one id?)")
+        say(cli_text("written_twice", path=path))
         return False
     if path.exists() and not force:
-        say(f"{path} exists; use --force to overwrite it")
+        say(cli_text("exists", path=path))
         return False
     try:
         path.write_bytes(data)
     except OSError as exc:
-        say(f"cannot write {path}: {exc.strerror}")
+        say(cli_text("cannot_write", path=path, reason=os_reason(exc)))
         return False
     written.add(path)
-    say(f"wrote {path}")
+    say(cli_text("wrote", path=path))
     return True
 
 
 def evaluate(
-    cases: Annotated[list[str], typer.Argument(help="Case files (YAML or JSON); '-' reads standard input.")],
+    cases: Annotated[list[str], typer.Argument(help=cli_help("evaluate.cases"))],
     pack: PackOpt = None,
-    fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.text,
-    lang: Annotated[
-        Lang | None,
-        typer.Option("--lang", help="Language of the explanation (default: zh for text and markdown, en for json)."),
-    ] = None,
+    fmt: Annotated[Fmt, typer.Option("--format", "-f", help=cli_help("format_opt"))] = Fmt.text,
+    lang: Annotated[Lang | None, typer.Option("--lang", help=cli_help("evaluate.lang"))] = None,
     as_of: DateOpt = None,
     record: Annotated[
-        str | None,
-        typer.Option("--record", metavar="LEDGER_URL", help="Record each decision in this ledger (file path or URL)."),
+        str | None, typer.Option("--record", metavar=cli_help("metavar_ledger"), help=cli_help("evaluate.record"))
     ] = None,
     output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            help="Write the case-file document instead of printing: .docx, .html or .md by the suffix "
-            "(--format is then not used). Several cases need {case_id} in FILE: one file per case.",
-        ),
+        Path | None, typer.Option("--output", "-o", metavar=cli_help("metavar_file"), help=cli_help("evaluate.output"))
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    force: Annotated[bool, typer.Option("--force", help=cli_help("evaluate.force"))] = False,
 ) -> None:
-    """Evaluate cases and print the recommendation with its explanation.
-
-    One case in JSON prints one object; several print one object per line (JSON Lines). With
-    --record, each decision is also appended to the ledger and its record id printed on stderr.
-    With -o FILE, the explanation is written as a document to sign and file (Word, printable HTML
-    or Markdown, in Chinese unless --lang en); 'out/{case_id}.docx' writes one file per case.
-    """
+    """``penalty evaluate`` (help: ``cli.help.evaluate``): each case evaluated and printed, recorded
+    with ``--record``, written as a case-file document with ``-o``."""
     doc_fmt = _document_format(output) if output is not None else None
     if output is not None and len(cases) > 1 and PLACEHOLDER not in str(output):
+        example = f"out/{PLACEHOLDER}{output.suffix}"
         raise typer.BadParameter(
-            f"{len(cases)} cases cannot share one file: put {PLACEHOLDER} in it for one file per case, "
-            f"e.g. -o 'out/{PLACEHOLDER}{output.suffix}'",
+            cli_text("one_file", n=len(cases), placeholder=PLACEHOLDER, example=example),
             param_hint="'--output' / '-o'",
         )
     written: set[Path] = set()
@@ -147,7 +130,7 @@ def evaluate(
             continue
         if ledger is not None:
             rec = guarded(partial(ledger.append, _entry(engine, located.data, decision, caller)))
-            say(f"recorded {rec.id} (seq {rec.seq})")
+            say(cli_text("recorded", id=rec.id, seq=rec.seq))
         if output is not None and doc_fmt is not None:
             party = to_case(located.data, located).party
             data = render_document(decision, doc_fmt, language, party=party, law=law_texts(engine, decision))

@@ -18,41 +18,33 @@ import typer
 from .. import impact as im
 from .. import replay as rp
 from .common import Lang, LangOpt, err, guarded, load_engine, say
+from .lang import cli_help, cli_pattern, cli_text
 
 
 def impact(
-    inputs: Annotated[
-        list[Path], typer.Argument(help="JSONL, CSV or XLSX files of cases (replay inputs, a ledger export).")
-    ],
-    before: Annotated[list[str], typer.Option("--before", help="Pack id or folder before (repeatable).")],
-    after: Annotated[list[str], typer.Option("--after", help="Pack id or folder after (repeatable).")],
-    report: Annotated[Path | None, typer.Option("--report", help="Self-contained HTML report.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="The impact JSON (impact@1).")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="XLSX workbook, one sheet per table.")] = None,
+    inputs: Annotated[list[Path], typer.Argument(help=cli_help("impact.inputs"))],
+    before: Annotated[list[str], typer.Option("--before", help=cli_help("impact.before"))],
+    after: Annotated[list[str], typer.Option("--after", help=cli_help("impact.after"))],
+    report: Annotated[Path | None, typer.Option("--report", help=cli_help("report_opt"))] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help=cli_help("impact.json"))] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help=cli_help("impact.xlsx"))] = None,
     lang: LangOpt = Lang.zh,
-    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping YAML.")] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gbk or gb18030 (default: detected).")
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the only one holding data).")
-    ] = None,
-    workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes (default: CPUs).")] = 0,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Decision date for rows without decided_on (YYYY-MM-DD).")
-    ] = None,
-    largest: Annotated[
-        int, typer.Option("--largest", min=0, help="How many of the largest changes to show with both trails.")
-    ] = 50,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help=cli_help("mapping_opt"))] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help=cli_help("encoding_opt"))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=cli_help("sheet_opt"))] = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", help=cli_help("workers_opt"))] = 0,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=cli_help("as_of_rows"))] = None,
+    largest: Annotated[int, typer.Option("--largest", min=0, help=cli_help("impact.largest"))] = 50,
 ) -> None:
-    """Compare two packs or pack versions on an archive of cases: what changes, by how much."""
+    """``penalty impact`` (help: ``cli.help.impact``): the comparison with its outputs, its summary
+    line on stderr."""
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
     except ValueError:
-        say("--as-of takes YYYY-MM-DD")
+        say(cli_text("as_of"))
         raise typer.Exit(2) from None
     if report is None and json_out is None and xlsx is None:
-        say("say where the result goes: --report FILE.html, --json FILE or --xlsx FILE")
+        say(cli_text("impact_outputs"))
         raise typer.Exit(2)
     engines = (load_engine(before), load_engine(after))  # each side's packs load, or their errors
     settings = im.Settings(
@@ -83,25 +75,30 @@ def impact(
     if sys.stderr.isatty():
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        columns = (SpinnerColumn(), TextColumn("impact: {task.completed} rows"), TimeElapsedColumn())
+        columns = (SpinnerColumn(), TextColumn(cli_pattern("impact_progress")), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=True) as bar:
             task = bar.add_task("impact", total=None)
             state = run(lambda n: bar.advance(task, n))
     else:
         state = run()
     c, d = state.counts, state.decisions
-    lines = f" ({state.lines} lines)" if state.lines != c["input"] else ""
-    t = state.thresholds
+    lines = cli_text("lines", n=state.lines) if state.lines != c["input"] else ""
+    hearing = state.thresholds["hearing_notice"]
+    keys = ("input", "compared", "changed", "unchanged", "error_before_only", "error_after_only", "rejected")
     say(
-        f"impact: {c['input']} rows{lines}, {c['compared']} decided on both sides "
-        f"({c['changed']} changed, {c['unchanged']} unchanged), {c['error_before_only']} error before only, "
-        f"{c['error_after_only']} error after only, {c['rejected']} rejected; "
-        f"{d['changed']} of {d['compared']} decisions changed; hearing notice "
-        f"+{t['hearing_notice']['newly']}/-{t['hearing_notice']['no_longer']}"
+        cli_text(
+            "impact_summary",
+            **{k: c[k] for k in keys},
+            lines=lines,
+            decisions_changed=d["changed"],
+            decisions_compared=d["compared"],
+            newly=hearing["newly"],
+            no_longer=hearing["no_longer"],
+        )
     )
     for path in (report, json_out, xlsx):
         if path is not None:
-            say(f"wrote {path}")
+            say(cli_text("wrote", path=path))
     if c["rejected"]:
-        say("PE-C001 some rows were rejected on both sides (see the report)")
+        say(cli_text("impact_rejected"))
         raise typer.Exit(1)

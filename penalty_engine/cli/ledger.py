@@ -13,15 +13,13 @@ from typing import Annotated
 import typer
 
 from ..ledger import Ledger, export, open_ledger
-from .common import CONTEXT, guarded, print_text, say
+from .common import guarded, print_text, say
+from .help import command, group
+from .lang import cli_help, cli_text, os_reason
 
-ledger_app = typer.Typer(
-    help="Verify the decision ledger's hash chain and export it for replay.",
-    no_args_is_help=True,
-    context_settings=CONTEXT,
-)
+ledger_app = group("ledger", no_args_is_help=True)
 
-LedgerArg = Annotated[str, typer.Argument(help="The ledger: a file path, sqlite:///path or postgresql://…")]
+LedgerArg = Annotated[str, typer.Argument(help=cli_help("ledger.url"))]
 
 
 def open_or_exit(url: str) -> Ledger:
@@ -29,12 +27,12 @@ def open_or_exit(url: str) -> Ledger:
     return guarded(lambda: open_ledger(url))
 
 
-@ledger_app.command("verify")
+@ledger_app.command("verify", **command("ledger.verify"))
 def ledger_verify(
     url: LedgerArg,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=cli_help("ledger.verify.json"))] = False,
 ) -> None:
-    """Recompute every hash and link of the chain; exit 1 naming the first bad record."""
+    """``penalty ledger verify``: the chain checked; exit 1 naming the first bad record."""
     led = open_or_exit(url)
     try:
         v = guarded(led.verify)
@@ -43,25 +41,25 @@ def ledger_verify(
     if as_json:
         print_text(json.dumps(v.as_json(), ensure_ascii=False))
     elif v.ok:
-        print_text(f"ok: {v.checked} records, the chain is unbroken")
+        print_text(cli_text("ledger_ok", n=v.checked))
     if not v.ok:
-        say(f"ledger broken at seq {v.first_bad}: {v.problem} ({v.checked} records checked)")
+        say(cli_text("ledger_broken", seq=v.first_bad, problem=v.problem, n=v.checked))
         raise typer.Exit(1)
 
 
-@ledger_app.command("export")
+@ledger_app.command("export", **command("ledger.export"))
 def ledger_export(
     url: LedgerArg,
-    output: Annotated[Path, typer.Option("--output", "-o", help="FILE.jsonl or FILE.csv, for penalty replay.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help=cli_help("ledger.export.output"))],
 ) -> None:
-    """Write every record as a past decision: the case, with the engine's decision as its actual."""
+    """``penalty ledger export``: every record as a past decision, for replay."""
     led = open_or_exit(url)
     try:
         done = guarded(lambda: export(led, output))
     except OSError as exc:
-        say(f"cannot write {output}: {exc.strerror}")
+        say(cli_text("cannot_write", path=output, reason=os_reason(exc)))
         raise typer.Exit(1) from None
     finally:
         led.close()
-    skipped = f"; {done.skipped} multi-violation records skipped (CSV holds one violation a row: use .jsonl)"
-    say(f"wrote {done.written} records to {output}" + (skipped if done.skipped else ""))
+    skipped = cli_text("export_skipped", n=done.skipped) if done.skipped else ""
+    say(cli_text("exported", n=done.written, path=output) + skipped)

@@ -12,6 +12,7 @@ import typer
 
 from .. import newcase
 from .common import Lang, OutputOpt, PackOpt, RuleArg, guarded, load_engine, say, write
+from .lang import cli_help, cli_text
 
 
 def _ask(prompt: str) -> str:
@@ -34,21 +35,17 @@ def _tell(message: str) -> None:
 def new_case(
     rule: RuleArg,
     output: OutputOpt = None,
-    template: Annotated[
-        bool, typer.Option("--template", help="Write a commented case file to fill in by hand instead of asking.")
-    ] = False,
+    template: Annotated[bool, typer.Option("--template", help=cli_help("new_case.template"))] = False,
     pack: PackOpt = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the questions and comments.")] = Lang.zh,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file if it exists.")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help=cli_help("new_case.lang"))] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help=cli_help("new_case.force"))] = False,
 ) -> None:
-    """Write a case file for RULE_ID: answer the questions (case, date, party, each fact), or use --template.
-
-    Questions go to stderr, so without -o the case file alone is printed on stdout.
-    """
+    """``penalty new-case`` (help: ``cli.help.new_case``): questions on stderr, the case file on
+    stdout or in ``--output``; ``--template`` writes a file to fill in instead."""
     engine = load_engine(pack)
     compiled = guarded(lambda: engine.rule(rule))
     if output is not None and output.exists() and not force:
-        say(f"{output} exists; use --force to overwrite it")
+        say(cli_text("exists", path=output))
         raise typer.Exit(1)
     if template:
         write(newcase.template_yaml(compiled, lang.value), output)
@@ -56,6 +53,6 @@ def new_case(
     try:
         data = guarded(lambda: newcase.build_case(compiled, _ask, _tell, lang.value))
     except EOFError:
-        say("\ninput ended before the case was complete; nothing written")
+        say("\n" + cli_text("input_ended"))
         raise typer.Exit(1) from None
     write(newcase.case_yaml(compiled, data, lang.value), output)

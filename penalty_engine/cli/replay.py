@@ -16,57 +16,42 @@ import typer
 
 from .. import replay as rp
 from .common import PackOpt, err, guarded, load_engine, say, write
+from .lang import cli_help, cli_text
 
 
 def replay(
-    inputs: Annotated[list[Path], typer.Argument(help="JSONL, CSV or XLSX files of past decisions.")],
-    report: Annotated[Path | None, typer.Option("--report", help="Self-contained HTML report.")] = None,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Summary JSON (replay@1).")] = None,
-    markdown: Annotated[Path | None, typer.Option("--markdown", help="Short Markdown summary.")] = None,
-    results: Annotated[Path | None, typer.Option("--results", help="One JSON line per evaluated case.")] = None,
-    rejects: Annotated[Path | None, typer.Option("--rejects", help="One JSON line per rejected row.")] = None,
-    flagged_csv: Annotated[Path | None, typer.Option("--flagged-csv", help="Flagged cases as CSV.")] = None,
-    flagged_xlsx: Annotated[Path | None, typer.Option("--flagged-xlsx", help="Flagged cases as XLSX.")] = None,
-    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help="Column mapping YAML.")] = None,
-    encoding: Annotated[
-        str | None, typer.Option("--encoding", help="utf-8, utf-8-sig, gbk or gb18030 (default: detected).")
-    ] = None,
-    sheet: Annotated[
-        str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the only one holding data).")
-    ] = None,
-    workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes (default: CPUs).")] = 0,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Decision date for rows without decided_on (YYYY-MM-DD).")
-    ] = None,
-    tolerance: Annotated[
-        str | None,
-        typer.Option("--tolerance", help="Similar-case tolerance, % of the band width (default: the pack's, 10%)."),
-    ] = None,
-    redact: Annotated[bool, typer.Option("--redact", help="Pseudonyms for party and officer names.")] = False,
-    init_mapping: Annotated[
-        bool,
-        typer.Option(
-            "--init-mapping",
-            help="Draft a mapping file from the inputs' headers and values (to --mapping FILE, else stdout).",
-        ),
-    ] = False,
-    lang: Annotated[
-        str, typer.Option("--lang", help="Language of the report, summary and exports: zh (default) or en.")
-    ] = "zh",
+    inputs: Annotated[list[Path], typer.Argument(help=cli_help("replay.inputs"))],
+    report: Annotated[Path | None, typer.Option("--report", help=cli_help("report_opt"))] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help=cli_help("replay.json"))] = None,
+    markdown: Annotated[Path | None, typer.Option("--markdown", help=cli_help("replay.markdown"))] = None,
+    results: Annotated[Path | None, typer.Option("--results", help=cli_help("replay.results"))] = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help=cli_help("replay.rejects"))] = None,
+    flagged_csv: Annotated[Path | None, typer.Option("--flagged-csv", help=cli_help("replay.flagged_csv"))] = None,
+    flagged_xlsx: Annotated[Path | None, typer.Option("--flagged-xlsx", help=cli_help("replay.flagged_xlsx"))] = None,
+    mapping: Annotated[Path | None, typer.Option("--mapping", "-m", help=cli_help("mapping_opt"))] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", help=cli_help("encoding_opt"))] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help=cli_help("sheet_opt"))] = None,
+    workers: Annotated[int, typer.Option("--workers", "-j", help=cli_help("workers_opt"))] = 0,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=cli_help("as_of_rows"))] = None,
+    tolerance: Annotated[str | None, typer.Option("--tolerance", help=cli_help("replay.tolerance"))] = None,
+    redact: Annotated[bool, typer.Option("--redact", help=cli_help("replay.redact"))] = False,
+    init_mapping: Annotated[bool, typer.Option("--init-mapping", help=cli_help("replay.init_mapping"))] = False,
+    lang: Annotated[str, typer.Option("--lang", help=cli_help("replay.lang"))] = "zh",
     pack: PackOpt = None,
 ) -> None:
-    """Replay past decisions: recompute each with the rules in force at its dates and compare."""
+    """``penalty replay`` (help: ``cli.help.replay``): the replay run with its outputs, its summary
+    line on stderr; ``--init-mapping`` drafts a mapping instead."""
     if init_mapping:
         _init_mapping(inputs, mapping, encoding, pack)
         return
     if lang not in ("zh", "en"):
-        say(f"--lang takes zh or en, not {lang!r}")
+        say(cli_text("lang_value", value=repr(lang)))
         raise typer.Exit(2)
     try:
         day = dt.date.fromisoformat(as_of) if as_of else None
         tol = Decimal(tolerance) if tolerance is not None else None
     except (ValueError, InvalidOperation):
-        say("--as-of takes YYYY-MM-DD and --tolerance a number")
+        say(cli_text("as_of_tolerance"))
         raise typer.Exit(2) from None
     load_engine(pack)  # the packs load: fail early with their errors
     settings = rp.Settings(
@@ -98,14 +83,11 @@ def replay(
 
     state = _with_progress(inputs, run) if sys.stderr.isatty() else run(None)
     c = state.counts
-    lines = f" ({state.lines} lines)" if state.lines != c["input"] else ""
-    say(
-        f"replay: {c['input']} rows{lines}, {c['evaluated']} evaluated, {c['rejected']} rejected; "
-        f"{c['consistent']} consistent, {c['flagged']} flagged, {c['no_actual']} without actual; "
-        f"{len(state.groups.flagged())} similar groups flagged"
-    )
+    lines = cli_text("lines", n=state.lines) if state.lines != c["input"] else ""
+    keys = ("input", "evaluated", "rejected", "consistent", "flagged", "no_actual")
+    say(cli_text("replay_summary", **{k: c[k] for k in keys}, lines=lines, groups=len(state.groups.flagged())))
     if c["rejected"]:
-        say("PE-C001 some rows were rejected (see --rejects or the report)")
+        say(cli_text("replay_rejected"))
         raise typer.Exit(1)
 
 
@@ -125,12 +107,12 @@ def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | No
     total = rp.estimate_rows(inputs)
     columns = (
         SpinnerColumn(),
-        TextColumn("replay"),
+        TextColumn(cli_text("replay_progress")),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("rows"),
+        TextColumn(cli_text("replay_rows")),
         TimeElapsedColumn(),
-        TextColumn("left"),
+        TextColumn(cli_text("replay_left")),
         TimeRemainingColumn(),
     )
     with Progress(*columns, console=err, transient=True) as bar:
@@ -148,12 +130,12 @@ def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | No
 def _init_mapping(inputs: list[Path], out: Path | None, encoding: str | None, pack: list[str] | None) -> None:
     """``--init-mapping``: draft a mapping (never over an existing file); say what was not guessed."""
     if out is not None and out.exists():
-        say(f"--init-mapping: {out} exists; name a new file with --mapping (or none for stdout)")
+        say(cli_text("init_exists", path=out))
         raise typer.Exit(2)
     engine = load_engine(pack)
     draft = guarded(lambda: rp.draft_mapping(inputs, engine, encoding=encoding))
     write(draft.text, out)
     sys.stdout.flush()  # the draft before the notes, when both go to one terminal
     for line in draft.unguessed:
-        say(f"not guessed: {line}")
-    say(f"--init-mapping: {len(draft.fields)} columns guessed, {len(draft.unguessed)} things not guessed")
+        say(cli_text("not_guessed", what=line))
+    say(cli_text("init_summary", fields=len(draft.fields), unguessed=len(draft.unguessed)))

@@ -18,9 +18,9 @@ from ..check import run_check, run_pack
 from ..core import Engine
 from ..errors import PenaltyEngineError, RuleErrors
 from ..publish import NotPublished, publish_checked
+from ..text import words
 from . import catalog
 from .common import (
-    CONTEXT,
     FormatOpt,
     Lang,
     LangOpt,
@@ -31,6 +31,7 @@ from .common import (
     PubFmt,
     RuleArg,
     err,
+    error_line,
     fail,
     guarded,
     load_engine,
@@ -38,34 +39,33 @@ from .common import (
     say,
     write,
 )
+from .help import command, group
+from .lang import cli_help, cli_lang, cli_text
 
-rules_app = typer.Typer(
-    help="List, show, validate, test and describe rule packs.", no_args_is_help=True, context_settings=CONTEXT
-)
+rules_app = group("rules", no_args_is_help=True)
 
 
 def _json(data: object) -> None:
     print_text(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@rules_app.command("list")
+@rules_app.command("list", **command("rules.list"))
 def rules_list(
     pack: PackOpt = None,
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Only rules whose id or title contains WORD.")
-    ] = None,
+    search: Annotated[str | None, typer.Option("--search", "-s", help=cli_help("rules.list.search"))] = None,
     fmt: FormatOpt = ListFmt.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """List the loaded rules with their pack, id, title and fact schema."""
+    """``penalty rules list``: a table, or the rules@1 JSON."""
     rows = catalog.list_rules(load_engine(pack), search)
     if fmt is ListFmt.json:
         _json({"schema": "penalty-engine/rules@1", "rules": rows})
         return
+    col = words(lang.value).scope("cli.table")
     table = Table(title=None, show_lines=False)
-    table.add_column("rule", no_wrap=True)
-    for col in ("title", "versions", "facts"):
-        table.add_column(col, overflow="fold")
+    table.add_column(col("rule"), no_wrap=True)
+    for key in ("title", "versions", "facts"):
+        table.add_column(col(key), overflow="fold")
     for r in rows:
         table.add_row(
             r["id"],
@@ -76,14 +76,14 @@ def rules_list(
     Console(highlight=False, width=max(160, Console().width)).print(table)
 
 
-@rules_app.command("show")
+@rules_app.command("show", **command("rules.show"))
 def rules_show(
     rule: RuleArg,
     pack: PackOpt = None,
     fmt: FormatOpt = ListFmt.text,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Show one rule: its facts, and for each version the basis, frame, tiers and factors."""
+    """``penalty rules show``: one rule for the terminal, or as JSON."""
     engine = load_engine(pack)
     compiled = guarded(lambda: engine.rule(rule))
     if fmt is ListFmt.json:
@@ -92,12 +92,12 @@ def rules_show(
     Console(highlight=False).print(catalog.rich_rule(compiled, lang.value))
 
 
-@rules_app.command("validate")
+@rules_app.command("validate", **command("rules.validate"))
 def rules_validate(
-    packs: Annotated[list[str], typer.Argument(help="Pack ids or folders.")],
+    packs: Annotated[list[str], typer.Argument(help=cli_help("rules.validate.packs"))],
     fmt: FormatOpt = ListFmt.text,
 ) -> None:
-    """Load and compile packs; report every error with file:line. Exit 1 on any error."""
+    """``penalty rules validate``: every error of every pack; exit 1 on any."""
     problems: list[PenaltyEngineError] = []
     counts: dict[str, int] = {}
     for p in packs:
@@ -117,17 +117,18 @@ def rules_validate(
             }
         )
     else:
+        lang = cli_lang()
         for e in problems:
-            say(PenaltyEngineError.__str__(e))
+            say(error_line(e, lang))
         for p, n in counts.items():
-            print_text(f"{p}: {n} rules, valid")
+            print_text(cli_text("valid", pack=p, n=n))
     if problems:
         raise typer.Exit(1)
 
 
-@rules_app.command("test")
+@rules_app.command("test", **command("rules.test"))
 def rules_test(pack: PackArg, fmt: FormatOpt = ListFmt.text) -> None:
-    """Run a pack's golden cases: one line per failure, then 'N passed, N failed'."""
+    """``penalty rules test``: a pack's golden cases; exit 1 on a failure or none."""
     engine = load_engine([pack])
     results = guarded(lambda: run_pack(engine, pack))
     failed = [r for r in results if not r.passed]
@@ -144,28 +145,30 @@ def rules_test(pack: PackArg, fmt: FormatOpt = ListFmt.text) -> None:
     else:
         for r in failed:
             for d in r.differences:
-                print_text(f"FAIL {r.path} [{r.case_id}]: {d}")
-        print_text(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+                print_text(cli_text("test_fail", path=r.path, case_id=r.case_id, difference=d))
+        print_text(cli_text("test_summary", passed=len(results) - len(failed), failed=len(failed)))
     if failed or not results:
         if not results:
-            say(f"no golden cases found for {pack}")
+            say(cli_text("no_golden", pack=pack))
         raise typer.Exit(1)
 
 
-@rules_app.command("check")
+@rules_app.command("check", **command("rules.check"))
 def rules_check(
     pack: PackArg,
     fmt: FormatOpt = ListFmt.text,
-    as_json: Annotated[bool, typer.Option("--json", help="Same as --format json.")] = False,
-    max_examples: Annotated[int, typer.Option("--max-examples", min=0, help="Cases per invariant and rule.")] = 100,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the search; the same seed gives the same report.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help=cli_help("rules.check.json"))] = False,
+    max_examples: Annotated[
+        int, typer.Option("--max-examples", min=0, help=cli_help("rules.check.max_examples"))
+    ] = 100,
+    seed: Annotated[int, typer.Option("--seed", help=cli_help("rules.check.seed"))] = 0,
 ) -> None:
-    """Prove a pack consistent: gaps, overlaps, unreachable entries, bands, weights, facts, versions,
-    and a property search of the invariants. Exit 1 on any error finding."""
+    """``penalty rules check``: the findings of the static checks and the property search; exit 1
+    on an error finding."""
     from rich.progress import Progress
 
     with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
-        task = bar.add_task("invariants", total=None)
+        task = bar.add_task(cli_text("check_progress"), total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
@@ -179,27 +182,22 @@ def rules_check(
         raise typer.Exit(1)
 
 
-@rules_app.command("publish")
+@rules_app.command("publish", **command("rules.publish"))
 def rules_publish(
     pack: PackArg,
-    fmt: Annotated[PubFmt, typer.Option("--format", "-f", help="Output format.")] = PubFmt.html,
+    fmt: Annotated[PubFmt, typer.Option("--format", "-f", help=cli_help("format_opt"))] = PubFmt.html,
     output: OutputOpt = None,
-    lang: Annotated[Lang, typer.Option("--lang", help="Language of the document.")] = Lang.zh,
-    force: Annotated[bool, typer.Option("--force", help="Publish even when rules check finds errors.")] = False,
+    lang: Annotated[Lang, typer.Option("--lang", help=cli_help("rules.publish.lang"))] = Lang.zh,
+    force: Annotated[bool, typer.Option("--force", help=cli_help("rules.publish.force"))] = False,
 ) -> None:
-    """Write the public benchmark document (行政处罚法 Art. 34): general part, tiers, every rule and
-    version with its quoted provisions, and a register of every assumption.
-
-    HTML is one self-contained printable file; Markdown has the same content. A pack with errors
-    from the static part of `rules check` (gaps, overlapping bands, ...) is not published unless
-    --force is given.
-    """
+    """``penalty rules publish``: the benchmark document (Art. 34 of the Administrative Penalty Law),
+    refused for a pack with check errors unless ``--force``."""
     try:
         document = publish_checked(pack, fmt.value, lang.value, force=force)
     except NotPublished as exc:  # told finding by finding, with the option the command line has
         for line in exc.lines():
             say(line)
-        say(f"not published: {exc.errors} errors from rules check (--force publishes anyway)")
+        say(cli_text("not_published", errors=exc.errors))
         raise typer.Exit(1) from None
     except PenaltyEngineError as exc:
         fail(exc)
@@ -207,12 +205,10 @@ def rules_publish(
     write(document, output)
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", **command("rules.schema"))
 def rules_schema(
-    case: Annotated[
-        bool, typer.Option("--case", help="The case-input schema instead of the rule-file schema.")
-    ] = False,
-    pack_file: Annotated[bool, typer.Option("--pack-file", help="The pack.yaml schema.")] = False,
+    case: Annotated[bool, typer.Option("--case", help=cli_help("rules.schema.case"))] = False,
+    pack_file: Annotated[bool, typer.Option("--pack-file", help=cli_help("rules.schema.pack_file"))] = False,
 ) -> None:
-    """Print a JSON Schema: rule files (default), pack.yaml (--pack-file) or case input (--case)."""
+    """``penalty rules schema``: the JSON Schema of rule files, pack.yaml or case input."""
     _json(catalog.json_schema("case" if case else "pack" if pack_file else "rule"))

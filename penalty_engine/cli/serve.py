@@ -15,35 +15,26 @@ from typing import Annotated
 
 import typer
 
-from .common import CONTEXT, print_text, say
+from .common import print_text, say
+from .help import command, group
+from .lang import cli_help, cli_text
 
 KEYS_ENV = "PENALTY_KEYS_FILE"
-KeysOpt = Annotated[
-    Path | None,
-    typer.Option("--keys", envvar=KEYS_ENV, help="The keys file (penalty serve keys add makes it)."),
-]
+KeysOpt = Annotated[Path | None, typer.Option("--keys", envvar=KEYS_ENV, help=cli_help("serve.keys_file"))]
 
-serve_app = typer.Typer(
-    help="Run the HTTP service for case-handling systems (docs/service.md).",
-    invoke_without_command=True,
-    context_settings=CONTEXT,
-)
-keys_app = typer.Typer(
-    help="Make, list and revoke the service's API keys.", no_args_is_help=True, context_settings=CONTEXT
-)
+serve_app = group("serve", invoke_without_command=True)
+keys_app = group("serve.keys", no_args_is_help=True)
 serve_app.add_typer(keys_app, name="keys")
 
-_HOW = (
-    "no keys file: make one with a first key, then start the service with it:\n"
-    "  penalty serve keys add my-system --role evaluate --role read --keys penalty-keys.json\n"
-    "  penalty serve --keys penalty-keys.json\n"
-    f"(or set {KEYS_ENV})"
-)
+
+def _how() -> str:
+    """How to make a keys file and start the service with it."""
+    return cli_text("no_keys", env=KEYS_ENV)
 
 
 def _keys_path(keys: Path | None) -> Path:
     if keys is None:
-        say(_HOW)
+        say(_how())
         raise typer.Exit(2)
     return keys
 
@@ -52,20 +43,18 @@ def _keys_path(keys: Path | None) -> Path:
 def serve(
     ctx: typer.Context,
     keys: KeysOpt = None,
-    host: Annotated[str, typer.Option(envvar="PENALTY_HOST", help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(envvar="PENALTY_PORT", min=0, max=65535, help="Port.")] = 8000,
-    workers: Annotated[int, typer.Option(envvar="PENALTY_WORKERS", min=1, help="Worker processes.")] = 1,
+    host: Annotated[str, typer.Option(envvar="PENALTY_HOST", help=cli_help("serve.host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="PENALTY_PORT", min=0, max=65535, help=cli_help("serve.port"))] = 8000,
+    workers: Annotated[int, typer.Option(envvar="PENALTY_WORKERS", min=1, help=cli_help("serve.workers"))] = 1,
     pack: Annotated[
-        list[str] | None,
-        typer.Option("--pack", "-p", envvar="PENALTY_PACKS", help="Pack id or folder (repeatable); default: all."),
+        list[str] | None, typer.Option("--pack", "-p", envvar="PENALTY_PACKS", help=cli_help("serve.pack"))
     ] = None,
     ledger: Annotated[
-        str,
-        typer.Option(envvar="PENALTY_LEDGER_URL", help="Ledger: a SQLite file, sqlite:///path or postgresql://…"),
+        str, typer.Option(envvar="PENALTY_LEDGER_URL", help=cli_help("serve.ledger"))
     ] = "penalty-ledger.sqlite3",
-    max_body: Annotated[int, typer.Option(envvar="PENALTY_MAX_BODY", min=1, help="Request body limit in bytes.")] = 1024
+    max_body: Annotated[int, typer.Option(envvar="PENALTY_MAX_BODY", min=1, help=cli_help("serve.max_body"))] = 1024
     * 1024,
-    max_batch: Annotated[int, typer.Option(envvar="PENALTY_MAX_BATCH", min=1, help="Cases per batch request.")] = 1000,
+    max_batch: Annotated[int, typer.Option(envvar="PENALTY_MAX_BATCH", min=1, help=cli_help("serve.max_batch"))] = 1000,
 ) -> None:
     """Run the HTTP service: POST /v1/evaluate, /v1/evaluate/batch, /v1/rules, /v1/decisions/{id}."""
     if ctx.invoked_subcommand is not None:
@@ -79,7 +68,7 @@ def serve(
 
     try:
         if not [k for k in read_keys(path) if k.revoked_at is None]:
-            say(f"{path}: no active key\n" + _HOW)
+            say(cli_text("no_active_key", path=path) + "\n" + _how())
             raise typer.Exit(2)
     except KeysFileError as exc:
         say(str(exc))
@@ -107,13 +96,13 @@ def serve(
     )
 
 
-@keys_app.command("add")
+@keys_app.command("add", **command("serve.keys.add"))
 def keys_add(
-    name: Annotated[str, typer.Argument(help="Who uses the key (a system's name).")],
-    role: Annotated[list[str], typer.Option("--role", "-r", help="evaluate, read or admin (repeatable).")],
+    name: Annotated[str, typer.Argument(help=cli_help("serve.keys.add.name"))],
+    role: Annotated[list[str], typer.Option("--role", "-r", help=cli_help("serve.keys.add.role"))],
     keys: KeysOpt = None,
 ) -> None:
-    """Make a key; its secret is printed once, here, and stored nowhere."""
+    """``penalty serve keys add``: a new key; its secret printed once on stdout."""
     from ..service import KeysFileError, add_key
 
     try:
@@ -121,13 +110,13 @@ def keys_add(
     except (ValueError, KeysFileError) as exc:
         say(str(exc))
         raise typer.Exit(2) from None
-    say(f"key {key.id} ({key.name}; roles: {', '.join(key.roles)}) added to {keys}; its secret, shown once:")
+    say(cli_text("key_added", id=key.id, name=key.name, roles=", ".join(key.roles), path=keys))
     print_text(secret)
 
 
-@keys_app.command("list")
+@keys_app.command("list", **command("serve.keys.list"))
 def keys_list(keys: KeysOpt = None) -> None:
-    """List the keys: id, name, roles, made, revoked (never a secret)."""
+    """``penalty serve keys list``: one line a key, never a secret."""
     from ..service import KeysFileError, read_keys
 
     try:
@@ -136,16 +125,16 @@ def keys_list(keys: KeysOpt = None) -> None:
         say(str(exc))
         raise typer.Exit(2) from None
     for k in found:
-        state = f"revoked {k.revoked_at}" if k.revoked_at else "active"
-        print_text(f"{k.id}  {k.name}  {','.join(k.roles)}  made {k.created_at}  {state}")
+        state = cli_text("key_revoked_on", at=k.revoked_at) if k.revoked_at else cli_text("key_active")
+        print_text(cli_text("key_line", id=k.id, name=k.name, roles=",".join(k.roles), made=k.created_at, state=state))
 
 
-@keys_app.command("revoke")
+@keys_app.command("revoke", **command("serve.keys.revoke"))
 def keys_revoke(
-    ref: Annotated[str, typer.Argument(help="The key's id or name.")],
+    ref: Annotated[str, typer.Argument(help=cli_help("serve.keys.revoke.ref"))],
     keys: KeysOpt = None,
 ) -> None:
-    """Revoke a key: a running service refuses it within a second."""
+    """``penalty serve keys revoke``: the key revoked in the keys file."""
     from ..service import KeysFileError, revoke_key
 
     try:
@@ -153,4 +142,4 @@ def keys_revoke(
     except (LookupError, KeysFileError) as exc:
         say(str(exc))
         raise typer.Exit(1) from None
-    say(f"key {key.id} ({key.name}) revoked")
+    say(cli_text("key_revoked", id=key.id, name=key.name))

@@ -1,7 +1,8 @@
-"""Every text shown to people, one catalog per language: ``zh.yaml`` and ``en.yaml`` beside this file.
+"""Every text shown to people, one catalog per language: ``zh.yaml`` and ``en.yaml`` beside this file,
+with the areas kept in files of their own (``cli.zh.yaml``, ``cli.en.yaml``: ``<area>.<lang>.yaml``).
 
 A catalog maps keys, grouped by area (``decision.*``, ``publish.*``, ``trail.*``, ``trail_value.*``,
-``newcase.*``, ``catalog.*``), to texts. A text is a label or a sentence pattern with named
+``newcase.*``, ``catalog.*``, ``cli.*``), to texts. A text is a label or a sentence pattern with named
 ``str.format`` fields: ``publish.fine_range: "处{lo}以上{hi}以下罚款"``. Code never branches on the
 language to build a sentence: it asks the ``Words`` of a language for a key and fills the fields.
 
@@ -10,10 +11,11 @@ Contract:
 * ``words(lang)`` is the catalog of ``zh`` or ``en``; any other language is a ``ValueError``.
 * A key the catalog lacks raises ``MissingText`` (a ``LookupError``): the key is never shown in its
   place. A field a pattern names and the call does not give raises ``KeyError``.
-* Both files are read once, on first use, as safe YAML (plain data only, a duplicate key refused;
+* The files are read once, on first use, as safe YAML (plain data only, a duplicate key refused;
   libyaml's parser where installed: a few milliseconds). A file that is not a mapping of texts, a
-  pattern that does not parse, or a key one language has and the other lacks is a
-  ``CatalogError``. ``tests/unit/test_text.py`` checks the shipped files the same way.
+  pattern that does not parse, a key given in two files of a language, or a key one language has
+  and the other lacks is a ``CatalogError``. ``tests/unit/test_text.py`` checks the shipped files
+  the same way.
 
 Pure after the first read (the package's own files, no clock or environment). Ground floor: imports
 only ``errors``. How to add or change a text: ``docs/translating.md``.

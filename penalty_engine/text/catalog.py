@@ -160,10 +160,39 @@ def check_same_keys(catalogs: Mapping[str, Mapping[str, str]]) -> None:
         raise CatalogError("the catalogs differ: " + "; ".join(problems))
 
 
+def merge(parts: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+    """The texts of one language's files (by file name) as one catalog.
+
+    Raises:
+        CatalogError: a key is given in two files.
+    """
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name, texts in parts.items():
+        for key, text in texts.items():
+            if key in out:
+                raise CatalogError(f"{name}: {key} is given in {seen[key]} too")
+            out[key] = text
+            seen[key] = name
+    return out
+
+
+def catalog_files(names: Iterable[str], lang: str) -> list[str]:
+    """The files of ``lang`` among ``names``: ``<lang>.yaml``, then each ``<area>.<lang>.yaml`` in
+    name order (an area big enough to keep apart, such as ``cli.zh.yaml``)."""
+    return [f"{lang}.yaml", *sorted(n for n in names if n.endswith(f".{lang}.yaml"))]
+
+
 @functools.cache
 def _catalogs() -> dict[str, Words]:
     folder = resources.files(__package__ or "penalty_engine.text")
-    texts = {lang: parse_catalog((folder / f"{lang}.yaml").read_text("utf-8"), f"{lang}.yaml") for lang in LANGS}
+    names = [entry.name for entry in folder.iterdir()]
+    texts = {
+        lang: merge(
+            {name: parse_catalog((folder / name).read_text("utf-8"), name) for name in catalog_files(names, lang)}
+        )
+        for lang in LANGS
+    }
     check_same_keys(texts)
     return {lang: Words(lang, t) for lang, t in texts.items()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +17,12 @@ SAMPLE = ROOT / "cases" / "cn-transport" / "sample.yaml"
 PENALTY = shutil.which("penalty", path=str(Path(sys.executable).parent)) or "penalty"
 
 
-def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, lang: str = "en"
+) -> subprocess.CompletedProcess[str]:
+    """The real command. ``lang`` is the command line's language (PENALTY_LANG): the wording these
+    tests check is the English one unless a test asks for ``zh``; what a command renders (a
+    decision, a document) is in its ``--lang`` whatever this is."""
     proc = subprocess.run(
         [PENALTY, *args],
         capture_output=True,
@@ -25,6 +31,7 @@ def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subpro
         cwd=cwd or ROOT,
         timeout=120,
         check=False,
+        env={**os.environ, "PENALTY_LANG": lang},
     )
     assert "Traceback" not in proc.stderr + proc.stdout
     return proc
@@ -234,9 +241,11 @@ def test_dash_h_prints_the_same_help_as_dash_dash_help(command: list[str]) -> No
     from typer.testing import CliRunner
 
     from penalty_engine.cli import app
+    from penalty_engine.cli.lang import typer_words
 
     runner = CliRunner()
     short = runner.invoke(app, [*command, "-h"], env={"COLUMNS": "100"})
     long = runner.invoke(app, [*command, "--help"], env={"COLUMNS": "100"})
     assert short.exit_code == 0 and long.exit_code == 0
-    assert short.output == long.output and "Usage: penalty" in short.output and "-h" in short.output
+    usage = typer_words()["usage"]  # "Usage: " or "用法：", as the app was built (tests/cli/test_cli_lang.py)
+    assert short.output == long.output and f"{usage}penalty" in short.output and "-h" in short.output

@@ -114,7 +114,7 @@ def cli_run(args: list[str], tally: Tally, what: str) -> None:
     out = result.output
     ok_exit = result.exit_code in (0, 1)
     raised = result.exception is not None and not isinstance(result.exception, SystemExit)
-    if raised or not ok_exit or "Traceback" in out or "internal error" in out:
+    if raised or not ok_exit or "Traceback" in out or "internal error" in out or "内部错误" in out:
         detail = f"exit {result.exit_code} {result.exception!r:.300} {out[-600:]!r}"
         tally.add("traceback", time.perf_counter() - start, FILE_SECONDS, f"{what}: {detail}")
         return

@@ -247,7 +247,8 @@ def test_init_mapping_on_the_command_line_writes_yaml_and_lists_what_it_could_no
         encoding="gbk",
     )
     out = tmp_path / "map.yaml"
-    result = CliRunner().invoke(app, ["replay", "--init-mapping", str(export), "--mapping", str(out)])
+    english = {"PENALTY_LANG": "en"}  # the command line's words checked below are the English ones
+    result = CliRunner().invoke(app, ["replay", "--init-mapping", str(export), "--mapping", str(out)], env=english)
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert f"案号: case_id  {GUESS}" in text
@@ -258,5 +259,5 @@ def test_init_mapping_on_the_command_line_writes_yaml_and_lists_what_it_could_no
     assert re.search(rf"未取得道路运输经营许可擅自从事道路普通货物运输: cn-transport/[a-z-]+  {GUESS}", text)
     data = yaml.safe_load(text)
     assert data["columns"]["程序义务"]["field"] == "actual.duties"
-    again = CliRunner().invoke(app, ["replay", "--init-mapping", str(export), "--mapping", str(out)])
+    again = CliRunner().invoke(app, ["replay", "--init-mapping", str(export), "--mapping", str(out)], env=english)
     assert again.exit_code == 2 and "exists" in again.output  # never over an existing file

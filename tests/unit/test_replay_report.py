@@ -173,6 +173,7 @@ def test_progress_on_a_terminal_shows_the_total_and_the_time_left(
     src.write_text("\n".join(jcase(f"P{i}") for i in range(1200)) + "\n", encoding="utf-8")
     screen = io.StringIO()
     monkeypatch.setattr(cli_replay, "err", Console(file=screen, force_terminal=True, width=120))
+    monkeypatch.setenv("PENALTY_LANG", "en")  # the command line's words checked below are the English ones
 
     def run(progress: Any) -> Any:
         for _ in range(3):

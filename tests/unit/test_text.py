@@ -11,18 +11,34 @@ import pytest
 import penalty_engine
 from penalty_engine.models import TrailStep
 from penalty_engine.text import LANGS, CatalogError, MissingText, check_same_keys, parse_catalog, words
+from penalty_engine.text.catalog import catalog_files, merge
 
 PKG = Path(penalty_engine.__file__).resolve().parent
 
 
 def shipped(lang: str) -> dict[str, str]:
-    return parse_catalog((PKG / "text" / f"{lang}.yaml").read_text(encoding="utf-8"), f"{lang}.yaml")
+    """Every text of ``lang`` in the package's files: ``<lang>.yaml`` and each ``<area>.<lang>.yaml``."""
+    folder = PKG / "text"
+    names = catalog_files([p.name for p in folder.iterdir()], lang)
+    return merge({name: parse_catalog((folder / name).read_text(encoding="utf-8"), name) for name in names})
 
 
 def test_both_languages_have_the_same_keys() -> None:
     zh, en = shipped("zh"), shipped("en")
     assert set(zh) == set(en)
     assert zh.keys() == words("zh").texts.keys()
+    assert any(k.startswith("cli.") for k in zh)  # the area of its own file (cli.zh.yaml) is read
+
+
+def test_an_area_file_is_read_after_the_main_file_and_may_not_repeat_its_keys() -> None:
+    assert catalog_files(["zh.yaml", "en.yaml", "cli.zh.yaml", "cli.en.yaml", "b.zh.yaml"], "zh") == [
+        "zh.yaml",
+        "b.zh.yaml",
+        "cli.zh.yaml",
+    ]
+    assert merge({"zh.yaml": {"a.x": "甲"}, "cli.zh.yaml": {"cli.y": "乙"}}) == {"a.x": "甲", "cli.y": "乙"}
+    with pytest.raises(CatalogError, match=r"cli\.zh\.yaml: a\.x is given in zh\.yaml too"):
+        merge({"zh.yaml": {"a.x": "甲"}, "cli.zh.yaml": {"a.x": "乙"}})
 
 
 def test_a_catalog_with_a_key_the_other_lacks_is_refused() -> None:
@@ -99,6 +115,8 @@ _NAMED = [
     ("service/web/static/web.js", "web", r"\btx\(\"([\w.]+)\""),
     ("impact/templates/*.j2", "impact", r"\bt\('(\w+)'"),
     ("impact/report.py", "impact", r"\bt\(\"(\w+)\""),
+    ("cli/*.py", "cli.msg", r"\bcli_(?:text|pattern)\(\s*\"([\w.]+)\""),
+    ("cli/*.py", "cli.help", r"(?<![\w.])(?:cli_help|command|group)\(\s*\"([\w.]+)\""),
 ]
 
 
