@@ -35,6 +35,20 @@ def replay(
         str | None, typer.Option("--sheet", help="XLSX sheet to read (default: the only one holding data).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help="Worker processes (default: CPUs).")] = 0,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            help="Run on a Dask cluster: local:N starts N local workers, else a scheduler address "
+            "(tcp://host:8786). Excludes --workers.",
+        ),
+    ] = None,
+    dask_shared: Annotated[
+        Path | None,
+        typer.Option(
+            "--dask-shared", help="With --dask: a folder the workers and this machine share (default: a temporary one)."
+        ),
+    ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Decision date for rows without decided_on (YYYY-MM-DD).")
     ] = None,
@@ -68,6 +82,9 @@ def replay(
     except (ValueError, InvalidOperation):
         say("--as-of takes YYYY-MM-DD and --tolerance a number")
         raise typer.Exit(2) from None
+    if dask is not None and workers:
+        say("--dask and --workers exclude each other: the cluster's workers do the work")
+        raise typer.Exit(2)
     load_engine(pack)  # the packs load: fail early with their errors
     settings = rp.Settings(
         packs=tuple(pack or ()),
@@ -88,11 +105,12 @@ def replay(
         lang=lang,
     )
     n_workers = workers if workers > 0 else rp.default_workers()
+    extra = {"runner": _dask_runner(dask, dask_shared)} if dask is not None else {}
 
     def run(progress: Callable[[int], None] | None) -> rp.Replay:
         return guarded(
             lambda: rp.replay(
-                inputs, settings, outputs, workers=n_workers, encoding=encoding, progress=progress, sheet=sheet
+                inputs, settings, outputs, workers=n_workers, encoding=encoding, progress=progress, sheet=sheet, **extra
             )
         )
 
@@ -107,6 +125,19 @@ def replay(
     if c["rejected"]:
         say("PE-C001 some rows were rejected (see --rejects or the report)")
         raise typer.Exit(1)
+
+
+def _dask_runner(dask: str, shared: Path | None) -> Callable[..., rp.Replay]:
+    """The runner of ``--dask`` (the ``distributed`` extra: ``pip install penalty-engine[distributed]``)."""
+    if dask.startswith("local:") and not (dask.removeprefix("local:").isdigit() and int(dask[6:]) > 0):
+        say(f"--dask takes local:N (N workers) or a scheduler address, not {dask!r}")
+        raise typer.Exit(2)
+    try:
+        from ..distributed import runner
+    except ImportError:
+        say("--dask needs Dask: pip install 'penalty-engine[distributed]'")
+        raise typer.Exit(2) from None
+    return runner(dask, shared=shared)
 
 
 def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | None], rp.Replay]) -> rp.Replay:
