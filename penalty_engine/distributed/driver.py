@@ -66,7 +66,7 @@ def connect(dask: Any, *, processes: bool = True) -> Iterator[Any]:
             raise ValueError("local:N takes N ≥ 1 workers")
         with (
             LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=None
+                n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=":0"
             ) as cluster,
             Client(cluster) as client,  # type: ignore[no-untyped-call]
         ):
