@@ -12,6 +12,7 @@ the outcomes, nor the groups that are not flagged. Not pure: talks to the cluste
 from __future__ import annotations
 
 import contextlib
+import logging
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -66,7 +67,11 @@ def connect(dask: Any, *, processes: bool = True) -> Iterator[Any]:
             raise ValueError("local:N takes N ≥ 1 workers")
         with (
             LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=n, threads_per_worker=1, processes=processes, dashboard_address=":0"
+                n_workers=n,
+                threads_per_worker=1,
+                processes=processes,
+                dashboard_address=":0",
+                silence_logs=logging.CRITICAL,  # a task's error is raised again here, once
             ) as cluster,
             Client(cluster) as client,  # type: ignore[no-untyped-call]
         ):
@@ -131,8 +136,8 @@ def run_on_dask(
         return future
 
     try:
-        plans = [submit(f"plan-{i}", parts.plan, path, opts, chunk) for i, path in enumerate(paths)]
-        file_parts = [fp for plan in plans for fp in plan.result()]  # a file's CaseError, in input order
+        plans = [submit(f"plan-{i}", tasks.plan, path, opts, chunk) for i, path in enumerate(paths)]
+        file_parts = [fp for plan in plans for fp in _result(plan)]  # a file's CaseError, in input order
         n = stats.partitions = len(file_parts)
         stats.buckets = k
         [given] = client.scatter([settings], broadcast=True)
@@ -175,7 +180,7 @@ def run_on_dask(
                     progress(rows)
         for e in evals:  # the first partition that failed, in input order, says why
             if e.status == "error":
-                raise e.exception()
+                _result(e)
         state = Replay.create(workdir, results=results, rejects=rejects)
         try:
             _concatenate(state, folder, metas, stats)
@@ -195,6 +200,14 @@ def run_on_dask(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _result(future: Any) -> Any:
+    """A task's result; the engine's error it raised, raised again as it was."""
+    try:
+        return future.result()
+    except tasks.Failed as failed:
+        raise failed.error() from None
+
+
 def _concatenate(state: Replay, folder: str, metas: list[Any], stats: Stats) -> None:
     """Each partition's files appended to the run's, in partition order, then removed."""
     outs = (
@@ -204,7 +217,7 @@ def _concatenate(state: Replay, folder: str, metas: list[Any], stats: Stats) -> 
         ("members", state.members_out),
     )
     for i, future in enumerate(metas):
-        got = future.result()
+        got = _result(future)
         for kind, out in outs:
             path = tasks.part_file(folder, i, kind)
             if out is not None:

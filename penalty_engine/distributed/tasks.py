@@ -10,20 +10,24 @@ files in the shared folder (the driver removes them once it has concatenated the
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
 import pickle
 import threading
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..core import Engine
+from ..errors import CaseError, EvaluationError, LedgerError, PenaltyEngineError, RuleError
 from ..replay.aggregate import Aggregates
 from ..replay.groups import SAMPLE, Group, Groups
 from ..replay.run import Evaluated, Evaluator, Outcome, Replay, Settings
+from . import parts
 from .parts import FilePart, ReadOptions, read_part
 
 #: the files a partition writes, concatenated by the driver in partition order
@@ -60,6 +64,37 @@ def _keep(cache: dict[Any, Any], key: Any, value: Any) -> None:
     cache[key] = value
 
 
+class Failed(Exception):
+    """A ``PenaltyEngineError`` raised in a task, in a form that pickles (``PenaltyEngineError``'s
+    arguments do not make it again); the driver raises the error again with ``error()``."""
+
+    def __init__(self, kind: int, code: str, message: str, where: str) -> None:
+        super().__init__(kind, code, message, where)
+
+    def error(self) -> PenaltyEngineError:
+        kind, code, message, where = self.args
+        error: PenaltyEngineError = _KINDS[int(kind)](str(code), str(message), str(where))
+        return error
+
+
+_KINDS: tuple[type[PenaltyEngineError], ...] = (CaseError, RuleError, EvaluationError, LedgerError, PenaltyEngineError)
+
+
+@contextlib.contextmanager
+def _sent_back() -> Iterator[None]:
+    try:
+        yield
+    except PenaltyEngineError as exc:
+        kind = next(i for i, k in enumerate(_KINDS) if isinstance(exc, k))
+        raise Failed(kind, exc.code, exc.message, exc.where) from None
+
+
+def plan(path: str, opts: ReadOptions, chunk: int) -> list[FilePart]:
+    """``parts.plan`` in a task."""
+    with _sent_back():
+        return parts.plan(path, opts, chunk)
+
+
 def part_file(folder: str, index: int, kind: str) -> Path:
     return Path(folder) / f"{index:07d}.{kind}"
 
@@ -74,7 +109,8 @@ def evaluate(
     """Read and evaluate partition ``index``; its outcomes go to a file of the shared folder. Returns
     its number of rows and the case ids it evaluated (each once, in input order) in ``k`` buckets by
     hash of the id."""
-    outcomes = evaluator(run, settings).rows(read_part(fp, opts))  # type: ignore[arg-type]
+    with _sent_back():  # a file no row of which can be read, packs that do not load
+        outcomes = evaluator(run, settings).rows(read_part(fp, opts))  # type: ignore[arg-type]
     _dump(part_file(folder, index, "outcomes"), outcomes)
     buckets: list[list[str]] = [[] for _ in range(k)]
     seen: set[str] = set()

@@ -36,11 +36,11 @@ class Bands:
         return self.cache[key]
 
 
-def cases(n: int, engine: pe.Engine) -> list[dict[str, Any] | str]:
-    """``n`` rows: a case dict, or a line of text that is no JSON object."""
+def cases(n: int, engine: pe.Engine, start: int = 0) -> list[dict[str, Any] | str]:
+    """``n`` rows (the ``start``-th on): a case dict, or a line of text that is no JSON object."""
     bands = Bands(engine)
     rows: list[dict[str, Any] | str] = []
-    for i in range(n):
+    for i in range(start, start + n):
         if i % 1009 == 3:
             rows.append('{"case_id": "broken", oops')
             continue

@@ -35,3 +35,14 @@ def test_dask_and_workers_exclude_each_other(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "--dask and --workers" in proc.stderr
     proc = run("replay", str(tmp_path / "x.jsonl"), "--dask", "local:0")
     assert proc.returncode == 2 and "local:N" in proc.stderr
+
+
+def test_a_file_that_cannot_be_read_stops_the_run_as_locally(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_id,violation,case_id\nA,x,A\n", encoding="utf-8")
+    said = {}
+    for name, how in (("local", ["--workers", "1"]), ("dask", ["--dask", "local:1"])):
+        proc = run("replay", str(bad), *how, "--json", str(tmp_path / f"{name}.json"))
+        said[name] = (proc.returncode, proc.stderr.strip().splitlines()[-1])
+        assert not (tmp_path / f"{name}.json").exists()
+    assert said["dask"] == said["local"] and "appears twice" in said["local"][1]
