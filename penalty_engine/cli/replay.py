@@ -32,6 +32,8 @@ def replay(
     encoding: Annotated[str | None, typer.Option("--encoding", help=cli_help("encoding_opt"))] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help=cli_help("sheet_opt"))] = None,
     workers: Annotated[int, typer.Option("--workers", "-j", help=cli_help("workers_opt"))] = 0,
+    dask: Annotated[str | None, typer.Option("--dask", help=cli_help("replay.dask"))] = None,
+    dask_shared: Annotated[Path | None, typer.Option("--dask-shared", help=cli_help("replay.dask_shared"))] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help=cli_help("as_of_rows"))] = None,
     tolerance: Annotated[str | None, typer.Option("--tolerance", help=cli_help("replay.tolerance"))] = None,
     redact: Annotated[bool, typer.Option("--redact", help=cli_help("replay.redact"))] = False,
@@ -53,6 +55,9 @@ def replay(
     except (ValueError, InvalidOperation):
         say(cli_text("as_of_tolerance"))
         raise typer.Exit(2) from None
+    if dask is not None and workers:
+        say(cli_text("dask_and_workers"))
+        raise typer.Exit(2)
     load_engine(pack)  # the packs load: fail early with their errors
     settings = rp.Settings(
         packs=tuple(pack or ()),
@@ -73,11 +78,12 @@ def replay(
         lang=lang,
     )
     n_workers = workers if workers > 0 else rp.default_workers()
+    extra = {"runner": _dask_runner(dask, dask_shared)} if dask is not None else {}
 
     def run(progress: Callable[[int], None] | None) -> rp.Replay:
         return guarded(
             lambda: rp.replay(
-                inputs, settings, outputs, workers=n_workers, encoding=encoding, progress=progress, sheet=sheet
+                inputs, settings, outputs, workers=n_workers, encoding=encoding, progress=progress, sheet=sheet, **extra
             )
         )
 
@@ -89,6 +95,19 @@ def replay(
     if c["rejected"]:
         say(cli_text("replay_rejected"))
         raise typer.Exit(1)
+
+
+def _dask_runner(dask: str, shared: Path | None) -> Callable[..., rp.Replay]:
+    """The runner of ``--dask`` (the ``distributed`` extra: ``pip install penalty-engine[distributed]``)."""
+    if dask.startswith("local:") and not (dask.removeprefix("local:").isdigit() and int(dask[6:]) > 0):
+        say(cli_text("dask_address", got=dask))
+        raise typer.Exit(2)
+    try:
+        from ..distributed import runner
+    except ImportError:
+        say(cli_text("dask_missing"))
+        raise typer.Exit(2) from None
+    return runner(dask, shared=shared)
 
 
 def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | None], rp.Replay]) -> rp.Replay:

@@ -32,6 +32,18 @@ class Bucket:
     worst: Decimal = Decimal(0)
     worst_case: str | None = None
 
+    def merge(self, later: Bucket) -> None:
+        """Add the bucket of rows that come after this one's in the input (a tie keeps our worst case)."""
+        self.count += later.count
+        self.consistent += later.consistent
+        self.flagged += later.flagged
+        self.no_actual += later.no_actual
+        self.compared += later.compared
+        self.pct_sum += later.pct_sum
+        self.worst_pct = max(self.worst_pct, later.worst_pct)
+        if later.worst > self.worst:
+            self.worst, self.worst_case = later.worst, later.worst_case
+
     def as_json(self, name: str) -> dict[str, object]:
         judged = self.consistent + self.flagged
         share = (Decimal(self.consistent) / judged * 100).quantize(CENT, ROUND_HALF_UP) if judged else None
@@ -83,6 +95,18 @@ class Aggregates:
                     b.worst_pct = max(b.worst_pct, pct or Decimal(0))
                     if deviation > b.worst:
                         b.worst, b.worst_case = deviation, case_id
+
+    def merge(self, later: Aggregates) -> Aggregates:
+        """Add the aggregates of rows that come after these in the input: the same as adding those rows
+        here one by one (sums, maxima, and the earlier worst case on a tie). Returns self."""
+        for status, n in later.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.histogram = [a + b for a, b in zip(self.histogram, later.histogram, strict=True)]
+        for dim in DIMENSIONS:
+            mine = self.by[dim]
+            for name, bucket in later.by[dim].items():
+                mine.setdefault(name, Bucket()).merge(bucket)
+        return self
 
     def as_json(self) -> dict[str, object]:
         return {

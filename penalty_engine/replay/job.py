@@ -71,8 +71,12 @@ def replay(
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
     sheet: str | None = None,
+    runner: Callable[..., Replay] = run_replay,
 ) -> Replay:
     """Run a replay and write every requested output; returns the totals.
+
+    ``runner`` runs it (``run.run_replay``'s signature): a process pool by default, a Dask cluster
+    with ``penalty_engine.distributed.runner``; the outputs are written the same way after either.
 
     Raises ``CaseError`` for an input no row of which can be read safely (then no output is written).
     """
@@ -88,7 +92,7 @@ def replay(
     with _sigterm_exits():
         workdir = temp_workdir()
         try:
-            state = run_replay(
+            state = runner(
                 inputs,
                 settings,
                 workdir=workdir,

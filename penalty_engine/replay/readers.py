@@ -33,6 +33,7 @@ import zipfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -44,6 +45,11 @@ BOM = b"\xef\xbb\xbf"
 MAX_RECORD_LINES = 50  # a quoted CSV field may hold line breaks, over at most this many lines
 
 Mapped = Callable[[str], bool]
+#: a part of one file, read on its own (``penalty_engine.distributed``): ``(start, first, stop)`` = the
+#: byte offset of a line start (a row group for Parquet), its line (row) number, and the line number
+#: at which the part ends (None: the end of the file). CSV parts start only where a whole-file read
+#: holds no line back (``distributed.parts``), so the rows of the parts are those of the file.
+Part = tuple[int, int, int | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +123,10 @@ def read_rows(
     column_encodings: dict[str, str | None] | None = None,
     sheet: str | None = None,
     mapped: Mapped | None = None,
+    part: Part | None = None,
 ) -> Iterator[Row]:
-    """Rows of one input file, by its extension (.jsonl/.ndjson/.json, .csv/.tsv, .xlsx).
+    """Rows of one input file, by its extension (.jsonl/.ndjson/.json, .csv/.tsv, .xlsx, .parquet);
+    only those of ``part`` when given (JSONL, CSV, Parquet).
 
     ``sheet`` names the XLSX sheet (else the only non-empty one); ``mapped(header)`` says whether a
     header fills a case field (default: every header does): such a header given twice is an error.
@@ -138,18 +146,24 @@ def read_rows(
         yield Row(f"{name}:0", None, f"PE-C001 cannot read {path}: no such file")
         return
     if suffix in (".jsonl", ".ndjson", ".json"):
-        yield from _jsonl(p, enc)
+        yield from _jsonl(p, enc, part)
     elif suffix in (".csv", ".tsv", ".txt"):
-        yield from _csv(p, enc or detect_encoding(p), cols, "\t" if suffix == ".tsv" else ",", is_mapped)
+        yield from _csv(p, enc or detect_encoding(p), cols, "\t" if suffix == ".tsv" else ",", is_mapped, part)
     elif suffix in (".xlsx", ".xlsm"):
         yield from _xlsx(p, sheet, is_mapped)  # cells of a workbook are Unicode already
+    elif suffix == ".parquet":
+        yield from _parquet(p, part)
     else:
         yield Row(f"{name}:0", None, f"PE-C001 {name}: unknown input format (use .jsonl, .csv or .xlsx)")
 
 
-def _jsonl(p: Path, enc: str | None) -> Iterator[Row]:
+def _jsonl(p: Path, enc: str | None, part: Part | None = None) -> Iterator[Row]:
+    start, first, stop = part or (0, 1, None)
     with p.open("rb") as fh:
-        for n, raw in enumerate(fh, start=1):
+        fh.seek(start)
+        for n, raw in enumerate(fh, start=first):
+            if stop is not None and n >= stop:
+                return
             if n == 1 and raw.startswith(BOM):
                 raw = raw[3:]
             if not raw.strip():
@@ -227,8 +241,10 @@ class _Lines:
         self.back.extendleft(reversed(self.taken[1:]))
 
 
-def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, mapped: Mapped) -> Iterator[Row]:
-    with p.open("rb") as fh:
+def _csv(
+    p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, mapped: Mapped, part: Part | None = None
+) -> Iterator[Row]:
+    with p.open("rb") as fh, p.open("rb") as rest:
         lines = _Lines(iter(io.TextIOWrapper(fh, encoding="latin-1", newline="")))
         reader = csv.reader(lines, delimiter=delimiter)
         lines.start(1)
@@ -251,6 +267,11 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, 
             yield Row(f"{p.name}:1", None, f"PE-C001 header: {exc}")
             return
         _duplicates(p, headers, mapped, lambda i: f"column {i + 1}")
+        stop = None
+        if part is not None:  # the header is the file's; the rows start at the part's first line
+            rest.seek(part[0])
+            lines.source, lines.number, stop = iter(io.TextIOWrapper(rest, "latin-1", newline="")), part[1] - 1, part[2]
+            reader = csv.reader(lines, delimiter=delimiter)
         while True:
             lines.start(MAX_RECORD_LINES)
             problem = None
@@ -263,6 +284,8 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, 
             except csv.Error as exc:
                 problem = str(exc)
             first, last = lines.taken[0][0], lines.taken[-1][0]
+            if stop is not None and first >= stop:
+                return
             if problem is None and lines.exhausted:
                 problem = "open at the end of the file"
             elif problem is None and last > first and len(cells) != len(headers):
@@ -288,6 +311,28 @@ def _csv(p: Path, enc: str | None, cols: dict[str, str | None], delimiter: str, 
                 yield Row(source, None, f"PE-C001 {exc}", span_lines)
                 continue
             yield Row(source, row, None, span_lines)
+
+
+def _parquet(p: Path, part: Part | None) -> Iterator[Row]:
+    """The records of a Parquet file (of one row group with ``part``), numbered from 1 as its rows;
+    an all-empty record is skipped as a blank line is. Decimals come as their plain text."""
+    import pyarrow.parquet as pq  # imported here: only Parquet inputs need it
+
+    try:
+        pf = pq.ParquetFile(p)
+    except Exception as exc:  # pyarrow raises several kinds for a damaged file
+        yield Row(f"{p.name}:0", None, f"PE-C001 cannot open Parquet file: {exc}")
+        return
+    with pf:
+        groups = list(range(pf.metadata.num_row_groups)) if part is None else [part[0]]
+        n = 0 if part is None else part[1] - 1
+        for batch in pf.iter_batches(row_groups=groups):
+            for record in batch.to_pylist():
+                n += 1
+                if _blank(tuple(record.values())):
+                    continue
+                data = {str(k): format(v, "f") if isinstance(v, Decimal) else v for k, v in record.items()}
+                yield Row(f"{p.name}:{n}", data)
 
 
 def _holds_a_row(cells: list[str], delimiter: str, width: int) -> bool:
@@ -431,6 +476,11 @@ def estimate_rows(paths: Iterable[str | Path], chunk: int = 1 << 20) -> int | No
                 if any(s is None for s in sizes):
                     return None
                 total += max([int(s or 0) - 1 for s in sizes] + [0])
+                continue
+            if suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                total += int(pq.read_metadata(p).num_rows)
                 continue
             lines, last = 0, b"\n"
             with p.open("rb") as fh:
