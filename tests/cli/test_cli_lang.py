@@ -56,7 +56,7 @@ _TOKEN = re.compile(r"[^\s\u2e80-\u2fff\u3000-\u303f\u3040-\u9fff\uf900-\ufaff\u
 _BOX = re.compile(r"[\u2500-\u257f]")
 _TYPE = re.compile(r"<[^<>]*>")
 #: names of formats and products, kept in Latin in Chinese technical writing
-_NAMES = {"Word", "Markdown", "Lines", "Schema", "SQLite"}
+_NAMES = {"Word", "Markdown", "Lines", "Schema", "SQLite", "Dask"}
 #: values an option takes, shown as they are typed
 _VALUES = {"zh", "en", "text", "json", "markdown", "html", "gbk", "read", "admin", "evaluate", "penalty"}
 #: the law cited by its Chinese name in English text
