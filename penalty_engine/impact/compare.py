@@ -21,9 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..core import Engine, to_case
-from ..errors import CaseError, PenaltyEngineError
+from ..errors import CaseError, PenaltyEngineError, field_name, kind_of, msg
 from ..models import Case, Decision, Decisions
-from ..replay import Mapping, Row
+from ..replay import Mapping, Row, json_error
 
 #: What a pair of decisions is compared on, in the order a change is named.
 ASPECTS = ("outcome", "level", "tier", "band", "amount", "duties", "penalties")
@@ -214,9 +214,9 @@ class Comparer:
             try:
                 parsed = json.loads(data)
             except json.JSONDecodeError as exc:
-                raise PenaltyEngineError("PE-C001", f"JSON error: {exc.msg} at column {exc.colno}") from None
+                raise PenaltyEngineError("PE-C001", json_error(exc)) from None
             if not isinstance(parsed, dict):
-                raise PenaltyEngineError("PE-C001", f"a case is a JSON object, got {type(parsed).__name__}")
+                raise PenaltyEngineError("PE-C001", msg("a case is a JSON object, got {kind}", kind=kind_of(parsed)))
             return parsed
         return self.mapping.to_case(data)
 
@@ -230,11 +230,13 @@ class Comparer:
                 ("decided_on", case.decided_on),
             ):
                 if day is not None and day > latest:
-                    raise CaseError(
-                        "PE-C005",
-                        f"{name}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
-                        f"case {case.case_id}",
+                    message = msg(
+                        "{field}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
+                        field=field_name(name),
+                        day=day,
+                        latest=latest,
                     )
+                    raise CaseError("PE-C005", message, msg("case {case_id}", case_id=case.case_id))
         return case
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:

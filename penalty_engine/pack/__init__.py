@@ -21,8 +21,8 @@ from .loader import (
     bundled_pack_paths,
     load_pack_files,
     resolve_pack,
-    shown_input,
 )
+from ..text import shown_input
 
 __all__ = [
     "FACT_DECIMAL",

@@ -10,7 +10,7 @@ from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
 from .readers import Row, estimate_rows
-from .run import Replay, Settings, batches, default_workers, evaluate_rows, iter_inputs
+from .run import Replay, Settings, batches, default_workers, evaluate_rows, iter_inputs, json_error
 
 __all__ = [
     "Draft",
@@ -25,6 +25,7 @@ __all__ = [
     "estimate_rows",
     "evaluate_rows",
     "iter_inputs",
+    "json_error",
     "load_mapping",
     "replay",
 ]
