@@ -14,7 +14,7 @@ name when one is close.
 
 Every message exists in Chinese and English (issue #12, "Chinese first"), gettext-like: a message
 is made with ``msg("unknown fact '{name}'", name=...)``, whose English template is its id; the
-Chinese template is data, ``text/errors.zh.yaml`` (area ``errors``). ``msg`` gives a ``Msg``: a
+Chinese template is data, ``text/errors-zh.yaml`` (area ``errors``). ``msg`` gives a ``Msg``: a
 ``str`` holding the English (so ``str(exc)``, ``exc.message`` and English tests are unchanged)
 whose ``.zh`` is the Chinese, filled with the Chinese of the fields that are ``Msg`` themselves.
 ``a + b`` of two ``Msg`` joins both languages. An error's ``message_zh`` is its message's Chinese;
@@ -81,7 +81,7 @@ CODES: dict[str, str] = {
 
 
 class NoChinese(LookupError):
-    """A message whose English template has no Chinese in ``text/errors.zh.yaml``: a defect of
+    """A message whose English template has no Chinese in ``text/errors-zh.yaml``: a defect of
     the catalog (a test finds every one); errors then fall back to their code's description."""
 
 
@@ -138,7 +138,7 @@ class Msg(str):
                 texts = _zh_texts()
                 template = texts.get(self.key) or texts.get(str(f.get(_OR)))
                 if template is None:
-                    raise NoChinese(f"no Chinese for {self.key!r} in text/errors.zh.yaml")
+                    raise NoChinese(f"no Chinese for {self.key!r} in text/errors-zh.yaml")
                 self._zh = template.format_map({k: _zh_of(v) for k, v in f.items()})
         return self._zh
 
@@ -162,12 +162,12 @@ class Msg(str):
 
 def msg(template: str, /, **fields: Any) -> Msg:
     """The message of an English ``template`` (``str.format`` fields) filled with ``fields``; its
-    Chinese template is ``errors.<template>`` of ``text/errors.zh.yaml``."""
+    Chinese template is ``errors.<template>`` of ``text/errors-zh.yaml``."""
     return Msg(template.format_map(fields), f"errors.{template}", fields)
 
 
 def word(area: str, en: str, default: str | None = None) -> Msg:
-    """A word or text of an area of ``text/errors.zh.yaml``, the English being its key: ``types``
+    """A word or text of an area of ``text/errors-zh.yaml``, the English being its key: ``types``
     (the kind of a value), ``details`` (a library's message about a file). ``default`` is the key
     (in the same area) whose Chinese stands for a text the catalog does not have."""
     return Msg(en, f"{area}.{en}", {_OR: f"{area}.{default}"} if default is not None else None)
@@ -208,7 +208,7 @@ EMPTY = Msg("", zh="")
 
 
 def code_zh(code: str) -> str:
-    """The Chinese description of an error code (``codes`` of ``text/errors.zh.yaml``)."""
+    """The Chinese description of an error code (``codes`` of ``text/errors-zh.yaml``)."""
     return _zh_texts().get(f"codes.{code}", code)
 
 

@@ -15,7 +15,7 @@ Contract:
   pattern that does not parse, or a key one language has and the other lacks is a
   ``CatalogError``. ``tests/unit/test_text.py`` checks the shipped files the same way.
 
-The Chinese of the engine's error messages is a file of its own, ``errors.zh.yaml`` (its ids are the
+The Chinese of the engine's error messages is a file of its own, ``errors-zh.yaml`` (its ids are the
 English templates: ``errors.Msg``), read by ``error_texts``; ``validation`` gives pydantic's
 validation errors in both languages.
 

@@ -168,10 +168,13 @@ def _catalogs() -> dict[str, Words]:
     return {lang: Words(lang, t) for lang, t in texts.items()}
 
 
-ERRORS_FILE = "errors.zh.yaml"
+ERRORS_FILE = "errors-zh.yaml"
 """The Chinese of the engine's error messages: areas ``codes`` (a description per code),
-``errors`` (a template per English template, the id of a message: ``errors.msg``), ``types`` (the
-kinds of values) and ``details`` (the messages of the libraries that read files)."""
+``errors`` (a template per English template, the id of a message: ``errors.msg``), ``types``,
+``fact_types``, ``kinds`` (words for values), ``fields`` (the names of a case's fields),
+``pydantic`` (schema errors by type) and ``details`` (what the libraries that read files say).
+Chinese only, gettext-like: the English is the id, so this is no ``<area>.<lang>.yaml`` of a
+catalog (which has an English twin with the same keys) and ``words()`` does not read it."""
 
 
 @functools.cache

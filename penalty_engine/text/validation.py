@@ -2,7 +2,7 @@
 
 A schema error of a case (PE-C002…PE-C005) or of a rule file (PE-R004) names the field and says
 what is wrong. The English is pydantic's own message (``Input should be a valid integer``), as
-before; the Chinese comes from the ``pydantic`` area of ``text/errors.zh.yaml``, keyed by the
+before; the Chinese comes from the ``pydantic`` area of ``text/errors-zh.yaml``, keyed by the
 error's ``type`` (``missing``, ``int_parsing``, ``greater_than_equal``…) and filled from its
 ``ctx`` (the bound, the allowed values). A ``value_error`` of a model's own validator carries a
 ``Msg``: its Chinese is that message's. A type the catalog does not list is said in general words
