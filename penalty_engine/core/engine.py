@@ -182,7 +182,7 @@ class Engine:
         if c.decided_on is not None:
             decided_on, decided_source = c.decided_on, "case.decided_on"
         else:
-            decided_on, decided_source = _decision_date(c, as_of, as_of_label, case_where(source, c.case_id))
+            decided_on, decided_source = _decision_date(c, as_of, as_of_label, lambda: case_where(source, c.case_id))
         rule = self._rules.get(c.violation or "")  # the usual case: a full ``pack/rule`` id
         if rule is None:
             rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
@@ -381,12 +381,13 @@ def _check_as_of(as_of: Any, where: Callable[[], str]) -> None:
         raise CaseError("PE-C005", message, where())
 
 
-def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:
+def _decision_date(case: Case, as_of: dt.date | None, label: str, where: Callable[[], str]) -> tuple[dt.date, str]:
+    """The decision date and where it came from; ``where`` names the case (called on an error only)."""
     if case.decided_on is not None:
         return case.decided_on, "case.decided_on"
     if as_of is None:
         message = msg("{field}: the case has no decided_on and no as_of date was given", field=field_name("decided_on"))
-        raise CaseError("PE-C009", message, where)
+        raise CaseError("PE-C009", message, where())
     if as_of < case.occurred_on:
         message = msg(
             "{field}: the as-of date {as_of} is before occurred_on {occurred_on}",
@@ -394,5 +395,5 @@ def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) ->
             as_of=as_of,
             occurred_on=case.occurred_on,
         )
-        raise CaseError("PE-C004", message, where)
+        raise CaseError("PE-C004", message, where())
     return as_of, label

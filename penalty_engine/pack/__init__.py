@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..text import shown_input
 from .compiled import (
     FACT_DECIMAL,
     CompiledRule,
@@ -22,7 +23,6 @@ from .loader import (
     load_pack_files,
     resolve_pack,
 )
-from ..text import shown_input
 
 __all__ = [
     "FACT_DECIMAL",

@@ -35,6 +35,9 @@ import penalty_engine as pe
 from penalty_engine import models
 from penalty_engine.core import read_case_file, to_case
 from penalty_engine.errors import CODES, EMPTY, Msg, NoChinese, joined, msg, suggest, text_zh
+from penalty_engine.impact.compare import Comparer
+from penalty_engine.impact.compare import Rejected as ImpactRejected
+from penalty_engine.impact.compare import Settings as ImpactSettings
 from penalty_engine.replay.readers import read_rows
 from penalty_engine.replay.run import Evaluator, Settings
 from penalty_engine.text import error_texts
@@ -291,6 +294,16 @@ def test_a_rejected_row_of_a_replay_carries_its_chinese(tmp_path: Path, engine: 
     assert first.error_zh == "PE-C002 案件 R1: party（当事人）：缺少必填字段"  # type: ignore[union-attr]
     assert second.error.startswith("PE-C001 JSON error: Expecting property name")  # type: ignore[union-attr]
     assert second.error_zh == "PE-C001 数据格式错误（第 2 列）：此处应为双引号括起的键名（最后一项后多了逗号？）"  # type: ignore[union-attr]
+
+
+def test_a_row_an_impact_comparison_refuses_carries_its_chinese(tmp_path: Path, engine: pe.Engine) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"case_id": "I1", "violation": "nope", "occurred_on": "2026-03-02"}\n', encoding="utf-8")
+    (row,) = list(read_rows(path))
+    out = Comparer(ImpactSettings((), ()), engine, engine).row(row)
+    assert isinstance(out, ImpactRejected) and out.error_after is None  # both sides said the same
+    assert out.error == "PE-C002 case I1: party: required field missing"
+    assert out.error_zh == "PE-C002 案件 I1: party（当事人）：缺少必填字段"
 
 
 def test_a_row_that_cannot_be_read_says_so_in_chinese(tmp_path: Path) -> None:
