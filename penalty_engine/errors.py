@@ -11,13 +11,22 @@
 Codes are listed in ``CODES`` and documented in ``docs/error-codes.md``; a test keeps the two
 in step. Messages say where, what was expected and what came in, and suggest the nearest valid
 name when one is close.
+
+Every message exists in Chinese and English (issue #12, "Chinese first"), gettext-like: a message
+is made with ``msg("unknown fact '{name}'", name=...)``, whose English template is its id; the
+Chinese template is data, ``text/errors-zh.yaml`` (area ``errors``). ``msg`` gives a ``Msg``: a
+``str`` holding the English (so ``str(exc)``, ``exc.message`` and English tests are unchanged)
+whose ``.zh`` is the Chinese, filled with the Chinese of the fields that are ``Msg`` themselves.
+``a + b`` of two ``Msg`` joins both languages. An error's ``message_zh`` is its message's Chinese;
+a message that is not a ``Msg`` (never, by ``tests/language/test_error_messages.py``) falls back to
+the Chinese description of the code with the English in brackets.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, overload
 
 T = TypeVar("T")
 
@@ -71,10 +80,149 @@ CODES: dict[str, str] = {
 }
 
 
-def suggest(name: str, candidates: Iterable[str]) -> str:
-    """Return ``"; did you mean 'x'?"`` when a candidate is close to ``name``, else ``""``."""
+class NoChinese(LookupError):
+    """A message whose English template has no Chinese in ``text/errors-zh.yaml``: a defect of
+    the catalog (a test finds every one); errors then fall back to their code's description."""
+
+
+def _zh_texts() -> Mapping[str, str]:
+    from .text import error_texts  # the catalog imports this module: read on first use
+
+    return error_texts()
+
+
+def _zh_of(value: Any) -> Any:
+    return value.zh if isinstance(value, Msg) else value
+
+
+_PLUS, _JOIN = "+", "join"  # the keys of a Msg made by ``+`` and by ``joined``
+_OR = "_or"  # the field of a ``word`` that names the key to use when the word is not in the catalog
+
+
+class Msg(str):
+    """A text in English (the ``str`` itself) that also has its Chinese, ``.zh``.
+
+    Made by ``msg`` (a template of the catalog and its fields), ``word`` (a word of an area of the
+    catalog), ``joined`` (items in a list) or ``+`` of two ``Msg``. The Chinese is formatted on
+    first use from the Chinese template and the Chinese of each field that is a ``Msg`` (other
+    fields, values and names, stay as they are)."""
+
+    key: str | None
+    fields: Mapping[str, Any]
+    _zh: str | None
+
+    def __new__(
+        cls, en: str, key: str | None = None, fields: Mapping[str, Any] | None = None, zh: str | None = None
+    ) -> Msg:
+        self = super().__new__(cls, en)
+        self.key = key
+        self.fields = fields or {}
+        self._zh = zh
+        return self
+
+    @property
+    def zh(self) -> str:
+        """The Chinese text.
+
+        Raises:
+            NoChinese: the catalog has no Chinese template for this message.
+        """
+        if self._zh is None:
+            f = self.fields
+            if self.key == _JOIN:
+                self._zh = str(f["sep"]).join(str(_zh_of(i)) for i in f["items"])
+            elif self.key == _PLUS:
+                self._zh = f["a"].zh + f["b"].zh
+            else:
+                assert self.key is not None
+                texts = _zh_texts()
+                template = texts.get(self.key) or texts.get(str(f.get(_OR)))
+                if template is None:
+                    raise NoChinese(f"no Chinese for {self.key!r} in text/errors-zh.yaml")
+                self._zh = template.format_map({k: _zh_of(v) for k, v in f.items()})
+        return self._zh
+
+    def text(self, lang: str) -> str:
+        """The text in ``lang`` (``zh`` or ``en``)."""
+        return self.zh if lang == "zh" else str(self)
+
+    @overload
+    def __add__(self, other: Msg) -> Msg: ...
+    @overload
+    def __add__(self, other: str) -> str: ...
+    def __add__(self, other: str) -> str:
+        """Two ``Msg`` join in both languages; a plain text after a ``Msg`` gives a plain text."""
+        if isinstance(other, Msg):
+            return Msg(str.__add__(self, other), _PLUS, {"a": self, "b": other})
+        return str.__add__(self, other)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Msg, (str(self), self.key, dict(self.fields), self._zh))
+
+
+def msg(template: str, /, **fields: Any) -> Msg:
+    """The message of an English ``template`` (``str.format`` fields) filled with ``fields``; its
+    Chinese template is ``errors.<template>`` of ``text/errors-zh.yaml``."""
+    return Msg(template.format_map(fields), f"errors.{template}", fields)
+
+
+def word(area: str, en: str, default: str | None = None) -> Msg:
+    """A word or text of an area of ``text/errors-zh.yaml``, the English being its key: ``types``
+    (the kind of a value), ``details`` (a library's message about a file). ``default`` is the key
+    (in the same area) whose Chinese stands for a text the catalog does not have."""
+    return Msg(en, f"{area}.{en}", {_OR: f"{area}.{default}"} if default is not None else None)
+
+
+def field_name(path: str, label: str | None = None) -> Msg:
+    """A field as an error names it: its path (``party.kind``, ``facts.illegal_gain``), in Chinese
+    with its name, ``label`` (a fact's Chinese label) or the catalog's (area ``fields``)."""
+    if label is not None:
+        return Msg(path, "fields.(label)", {"path": path, "label": label})
+    return Msg(path, f"fields.{path}", {"path": path, _OR: "fields.(path)"})
+
+
+def pair(en: str, zh: str) -> Msg:
+    """A text the caller has in both languages (a pack's label ``{zh, en}``)."""
+    return Msg(en, zh=zh)
+
+
+def joined(items: Iterable[Any], sep: str = ", ", sep_zh: str = "、") -> Msg:
+    """Items in a list, each in its language (a ``Msg``) or as it is (a name, a value)."""
+    items = tuple(items)
+    return Msg(sep.join(map(str, items)), _JOIN, {"items": items, "sep": sep_zh})
+
+
+def kind_of(value: Any) -> Msg:
+    """The kind of a value as an error names it: its type's name, in Chinese ``映射``, ``文本``…"""
+    return word("types", type(value).__name__)
+
+
+def suggest(name: str, candidates: Iterable[str]) -> Msg:
+    """Return ``"; did you mean 'x'?"`` when a candidate is close to ``name``, else an empty ``Msg``."""
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    return msg("; did you mean '{name}'?", name=close[0]) if close else EMPTY
+
+
+EMPTY = Msg("", zh="")
+"""The empty message (no suggestion, nothing to add)."""
+
+
+def code_zh(code: str) -> str:
+    """The Chinese description of an error code (``codes`` of ``text/errors-zh.yaml``)."""
+    return _zh_texts().get(f"codes.{code}", code)
+
+
+def text_zh(text: str, code: str = "") -> str:
+    """The Chinese of a text: a ``Msg``'s, else (a text no code made a ``Msg``, a defect a test
+    finds) the description of ``code`` with the English in brackets."""
+    if isinstance(text, Msg):
+        try:
+            return text.zh
+        except NoChinese:
+            pass
+    if not text or not code:
+        return text
+    return f"{code_zh(code)}（{text}）"
 
 
 class PenaltyEngineError(Exception):
@@ -82,7 +230,7 @@ class PenaltyEngineError(Exception):
 
     Attributes:
         code: stable code such as ``PE-C004``.
-        message: what is wrong, expected and found.
+        message: what is wrong, expected and found, in English (a ``Msg``: also in Chinese).
         where: location (``file:line``, ``case ZJ-1``, ``facts.x``), may be empty.
     """
 
@@ -95,6 +243,23 @@ class PenaltyEngineError(Exception):
         self.message = message
         self.where = where
         super().__init__(str(self))
+
+    @property
+    def message_zh(self) -> str:
+        """The message in Chinese (``text_zh``)."""
+        return text_zh(self.message, self.code)
+
+    @property
+    def where_zh(self) -> str:
+        """The location in Chinese (``案件 X`` for ``case X``); a path or line as it is."""
+        return text_zh(self.where)
+
+    def text(self, lang: str = "en") -> str:
+        """``CODE where: message`` in ``lang`` (``str(error)`` is the English)."""
+        if lang != "zh":
+            return PenaltyEngineError.__str__(self)
+        loc = f"{self.where_zh}: " if self.where else ""
+        return f"{self.code} {loc}{self.message_zh}"
 
     def __str__(self) -> str:
         loc = f"{self.where}: " if self.where else ""

@@ -32,6 +32,8 @@ from enum import StrEnum
 from fractions import Fraction
 from functools import lru_cache
 
+from .errors import Msg, msg
+
 #: Digits shown after the point when a non-terminating value is shown as a decimal.
 DISPLAY_PLACES = 2
 
@@ -100,7 +102,7 @@ def band_edge(lo: Decimal, hi: Decimal, fraction: Fraction, unit: Decimal, mode:
     return min(max(cut, lo), hi)
 
 
-def number_problem(value: Decimal) -> str | None:
+def number_problem(value: Decimal) -> Msg | None:
     """Why a finite number is beyond what the engine reads exactly (size, digits, places), or None.
 
     Looks at the sign, digits and exponent only: nothing is converted, so ``1e1000000`` costs no
@@ -110,11 +112,11 @@ def number_problem(value: Decimal) -> str | None:
     if value.is_zero():
         return None
     if value.adjusted() > 15 or abs(value) > MAX_AMOUNT:
-        return f"beyond the engine's limit of 10^15 ({dec_str(MAX_AMOUNT)}) in size"
+        return msg("beyond the engine's limit of 10^15 ({limit}) in size", limit=dec_str(MAX_AMOUNT))
     if exponent < -MAX_PLACES:
-        return f"more than {MAX_PLACES} digits after the point"
+        return msg("more than {n} digits after the point", n=MAX_PLACES)
     if len(digits) > MAX_DIGITS:
-        return f"more than {MAX_DIGITS} significant digits"
+        return msg("more than {n} significant digits", n=MAX_DIGITS)
     return None
 
 

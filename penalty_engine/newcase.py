@@ -117,7 +117,7 @@ def parse_fact(spec: FactSpec, answer: str, lang: str = "zh") -> tuple[bool, Any
     try:
         return True, coerce(spec, answer)
     except FactProblem as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(exc.message.text(lang)) from None
 
 
 def _fact_parser(spec: FactSpec, lang: str) -> Callable[[str], tuple[bool, Any]]:

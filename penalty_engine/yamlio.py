@@ -36,7 +36,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from .errors import PenaltyEngineError
+from .errors import Msg, PenaltyEngineError, msg, word
 
 Loc = tuple[str | int, ...]
 
@@ -82,10 +82,23 @@ class Located:
         return f"{self.path}:{self.line_of(loc)}"
 
 
-class YamlProblem(Exception):
-    """Raised by the loader; ``kind`` is ``syntax`` | ``duplicate`` | ``tag`` | ``limit``."""
+def detail(text: str) -> Msg:
+    """A message of the YAML or JSON library (English), with its Chinese from the catalog's
+    ``details`` area, or a Chinese sentence saying the text there does not parse."""
+    if text.startswith("found undefined alias "):
+        return msg("found undefined alias {name}", name=text.removeprefix("found undefined alias "))
+    return word("details", text, default="(other)")
 
-    def __init__(self, kind: str, message: str, line: int) -> None:
+
+def _deep() -> Msg:
+    return msg("nested deeper than {n} levels of maps and lists", n=MAX_DEPTH)
+
+
+class YamlProblem(Exception):
+    """Raised by the loader; ``kind`` is ``syntax`` | ``duplicate`` | ``tag`` | ``limit``;
+    ``message`` is a ``Msg`` (both languages)."""
+
+    def __init__(self, kind: str, message: Msg, line: int) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -101,7 +114,7 @@ class _DepthComposer(Composer):
         try:
             if self.depth > MAX_DEPTH:
                 line = self.peek_event().start_mark.line + 1  # type: ignore[attr-defined]
-                raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", line)
+                raise YamlProblem("limit", _deep(), line)
             return super().compose_node(parent, index)
         finally:
             self.depth -= 1
@@ -152,9 +165,7 @@ def _number_text(node: Node) -> str:
     assert isinstance(node, ScalarNode)
     text = str(node.value)
     if len(text) > MAX_NUMBER_CHARS:
-        raise YamlProblem(
-            "limit", f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS} are read)", _line(node)
-        )
+        raise YamlProblem("limit", _long_number(len(text)), _line(node))
     return text
 
 
@@ -170,7 +181,7 @@ def _timestamp(loader: _Loader, node: Node) -> Any:
         return loader.construct_yaml_timestamp(node)
     except (ValueError, OverflowError):
         value = getattr(node, "value", "")
-        message = f"'{value}' is not a valid date (quote it to read it as text)"
+        message = msg("'{value}' is not a valid date (quote it to read it as text)", value=value)
         raise YamlProblem("syntax", message, _line(node)) from None
 
 
@@ -182,25 +193,36 @@ def _str(loader: _Loader, node: Node) -> Any:
     return value
 
 
-def text_problem(value: str) -> str | None:
+def _long_number(n: int) -> Msg:
+    return msg("a number of {n} characters (at most {max} are read)", n=n, max=MAX_NUMBER_CHARS)
+
+
+def text_problem(value: str) -> Msg | None:
     """Why a string is not valid Unicode text (a lone surrogate such as ``\\ud800``), else None."""
     if value.isascii():
         return None
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        return f"text is not valid Unicode: {value[exc.start]!a} at position {exc.start} of {value[:40]!a}"
+        return msg(
+            "text is not valid Unicode: {char} at position {pos} of {start}",
+            char=ascii(value[exc.start]),
+            pos=exc.start,
+            start=ascii(value[:40]),
+        )
     return None
 
 
 def _decimal(loader: _Loader, node: Node) -> Any:
     text = _number_text(node).replace("_", "").lower()
     if text in {".nan", ".inf", "+.inf", "-.inf"}:
-        raise YamlProblem("syntax", f"'{node.value}' is not a usable number", node.start_mark.line + 1)
+        raise YamlProblem("syntax", msg("'{value}' is not a usable number", value=node.value), node.start_mark.line + 1)
     try:
         return Decimal(text)
     except InvalidOperation as exc:  # pragma: no cover - the resolver only passes numbers
-        raise YamlProblem("syntax", f"'{node.value}' is not a number", node.start_mark.line + 1) from exc
+        raise YamlProblem(
+            "syntax", msg("'{value}' is not a number", value=node.value), node.start_mark.line + 1
+        ) from exc
 
 
 def _map(loader: _Loader, node: Node) -> dict[Any, Any]:
@@ -210,9 +232,9 @@ def _map(loader: _Loader, node: Node) -> dict[Any, Any]:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, (dict, list)):
-            raise YamlProblem("syntax", "a map key must be a plain value", key_node.start_mark.line + 1)
+            raise YamlProblem("syntax", msg("a map key must be a plain value"), key_node.start_mark.line + 1)
         if key in out:
-            raise YamlProblem("duplicate", f"duplicate key '{key}'", key_node.start_mark.line + 1)
+            raise YamlProblem("duplicate", msg("duplicate key '{key}'", key=key), key_node.start_mark.line + 1)
         out[key] = loader.construct_object(value_node, deep=True)
     return out
 
@@ -252,21 +274,23 @@ def _check_nodes(root: Node) -> None:
             if total > MAX_NODES:
                 raise YamlProblem(
                     "limit",
-                    f"the document expands to more than {MAX_NODES} values (aliases repeat what they name)",
+                    msg("the document expands to more than {n} values (aliases repeat what they name)", n=MAX_NODES),
                     _line(node),
                 )
             size[key] = total
             height[key] = 1 + max((height[id(c)] for c in _node_children(node)), default=0)
             if height[key] > MAX_DEPTH + 1:  # a chain of aliases nests deeper than the text does
-                raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", _line(node))
+                raise YamlProblem("limit", _deep(), _line(node))
             continue
         if key in size:
             continue
         if key in open_:
-            raise YamlProblem("limit", "an alias refers to the map or list it is part of", _line(node))
+            raise YamlProblem("limit", msg("an alias refers to the map or list it is part of"), _line(node))
         if node.tag not in _STD_TAGS:
             raise YamlProblem(
-                "tag", f"tag '{node.tag}' is not allowed: rule and case files hold plain data only", _line(node)
+                "tag",
+                msg("tag '{tag}' is not allowed: rule and case files hold plain data only", tag=node.tag),
+                _line(node),
             )
         open_.add(key)
         stack.append((node, True))
@@ -288,7 +312,7 @@ def _record_lines(node: Node, loc: Loc, lines: dict[Loc, int]) -> None:
 
 def _size_problem(text: str) -> None:
     if len(text) > MAX_FILE_BYTES:  # characters: at least as many bytes
-        raise YamlProblem("limit", f"larger than {MAX_FILE_BYTES} bytes", 1)
+        raise YamlProblem("limit", msg("larger than {n} bytes", n=MAX_FILE_BYTES), 1)
 
 
 def parse_yaml(text: str, path: str = "<string>") -> Located:
@@ -308,14 +332,13 @@ def parse_yaml(text: str, path: str = "<string>") -> Located:
         raise
     except ConstructorError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise YamlProblem("tag", str(exc.problem or exc), (mark.line + 1) if mark else 1) from exc
+        raise YamlProblem("tag", detail(str(exc.problem or exc)), (mark.line + 1) if mark else 1) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         if "maximum nesting depth" in str(problem):  # libyaml stops first, at its own limit (1000)
-            deep = f"nested deeper than {MAX_DEPTH} levels of maps and lists"
-            raise YamlProblem("limit", deep, (mark.line + 1) if mark else 1) from exc
-        raise YamlProblem("syntax", str(problem), (mark.line + 1) if mark else 1) from exc
+            raise YamlProblem("limit", _deep(), (mark.line + 1) if mark else 1) from exc
+        raise YamlProblem("syntax", detail(str(problem)), (mark.line + 1) if mark else 1) from exc
     lines: dict[Loc, int] = {}
     _record_lines(node, (), lines)
     return Located(data, path, lines)
@@ -328,13 +351,13 @@ def parse_json(text: str, path: str = "<string>") -> Located:
         out: dict[str, Any] = {}
         for k, v in items:
             if k in out:
-                raise YamlProblem("duplicate", f"duplicate key '{k}'", 1)
+                raise YamlProblem("duplicate", msg("duplicate key '{key}'", key=k), 1)
             out[k] = v
         return out
 
     def number(text: str) -> Decimal:
         if len(text) > MAX_NUMBER_CHARS:
-            raise YamlProblem("limit", f"a number of {len(text)} characters (at most {MAX_NUMBER_CHARS} are read)", 1)
+            raise YamlProblem("limit", _long_number(len(text)), 1)
         return Decimal(text)
 
     def integer(text: str) -> int:
@@ -345,16 +368,16 @@ def parse_json(text: str, path: str = "<string>") -> Located:
     try:
         data = json.loads(text, parse_float=number, parse_int=integer, object_pairs_hook=pairs)
     except json.JSONDecodeError as exc:
-        raise YamlProblem("syntax", exc.msg, exc.lineno) from exc
+        raise YamlProblem("syntax", detail(exc.msg), exc.lineno) from exc
     except RecursionError:
-        raise YamlProblem("limit", f"nested deeper than {MAX_DEPTH} levels of maps and lists", 1) from None
+        raise YamlProblem("limit", _deep(), 1) from None
     problem = plain_problem(data)
     if problem is not None:
         raise YamlProblem("limit" if "Unicode" not in problem else "syntax", problem, 1)
     return Located(data, path, {})
 
 
-def plain_problem(data: Any) -> str | None:
+def plain_problem(data: Any) -> Msg | None:
     """What makes plain data (a case given as a dict, parsed JSON) unsafe to read, else None:
     nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` values, text that is not valid
     Unicode, an integer of more than ``MAX_NUMBER_CHARS`` digits. Iterative, stops at the first
@@ -365,28 +388,28 @@ def plain_problem(data: Any) -> str | None:
         value, depth = stack.pop()
         seen += 1
         if seen > MAX_NODES:
-            return f"more than {MAX_NODES} values"
+            return msg("more than {n} values", n=MAX_NODES)
         if isinstance(value, str):
             problem = text_problem(value)
             if problem:
                 return problem
         elif isinstance(value, int):
             if value.bit_length() > _MAX_INT_BITS:
-                return f"a number of more than {MAX_NUMBER_CHARS} digits"
+                return msg("a number of more than {n} digits", n=MAX_NUMBER_CHARS)
         elif isinstance(value, dict):
             if depth >= MAX_DEPTH:
-                return f"nested deeper than {MAX_DEPTH} levels of maps and lists"
+                return _deep()
             for k, v in value.items():
                 stack.append((k, depth + 1))
                 stack.append((v, depth + 1))
         elif isinstance(value, (list, tuple)):
             if depth >= MAX_DEPTH:
-                return f"nested deeper than {MAX_DEPTH} levels of maps and lists"
+                return _deep()
             stack.extend((v, depth + 1) for v in value)
     return None
 
 
-def read_text(path: Path, make_error: Callable[[str, str], PenaltyEngineError]) -> str:
+def read_text(path: Path, make_error: Callable[[Msg, str], PenaltyEngineError]) -> str:
     """Read a UTF-8 file (a BOM is accepted) of at most ``MAX_FILE_BYTES``, or raise the caller's error.
 
     Raises:
@@ -394,11 +417,13 @@ def read_text(path: Path, make_error: Callable[[str, str], PenaltyEngineError]) 
     """
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            raise YamlProblem("limit", f"larger than {MAX_FILE_BYTES} bytes, the limit for a rule or case file", 1)
+            limit = msg("larger than {n} bytes, the limit for a rule or case file", n=MAX_FILE_BYTES)
+            raise YamlProblem("limit", limit, 1)
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise make_error(f"file not found: {path}", str(path)) from None
+        raise make_error(msg("file not found: {path}", path=path), str(path)) from None
     except UnicodeDecodeError as exc:
-        raise make_error(f"not UTF-8 text (byte {exc.start})", str(path)) from None
+        raise make_error(msg("not UTF-8 text (byte {n})", n=exc.start), str(path)) from None
     except OSError as exc:
-        raise make_error(f"cannot read: {exc.strerror}", str(path)) from None
+        reason = word("details", str(exc.strerror), default="(os)")
+        raise make_error(msg("cannot read: {reason}", reason=reason), str(path)) from None

@@ -19,7 +19,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import Any, Literal
 
-from ..errors import EvaluationError, RuleError, suggest
+from ..errors import EvaluationError, Msg, RuleError, joined, kind_of, msg, suggest, word
 from ..models import AllOf, AnyOf, Condition, FactSpec, FactType
 from . import limits
 from .fast import Parts, tree_parts
@@ -193,38 +193,43 @@ class ClauseTable:
         try:
             limits.check(source)  # before the library: its parser recurses, its evaluation has no budget
         except limits.Limit as exc:
-            raise RuleError(exc.code, f"condition '{_short(source)}': {exc.message}", where) from None
+            message = msg("condition '{source}': {problem}", source=_short(source), problem=exc.message)
+            raise RuleError(exc.code, message, where) from None
         try:
             program = cel.compile(source)
         except BaseException as exc:  # ValueError, RuntimeError; a Rust panic as a last resort
             if not limits.is_cel_failure(exc):
                 raise
-            raise RuleError("PE-R005", f"CEL syntax error in '{_short(source)}': {_first_line(exc)}", where) from None
+            message = msg("CEL syntax error in '{source}': {detail}", source=_short(source), detail=_first_line(exc))
+            raise RuleError("PE-R005", message, where) from None
         names = tuple(program.variables())
         for name in names:
             if name != PARTY and name not in self._declared:
-                raise RuleError(
-                    "PE-R007",
-                    f"condition '{source}' reads '{name}', which is not a declared fact{suggest(name, self._declared)}",
-                    where,
+                message = msg(
+                    "condition '{source}' reads '{name}', which is not a declared fact", source=source, name=name
                 )
+                raise RuleError("PE-R007", message + suggest(name, self._declared), where)
         for sample in sample_activations(self._declared):
             try:
                 value = program.execute(sample)
             except BaseException as exc:  # the CEL binding raises TypeError, RuntimeError, ZeroDivisionError…
                 if not limits.is_cel_failure(exc):
                     raise
-                raise RuleError(
-                    "PE-R006",
-                    f"condition '{source}' fails on a typed sample ({_sample_text(sample, names)}): {_first_line(exc)}",
-                    where,
-                ) from None
-            if not isinstance(value, bool):
-                raise RuleError(
-                    "PE-R006",
-                    f"condition '{source}' gives {type(value).__name__} {value!r}, not true/false",
-                    where,
+                message = msg(
+                    "condition '{source}' fails on a typed sample ({sample}): {detail}",
+                    source=source,
+                    sample=_sample_text(sample, names),
+                    detail=_first_line(exc),
                 )
+                raise RuleError("PE-R006", message, where) from None
+            if not isinstance(value, bool):
+                message = msg(
+                    "condition '{source}' gives {kind} {value!r}, not true/false",
+                    source=source,
+                    kind=kind_of(value),
+                    value=value,
+                )
+                raise RuleError("PE-R006", message, where)
         self._index[source] = len(self.sources)
         self.sources.append(source)
         self.reads.append(names)
@@ -249,7 +254,11 @@ class ClauseTable:
         except BaseException as exc:
             if not limits.is_cel_failure(exc):
                 raise
-            message = f"the conditions of {self._where} do not compile together: {_first_line(exc)}"
+            message = msg(
+                "the conditions of {where} do not compile together: {detail}",
+                where=self._where,
+                detail=_first_line(exc),
+            )
             raise RuleError("PE-R005", message) from None
         if not self._use_fast:
             return
@@ -293,11 +302,16 @@ class ClauseTable:
             except BaseException as exc:
                 if not limits.is_cel_failure(exc):
                     raise
-                raise EvaluationError(
-                    "PE-E002", f"condition '{source}' failed in {self._where}: {_first_line(exc)}", case_where
-                ) from None
+                message = msg(
+                    "condition '{source}' failed in {where}: {detail}",
+                    source=source,
+                    where=self._where,
+                    detail=_first_line(exc),
+                )
+                raise EvaluationError("PE-E002", message, case_where) from None
             if not isinstance(value, bool):
-                raise EvaluationError("PE-E002", f"condition '{source}' gave {value!r}, not true/false", case_where)
+                message = msg("condition '{source}' gave {value!r}, not true/false", source=source, value=value)
+                raise EvaluationError("PE-E002", message, case_where)
             results.append(value)
         return results
 
@@ -324,10 +338,12 @@ def _short(source: str) -> str:
     return source if len(source) <= 200 else source[:200] + "…"
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException) -> Msg:
+    """What the CEL library says (English, on one line); in Chinese, a sentence in general words
+    (the library's text is not translated: ``details`` area, ``(cel)``)."""
     text = str(exc).strip()
-    return text.replace("\n", " ⏎ ")[:400]
+    return word("details", text.replace("\n", " ⏎ ")[:400], default="(cel)")
 
 
-def _sample_text(sample: Mapping[str, Any], names: Sequence[str]) -> str:
-    return ", ".join(f"{n}={sample.get(n)!r}" for n in names) or "no facts"
+def _sample_text(sample: Mapping[str, Any], names: Sequence[str]) -> Msg:
+    return joined(f"{n}={sample.get(n)!r}" for n in names) if names else msg("no facts")

@@ -17,6 +17,8 @@ interruption that must go through.
 
 from __future__ import annotations
 
+from ..errors import Msg, msg
+
 MAX_CHARS = 2000
 MAX_DEPTH = 24
 MAX_ITEMS = 200
@@ -30,7 +32,7 @@ _PREFIXES = frozenset({"r", "b", "rb", "br"})
 class Limit(ValueError):
     """A clause beyond a limit; ``code`` is PE-R021 (a limit) or PE-R005 (a comment)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: Msg) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
@@ -39,7 +41,9 @@ class Limit(ValueError):
 def check(source: str) -> None:
     """Raise :class:`Limit` when ``source`` is beyond a limit; return when it may be compiled."""
     if len(source) > MAX_CHARS:
-        raise Limit("PE-R021", f"the condition has {len(source)} characters; at most {MAX_CHARS} are allowed")
+        raise Limit(
+            "PE-R021", msg("the condition has {n} characters; at most {max} are allowed", n=len(source), max=MAX_CHARS)
+        )
     closers: list[str] = []  # the closing bracket of each open one, innermost last
     items: list[int] = []  # the commas seen directly inside each open bracket
     inside: list[bool] = []  # whether each open bracket holds a comprehension's arguments
@@ -59,20 +63,23 @@ def check(source: str) -> None:
             i = _skip_string(source, i)
             continue
         if source.startswith("//", i):
-            raise Limit("PE-R005", "a // comment is not allowed in a condition (say it in the rule's notes)")
+            raise Limit("PE-R005", msg("a // comment is not allowed in a condition (say it in the rule's notes)"))
         if c in _OPEN:
             macro = _macro_before(source, i)
             if macro:
                 comprehensions += 1
                 if any(inside):
-                    raise Limit("PE-R021", f"a comprehension (.{macro}) inside another one: the cost would multiply")
+                    raise Limit(
+                        "PE-R021",
+                        msg("a comprehension (.{macro}) inside another one: the cost would multiply", macro=macro),
+                    )
                 if comprehensions > MAX_COMPREHENSIONS:
-                    raise Limit("PE-R021", f"more than {MAX_COMPREHENSIONS} comprehensions in one condition")
+                    raise Limit("PE-R021", msg("more than {n} comprehensions in one condition", n=MAX_COMPREHENSIONS))
             closers.append(_OPEN[c])
             items.append(0)
             inside.append(macro is not None)
             if len(closers) > MAX_DEPTH:
-                raise Limit("PE-R021", f"brackets nested deeper than {MAX_DEPTH} levels")
+                raise Limit("PE-R021", msg("brackets nested deeper than {n} levels", n=MAX_DEPTH))
         elif c in ")]}" and closers:
             closers.pop()
             items.pop()
@@ -80,7 +87,7 @@ def check(source: str) -> None:
         elif c == "," and items:
             items[-1] += 1
             if items[-1] >= MAX_ITEMS:
-                raise Limit("PE-R021", f"a list or map of more than {MAX_ITEMS} items")
+                raise Limit("PE-R021", msg("a list or map of more than {n} items", n=MAX_ITEMS))
         i += 1
 
 

@@ -16,9 +16,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CaseError, suggest
+from ..errors import CaseError, Msg, field_name, joined, kind_of, msg, suggest, word
 from ..models import Case
-from ..pack import allowed_fields, shown_input
+from ..pack import allowed_fields
+from ..text import pydantic_text, shown_input
 from ..values import ValueProblem, read_age, read_amount, read_date, read_named, words
 from ..yamlio import (
     MAX_FILE_BYTES,
@@ -37,8 +38,9 @@ _BOUND_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_e
 
 def _problem(exc: YamlProblem, path: str) -> CaseError:
     if exc.kind == "limit":
-        return CaseError("PE-C011", f"{exc.message}", f"{path}:{exc.line}")
-    return CaseError("PE-C001", f"{exc.kind} error: {exc.message}", f"{path}:{exc.line}")
+        return CaseError("PE-C011", exc.message, f"{path}:{exc.line}")
+    message = msg("{kind} error: {problem}", kind=word("kinds", exc.kind), problem=exc.message)
+    return CaseError("PE-C001", message, f"{path}:{exc.line}")
 
 
 def parse_case_text(text: str, path: str) -> Located:
@@ -56,7 +58,8 @@ def read_case_file(path: str) -> Located:
     if path == "-":
         text = sys.stdin.read(MAX_FILE_BYTES + 1)
         if len(text) > MAX_FILE_BYTES:
-            raise CaseError("PE-C011", f"larger than {MAX_FILE_BYTES} bytes, the limit for a case", "<stdin>")
+            message = msg("larger than {n} bytes, the limit for a case", n=MAX_FILE_BYTES)
+            raise CaseError("PE-C011", message, "<stdin>")
         return parse_case_text(text, "<stdin>")
     try:
         text = read_text(Path(path), lambda msg, where: CaseError("PE-C001", msg, where))
@@ -71,7 +74,7 @@ def to_case(data: Any, located: Located | None = None) -> Case:
         return data
     where_src = located.path if located else "<case>"
     if not isinstance(data, dict):
-        raise CaseError("PE-C001", f"a case is a mapping of fields, got {type(data).__name__}", where_src)
+        raise CaseError("PE-C001", msg("a case is a mapping of fields, got {kind}", kind=kind_of(data)), where_src)
     case_id = data.get("case_id")
     problem = plain_problem(data)
     if problem is not None:
@@ -87,32 +90,46 @@ def to_case(data: Any, located: Located | None = None) -> Case:
         )  # a misspelling explains a "missing"
         first = case_field_error(errors[0], tuple(errors[0]["loc"]), case_id, located)
         if len(errors) > 1:
-            more = "; ".join(".".join(str(p) for p in e["loc"]) + f": {e['msg']}" for e in errors[1:4])
-            first.message += f" (also: {more})"
+            more = joined(
+                (msg("{field}: {problem}", field=_field(e["loc"]), problem=pydantic_text(e)) for e in errors[1:4]),
+                "; ",
+                "；",
+            )
+            first.message = first.message + msg(" (also: {more})", more=more)
         raise first from None
 
 
-def case_where(located: Located | None, case_id: Any, loc: Loc = ()) -> str:
-    parts = []
+def _field(loc: Any) -> Msg:
+    """A field's path (``party.kind``), in Chinese with its name (``party.kind（当事人类型）``,
+    area ``fields``); the case itself, ``(case)``, in words."""
+    if not loc:
+        return msg("(case)")
+    return field_name(".".join(str(p) for p in loc))
+
+
+def case_where(located: Located | None, case_id: Any, loc: Loc = ()) -> Msg:
+    """Where in a case: ``file:line, case ID`` (``file:line，案件 ID``)."""
+    parts: list[Any] = []
     if located is not None:
         parts.append(located.where(loc) if located.lines else located.path)
     if case_id:
-        parts.append(f"case {case_id}")
-    return ", ".join(parts)
+        parts.append(msg("case {case_id}", case_id=case_id))
+    return joined(parts, ", ", "，")
 
 
 def case_field_error(err: Any, loc: Loc, case_id: Any, located: Located | None) -> CaseError:
-    field = ".".join(str(p) for p in loc) or "(case)"
+    field = _field(loc)
     where = case_where(located, case_id, loc)
     kind = err["type"]
     if kind == "missing":
-        return CaseError("PE-C002", f"{field}: required field missing", where)
+        return CaseError("PE-C002", msg("{field}: required field missing", field=field), where)
     if kind == "extra_forbidden":
         name = str(loc[-1])
         allowed = allowed_fields(Case, loc[:-1])
-        return CaseError("PE-C003", f"{field}: unknown field{suggest(name, allowed)}", where)
+        return CaseError("PE-C003", msg("{field}: unknown field", field=field) + suggest(name, allowed), where)
     code = "PE-C005" if kind in _BOUND_ERRORS else "PE-C004"
-    return CaseError(code, f"{field}: {err['msg']}{shown_input(err)}", where)
+    problem = msg("{field}: {problem}", field=field, problem=pydantic_text(err)) + shown_input(err)
+    return CaseError(code, problem, where)
 
 
 _DATES = ("occurred_on", "discovered_on", "decided_on")
@@ -145,8 +162,8 @@ def read_values(data: dict[str, Any], located: Located | None = None) -> dict[st
         try:
             return reader(value)
         except ValueProblem as exc:
-            field = ".".join(str(p) for p in loc)
-            raise CaseError(exc.code, f"{field}: {exc}", case_where(located, case_id, loc)) from None
+            problem = msg("{field}: {problem}", field=_field(loc), problem=exc.message)
+            raise CaseError(exc.code, problem, case_where(located, case_id, loc)) from None
 
     for name in _DATES:
         value = data.get(name)

@@ -10,13 +10,13 @@ The stages live in ``core.evaluation`` (common stages, Art. 37, the decision), `
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from ..cel import CelPath
-from ..errors import CaseError, RuleError, RuleErrors, collect, suggest
+from ..errors import CaseError, RuleError, RuleErrors, collect, field_name, joined, kind_of, msg, pair, suggest
 from ..models import (
     MAX_DATE,
     MIN_DATE,
@@ -64,7 +64,8 @@ class Engine:
         self._bare: dict[str, list[str]] = {}
         for r in rules:
             if r.id in self._rules:
-                raise RuleError("PE-R011", f"rule '{r.id}' is loaded twice (two packs with id '{r.pack.id}')")
+                message = msg("rule '{rule}' is loaded twice (two packs with id '{pack}')", rule=r.id, pack=r.pack.id)
+                raise RuleError("PE-R011", message)
             self._rules[r.id] = r
             self._bare.setdefault(r.rule.id, []).append(r.id)
 
@@ -119,23 +120,30 @@ class Engine:
         if len(matches) == 1:
             return self._rules[matches[0]]
         if len(matches) > 1:
-            raise CaseError(
-                "PE-C007",
-                f"violation: '{ref}' is in several packs, name one of {', '.join(sorted(matches))}",
-                where,
+            message = msg(
+                "{field}: '{ref}' is in several packs, name one of {names}",
+                field=field_name("violation"),
+                ref=ref,
+                names=joined(sorted(matches)),
             )
+            raise CaseError("PE-C007", message, where)
         gone = [k for k in self._not_applied if ref in (k, k.partition("/")[2])]
         if len(gone) == 1:
             pack, _, rid = gone[0].partition("/")
             why = self._not_applied[gone[0]]
-            raise CaseError(
-                "PE-C010",
-                f"violation: {rid} 在本辖区不适用 / is not applied in the territory of pack '{pack}': "
-                f"{why.reason.zh} ({why.reason.en}); basis: {'; '.join(b.cite() for b in why.basis)}",
-                where,
+            message = msg(
+                "{field}: {rule} 在本辖区不适用 / is not applied in the territory of pack '{pack}': {reason}; "
+                "basis: {basis}",
+                field=field_name("violation"),
+                rule=rid,
+                pack=pair(pack, ""),  # an identifier: not in the Chinese
+                reason=pair(f"{why.reason.zh} ({why.reason.en})", why.reason.zh),
+                basis=joined((b.cite() for b in why.basis), "; ", "；"),
             )
+            raise CaseError("PE-C010", message, where)
         known = list(self._rules) + list(self._bare)
-        raise CaseError("PE-C006", f"violation: unknown rule '{ref}'{suggest(ref, known)}", where)
+        message = msg("{field}: unknown rule '{ref}'", field=field_name("violation"), ref=ref) + suggest(ref, known)
+        raise CaseError("PE-C006", message, where)
 
     # ---------------------------------------------------------------- evaluation
 
@@ -163,17 +171,18 @@ class Engine:
             EvaluationError: the pack has a defect this case exposes.
         """
         c = to_case(case, source)
-        _check_as_of(as_of, case_where(source, c.case_id))
+        _check_as_of(as_of, lambda: case_where(source, c.case_id))
         if c.violations is not None:
-            raise CaseError(
-                "PE-C003",
-                "violations: a case with several violations gives several decisions; use evaluate_any()",
-                case_where(source, c.case_id),
+            message = msg(
+                "{field}: a case with several violations gives several decisions; use {call}",
+                field=field_name("violations"),
+                call="evaluate_any()",
             )
+            raise CaseError("PE-C003", message, case_where(source, c.case_id))
         if c.decided_on is not None:
             decided_on, decided_source = c.decided_on, "case.decided_on"
         else:
-            decided_on, decided_source = _decision_date(c, as_of, as_of_label, case_where(source, c.case_id))
+            decided_on, decided_source = _decision_date(c, as_of, as_of_label, lambda: case_where(source, c.case_id))
         rule = self._rules.get(c.violation or "")  # the usual case: a full ``pack/rule`` id
         if rule is None:
             rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
@@ -351,24 +360,40 @@ def _group_caps(
     return fines, reason, basis
 
 
-def _check_as_of(as_of: Any, where: str) -> None:
+def _check_as_of(as_of: Any, where: Callable[[], str]) -> None:
     """``as_of`` is None or a ``datetime.date`` (not a datetime, whose time would be dropped) within
-    the dates a case may give."""
+    the dates a case may give; ``where`` names the case (called on an error only)."""
     if as_of is not None and type(as_of) is not dt.date:
         small = isinstance(as_of, (str, dt.date)) and len(str(as_of)) <= 40  # repr of anything may fail
-        shown = repr(as_of) if small else f"a {type(as_of).__name__}"
-        raise CaseError("PE-C004", f"as_of: expected a datetime.date, got {shown}", where)
+        shown = repr(as_of) if small else msg("a {kind}", kind=kind_of(as_of))
+        message = msg(
+            "{field}: expected a {type}, got {shown}", field=field_name("as_of"), type="datetime.date", shown=shown
+        )
+        raise CaseError("PE-C004", message, where())
     if as_of is not None and not MIN_DATE <= as_of <= MAX_DATE:
-        raise CaseError("PE-C005", f"as_of: dates run from {MIN_DATE} to {MAX_DATE}, got {as_of}", where)
+        message = msg(
+            "{field}: dates run from {min} to {max}, got {as_of}",
+            field=field_name("as_of"),
+            min=MIN_DATE,
+            max=MAX_DATE,
+            as_of=as_of,
+        )
+        raise CaseError("PE-C005", message, where())
 
 
-def _decision_date(case: Case, as_of: dt.date | None, label: str, where: str) -> tuple[dt.date, str]:
+def _decision_date(case: Case, as_of: dt.date | None, label: str, where: Callable[[], str]) -> tuple[dt.date, str]:
+    """The decision date and where it came from; ``where`` names the case (called on an error only)."""
     if case.decided_on is not None:
         return case.decided_on, "case.decided_on"
     if as_of is None:
-        raise CaseError("PE-C009", "decided_on: the case has no decided_on and no as_of date was given", where)
+        message = msg("{field}: the case has no decided_on and no as_of date was given", field=field_name("decided_on"))
+        raise CaseError("PE-C009", message, where())
     if as_of < case.occurred_on:
-        raise CaseError(
-            "PE-C004", f"decided_on: the as-of date {as_of} is before occurred_on {case.occurred_on}", where
+        message = msg(
+            "{field}: the as-of date {as_of} is before occurred_on {occurred_on}",
+            field=field_name("decided_on"),
+            as_of=as_of,
+            occurred_on=case.occurred_on,
         )
+        raise CaseError("PE-C004", message, where())
     return as_of, label

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from ..__about__ import __version__
 from ..cel import PARTY, cel_value
-from ..errors import CaseError, suggest
+from ..errors import CaseError, field_name, joined, msg, pair, suggest
 from ..models import (
     SCHEMA,
     Case,
@@ -121,12 +121,15 @@ class Evaluation:
         )
         cv = rule.version_on(c.occurred_on)
         if cv is None:
-            spans = ", ".join(f"{v.version.effective_from}–{v.version.effective_to or ''}" for v in rule.versions)
-            raise CaseError(
-                "PE-C008",
-                f"occurred_on: no version of {rule.id} is in force on {c.occurred_on} (versions: {spans})",
-                self.where("occurred_on"),
+            spans = joined(f"{v.version.effective_from}–{v.version.effective_to or ''}" for v in rule.versions)
+            message = msg(
+                "{field}: no version of {rule} is in force on {day} (versions: {spans})",
+                field=field_name("occurred_on"),
+                rule=pair(rule.id, rule.rule.title.zh),
+                day=c.occurred_on,
+                spans=spans,
             )
+            raise CaseError("PE-C008", message, self.where("occurred_on"))
         self.facts, self.facts_json, self.activation, self.reads = self._facts()
         expired = self._limitation(cv)
         if expired is not None:
@@ -205,7 +208,9 @@ class Evaluation:
             try:
                 value = coerce(spec, raw)
             except FactProblem as exc:
-                raise CaseError(exc.code, f"facts.{name}: {exc}", self.where("facts", name)) from None
+                field = field_name(f"facts.{name}", spec.label.zh)
+                problem = msg("{field}: {problem}", field=field, problem=exc.message)
+                raise CaseError(exc.code, problem, self.where("facts", name)) from None
             if kind == FACT_DECIMAL:
                 given_json[name] = to_json(spec, value)
                 decimals.append((name, value, spec))
@@ -213,20 +218,25 @@ class Evaluation:
                 given_json[name] = value
         if not given.keys() <= rule.kinds.keys():
             name = min(n for n in given if n not in rule.kinds)
-            raise CaseError(
-                "PE-C003",
-                f"facts.{name}: unknown fact for {rule.id}{suggest(name, rule.facts)}; "
-                f"expected facts: {', '.join(rule.facts)}",
-                self.where("facts", name),
+            known = joined(field_name(n, s.label.zh) for n, s in rule.facts.items())
+            message = (
+                msg(
+                    "{field}: unknown fact for {rule}",
+                    field=field_name(f"facts.{name}"),
+                    rule=pair(rule.id, rule.rule.title.zh),
+                )
+                + suggest(name, rule.facts)
+                + msg("; expected facts: {facts}", facts=known)
             )
+            raise CaseError("PE-C003", message, self.where("facts", name))
         for name in rule.required:
             if name not in given_json:
                 spec = rule.facts[name]
-                raise CaseError(
-                    "PE-C002",
-                    f"facts.{name}: required fact missing ({spec.label.en} / {spec.label.zh})",
-                    self.where("facts"),
+                label = pair(f"{spec.label.en} / {spec.label.zh}", spec.label.zh)
+                message = msg(
+                    "{field}: required fact missing ({label})", field=field_name(f"facts.{name}"), label=label
                 )
+                raise CaseError("PE-C002", message, self.where("facts"))
         # given facts replace their defaults (a default's key keeps its place, a new key goes last);
         # facts as JSON start from every fact in sorted order (the fingerprint's canonical order)
         facts = {**rule.defaults, **given_json}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ..errors import CaseError
+from ..errors import CaseError, joined, msg, pair
 from ..models import FactSpec
 from ..pack import CompiledVersion
 
@@ -26,18 +26,33 @@ def refuse_contradictions(
     for ex, cond in cv.exclusions:
         if not cond.holds(results):
             continue
-        named = "; ".join(f"{n} = {_shown(given.get(n))} ({facts[n].label.zh} / {facts[n].label.en})" for n in ex.facts)
-        raise CaseError(
-            "PE-C012",
-            f"facts.{ex.facts[0]}, facts.{ex.facts[1]}: 事实相互矛盾 / contradictory facts ({ex.id}): {named}; "
-            f"{ex.reason.zh} / {ex.reason.en}",
-            where("facts", ex.facts[0]),
+        named = joined(
+            (
+                msg(  # in Chinese the fact by its label: "情节严重 = 是"
+                    "{name} = {value} ({label})",
+                    name=pair(n, facts[n].label.zh),
+                    value=_shown(given.get(n)),
+                    label=pair(f"{facts[n].label.zh} / {facts[n].label.en}", ""),
+                )
+                for n in ex.facts
+            ),
+            "; ",
+            "；",
         )
+        message = msg(
+            "facts.{a}, facts.{b}: 事实相互矛盾 / contradictory facts ({id}): {named}; {reason}",
+            a=ex.facts[0],
+            b=ex.facts[1],
+            id=pair(ex.id, ""),  # an identifier: not in the Chinese
+            named=named,
+            reason=pair(f"{ex.reason.zh} / {ex.reason.en}", ex.reason.zh),
+        )
+        raise CaseError("PE-C012", message, where("facts", ex.facts[0]))
 
 
 def _shown(value: Any) -> str:
     if value is True:
-        return "true"
+        return msg("true")
     if value is False:
-        return "false"
+        return msg("false")
     return str(value)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, msg, pair
 from ..models import AmountBand, Band, Branch, Level, MultipleBand, MultipleFine
 from ..money import dec_str, frac_str, scale
 from . import _fast
@@ -47,11 +47,12 @@ class LevelStages(GeneralStages):
                 chosen, basis = level, level_basis
                 break
         if chosen is None:
-            raise EvaluationError(
-                "PE-E003",
-                f"no level of {self.rule.id} (version {cv.key}) applies to these facts: the table has a gap",
-                self.ev.where("facts"),
+            message = msg(
+                "no level of {rule} (version {version}) applies to these facts: the table has a gap",
+                rule=pair(self.rule.id, self.rule.rule.title.zh),
+                version=cv.key,
             )
+            raise EvaluationError("PE-E003", message, self.ev.where("facts"))
         inputs = {"level": chosen.id, "name_zh": chosen.name.zh, "name_en": chosen.name.en, "tier": chosen.tier}
         self.trail.add("level", {**inputs, "tried": tried}, result=chosen.id, basis=list(basis or cv.basis))
         tier = chosen.tier
@@ -146,12 +147,18 @@ class LevelStages(GeneralStages):
             }
         b_lo, b_hi = max(lo, rng.lo), min(hi, rng.hi)
         if b_lo > b_hi:
-            raise EvaluationError(
-                "PE-E004",
-                f"level '{level.id}' of {self.rule.id} (version {self.cv.key}) gives {dec_str(lo)}–{dec_str(hi)}, "
-                f"outside the statutory range {dec_str(rng.lo)}–{dec_str(rng.hi)}",
-                self.ev.where("facts"),
+            message = msg(
+                "level '{level}' of {rule} (version {version}) gives {lo}–{hi}, "
+                "outside the statutory range {min}–{max}",
+                level=pair(level.id, level.name.zh),
+                rule=pair(self.rule.id, self.rule.rule.title.zh),
+                version=self.cv.key,
+                lo=dec_str(lo),
+                hi=dec_str(hi),
+                min=dec_str(rng.lo),
+                max=dec_str(rng.hi),
             )
+            raise EvaluationError("PE-E004", message, self.ev.where("facts"))
         inputs.update(
             {
                 "range_min": dec_str(rng.lo),

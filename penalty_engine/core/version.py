@@ -25,7 +25,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ..errors import EvaluationError
+from ..errors import EvaluationError, msg, pair
 from ..models import (
     Branch,
     EdgeMultiple,
@@ -187,11 +187,12 @@ class VersionRun(WeightedStages):
                     basis=list(basis),
                 )
                 return b, list(basis)
-        raise EvaluationError(
-            "PE-E001",
-            f"no statutory branch of {self.rule.id} (version {cv.key}) matches these facts",
-            self.ev.where("facts"),
+        message = msg(
+            "no statutory branch of {rule} (version {version}) matches these facts",
+            rule=pair(self.rule.id, self.rule.rule.title.zh),
+            version=cv.key,
         )
+        raise EvaluationError("PE-E001", message, self.ev.where("facts"))
 
     def _fact_label(self, name: str) -> dict[str, str]:
         zh, en = self.rule.fact_labels[name]

@@ -21,9 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from ..core import Engine, to_case
-from ..errors import CaseError, PenaltyEngineError
+from ..errors import CaseError, PenaltyEngineError, field_name, kind_of, msg, text_zh
 from ..models import Case, Decision, Decisions
-from ..replay import Mapping, Row
+from ..replay import Mapping, Row, bad_row, json_error, unexpected
 
 #: What a pair of decisions is compared on, in the order a change is named.
 ASPECTS = ("outcome", "level", "tier", "band", "amount", "duties", "penalties")
@@ -103,6 +103,7 @@ class OneSided:
     decided: list[Side]  # what the other side decided
     lines: int = 1
     ignored: Ignored = ()
+    error_zh: str | None = None  # the error in Chinese
 
 
 @dataclass(slots=True)
@@ -112,6 +113,15 @@ class Rejected:
     error: str  # the row's error, or the before side's when both refused
     error_after: str | None = None  # set when both sides refused it (and said something else)
     lines: int = 1
+    error_zh: str | None = None  # the errors in Chinese
+    error_after_zh: str | None = None
+
+
+def _rejected(source: str, case_id: str | None, error: str | PenaltyEngineError, lines: int) -> Rejected:
+    """A rejected row with its error in both languages (an engine error's, or a row's ``Msg``)."""
+    if isinstance(error, PenaltyEngineError):
+        return Rejected(source, case_id, error.text("en"), lines=lines, error_zh=error.text("zh"))
+    return Rejected(source, case_id, str(error), lines=lines, error_zh=text_zh(error, error[:7]))
 
 
 Outcome = Compared | OneSided | Rejected
@@ -171,7 +181,7 @@ class Comparer:
         """The outcome of one row. Trails are not kept (a worker sends back only what is counted);
         ``keep_trail`` decides the row again with them, for the few changes a report shows."""
         if row.error is not None or row.data is None:
-            return Rejected(row.source, None, row.error or "PE-C001 empty row", lines=row.lines)
+            return _rejected(row.source, None, row.error or bad_row(msg("empty row")), row.lines)
         case_id: str | None = None
         try:
             data = self._data(row.data)
@@ -179,32 +189,38 @@ class Comparer:
             case_id = str(cid) if cid is not None else None
             case = self._case(data)
         except PenaltyEngineError as exc:
-            return Rejected(row.source, case_id, str(exc), lines=row.lines)
+            return _rejected(row.source, case_id, exc, row.lines)
         except Exception as exc:  # a bad row must never stop the run
-            return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}", lines=row.lines)
+            return _rejected(row.source, case_id, unexpected(exc), row.lines)
         cases = [retarget(case, packs) for packs in self._packs]
         ignored: Ignored = ()
         with contextlib.suppress(PenaltyEngineError):  # a rule a side does not have: its evaluation says so
             cases, ignored = shared_facts(self.engines, cases)
         results: list[list[Decision] | str] = []
+        zh: list[str] = []  # each side's error in Chinese
         for engine, side_case in zip(self.engines, cases, strict=True):
             try:
                 results.append(_decisions(engine.evaluate_any(side_case, self.settings.as_of)))
+                zh.append("")
             except PenaltyEngineError as exc:
-                results.append(str(exc))
+                results.append(exc.text("en"))
+                zh.append(exc.text("zh"))
             except Exception as exc:  # an engine defect on one row is that row's error
-                results.append(f"PE-C001 {type(exc).__name__}: {exc}")
+                results.append(str(unexpected(exc)))
+                zh.append(text_zh(unexpected(exc)))
         b, a = results
         if isinstance(b, str) and isinstance(a, str):
-            return Rejected(row.source, case.case_id, b, None if a == b else a, lines=row.lines)
+            same = a == b
+            return Rejected(row.source, case.case_id, b, None if same else a, row.lines, zh[0], None if same else zh[1])
         if isinstance(b, str) or isinstance(a, str):
             failed, error, decided = ("before", b, a) if isinstance(b, str) else ("after", a, b)
             assert isinstance(error, str) and not isinstance(decided, str)
             decided_sides = [side_of(d) for d in decided]
-            return OneSided(case.case_id, row.source, failed, error, decided_sides, row.lines, ignored)
+            error_zh = zh[0] if failed == "before" else zh[1]
+            return OneSided(case.case_id, row.source, failed, error, decided_sides, row.lines, ignored, error_zh)
         if len(b) != len(a):  # the case fixes the violations, so this is an engine defect
-            msg = f"PE-C001 the sides gave {len(b)} and {len(a)} decisions"
-            return Rejected(row.source, case.case_id, msg, lines=row.lines)
+            sides = msg("PE-C001 the sides gave {before} and {after} decisions", before=len(b), after=len(a))
+            return _rejected(row.source, case.case_id, sides, row.lines)
         pairs = [compare(x, y, keep_trail) for x, y in zip(b, a, strict=True)]
         changed = any(p.changed for p in pairs)
         return Compared(case.case_id, row.source, pairs, row.lines, ignored, row if changed else None)
@@ -214,9 +230,9 @@ class Comparer:
             try:
                 parsed = json.loads(data)
             except json.JSONDecodeError as exc:
-                raise PenaltyEngineError("PE-C001", f"JSON error: {exc.msg} at column {exc.colno}") from None
+                raise PenaltyEngineError("PE-C001", json_error(exc)) from None
             if not isinstance(parsed, dict):
-                raise PenaltyEngineError("PE-C001", f"a case is a JSON object, got {type(parsed).__name__}")
+                raise PenaltyEngineError("PE-C001", msg("a case is a JSON object, got {kind}", kind=kind_of(parsed)))
             return parsed
         return self.mapping.to_case(data)
 
@@ -230,11 +246,13 @@ class Comparer:
                 ("decided_on", case.decided_on),
             ):
                 if day is not None and day > latest:
-                    raise CaseError(
-                        "PE-C005",
-                        f"{name}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
-                        f"case {case.case_id}",
+                    message = msg(
+                        "{field}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
+                        field=field_name(name),
+                        day=day,
+                        latest=latest,
                     )
+                    raise CaseError("PE-C005", message, msg("case {case_id}", case_id=case.case_id))
         return case
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:

@@ -178,6 +178,11 @@ class Names:
     def outcome(self, outcome: str) -> str:
         return self.d(outcome)
 
+    def error(self, entry: dict[str, Any], key: str = "error") -> str:
+        """An error of a row (``error``, ``error_after``) in the report's language."""
+        text = entry.get(f"{key}_zh") if self.lang == "zh" else None
+        return str(text or entry.get(key) or "")
+
     def duties(self, kinds: list[str]) -> str:
         return "、".join(self.d(k) for k in kinds) if self.lang == "zh" else ", ".join(self.d(k) for k in kinds)
 
@@ -376,11 +381,11 @@ def write_xlsx(state: Impact, context: Context, path: Path, lang: str = "zh") ->
         ws.append([*row, _num(c["before"]["amount"]), _num(c["after"]["amount"])])
     ws = sheet("sheet_one_sided", ("case", "source", "failed_side", "error"))
     for o in state.one_sided:
-        ws.append([o["case_id"], o["source"], t(o["failed"]), o["error"]])
+        ws.append([o["case_id"], o["source"], t(o["failed"]), n.error(o)])
     ws = sheet("sheet_ignored", ("side", "fact", "rows"))
     for r in body["ignored_facts"]:
         ws.append([t(r["side"]), n.fact(r["fact"]), r["rows"]])
     ws = sheet("sheet_rejects", ("case", "source", "error", "error_after"))
     for r in state.rejects:
-        ws.append([r["case_id"], r["source"], r["error"], r.get("error_after")])
+        ws.append([r["case_id"], r["source"], n.error(r), n.error(r, "error_after") or None])
     wb.save(path)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..money import dec_str
-from ..replay import Row
+from ..replay import Row, duplicate_id
 from .compare import THRESHOLD_DUTIES, Compared, Comparer, OneSided, Outcome, Pair, Rejected, Side
 
 #: Lower edges (yuan) of the amount bins; the last bin is open above.
@@ -211,14 +211,17 @@ class Impact:
         self.lines += out.lines
         if not isinstance(out, Rejected):
             if out.case_id in self.seen:
-                out = Rejected(out.source, out.case_id, f"PE-C003 case_id: duplicate case id '{out.case_id}'")
+                dup = duplicate_id(out.case_id)
+                out = Rejected(out.source, out.case_id, str(dup), error_zh=dup.zh)
             else:
                 self.seen.add(out.case_id)
         if isinstance(out, Rejected):
             self.counts["rejected"] += 1
             reject: dict[str, Any] = {"source": out.source, "case_id": out.case_id, "error": out.error}
+            reject["error_zh"] = out.error_zh or out.error
             if out.error_after is not None:
                 reject["error_after"] = out.error_after
+                reject["error_after_zh"] = out.error_after_zh or out.error_after
             self.rejects.append(reject)
             return
         for key in out.ignored:
@@ -231,6 +234,7 @@ class Impact:
                     "case_id": out.case_id,
                     "failed": out.failed,
                     "error": out.error,
+                    "error_zh": out.error_zh or out.error,
                     "decided": [side_json(s) for s in out.decided],
                 }
             )

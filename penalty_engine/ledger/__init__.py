@@ -8,6 +8,7 @@ This phase imports no engine code: it stores JSON. docs/ledger.md.
 
 from __future__ import annotations
 
+from .. import errors
 from ..errors import LedgerError
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, record_hash
@@ -53,8 +54,11 @@ def open_ledger(url: str) -> Ledger:
     if url.startswith("sqlite:///"):
         return SqliteLedger(url[len("sqlite:///") :])
     if "://" in url or url.startswith("sqlite:") or not url.strip():
-        raise LedgerError(
-            "PE-L001",
-            f"'{url}' is not a ledger URL; expected a file path, sqlite:///path, or postgresql://user@host/db",
+        message = errors.msg(
+            "'{url}' is not a ledger URL; expected a file path, {sqlite}, or {postgres}",
+            url=url,
+            sqlite="sqlite:///path",
+            postgres="postgresql://user@host/db",
         )
+        raise LedgerError("PE-L001", message)
     return SqliteLedger(url)

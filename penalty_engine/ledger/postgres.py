@@ -30,7 +30,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
-from ..errors import LedgerError
+from ..errors import LedgerError, msg, word
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, chained, meta_of, walk
 from .schema import migrate_schema
@@ -87,9 +87,13 @@ class PostgresLedger(Ledger):
         try:
             self._db = psycopg.connect(url, connect_timeout=connect_timeout, autocommit=True)
         except psycopg.Error as exc:
-            raise LedgerError(
-                "PE-L002", f"cannot connect to the PostgreSQL ledger: {exc}".strip(), self.where
-            ) from None
+            text = str(exc).strip()
+            message = (
+                msg("cannot connect to the PostgreSQL ledger: {detail}", detail=word("details", text, default="(db)"))
+                if text
+                else msg("cannot connect to the PostgreSQL ledger:")
+            )
+            raise LedgerError("PE-L002", message, self.where) from None
         self.migrate()
 
     def migrate(self) -> int:
@@ -110,7 +114,10 @@ class PostgresLedger(Ledger):
             for entry in entries:
                 canonical_json(entry.case), canonical_json(entry.decision)
         except (TypeError, ValueError) as exc:
-            raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.where) from None
+            detail = word("details", str(exc), default="(json)")
+            raise LedgerError(
+                "PE-L004", msg("the entry is not plain JSON: {detail}", detail=detail), self.where
+            ) from None
         with self._lock, self._db.transaction():
             seq, prev = self._db.execute("SELECT seq, hash FROM ledger_head FOR UPDATE").fetchone() or (0, "")
             stored = [self._as_stored(entry) for entry in entries]  # hashed as jsonb gives them back

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError
+from ..errors import LedgerError, msg
 from .base import Ledger, Record
 
 
@@ -127,4 +127,7 @@ def export(ledger: Ledger, path: str | Path) -> Exported:
             writer.writeheader()
             writer.writerows(rows)
         return Exported(len(rows), skipped, out)
-    raise LedgerError("PE-L005", f"cannot export to '{suffix or out.name}': use .jsonl or .csv", str(out))
+    message = msg(
+        "cannot export to '{name}': use {jsonl} or {csv}", name=suffix or out.name, jsonl=".jsonl", csv=".csv"
+    )
+    raise LedgerError("PE-L005", message, str(out))

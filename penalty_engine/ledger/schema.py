@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import LedgerError
+from ..errors import LedgerError, msg
 
 Execute = Callable[[str, tuple[Any, ...]], Any]
 
@@ -26,7 +26,11 @@ def migrate_schema(
     row = execute("SELECT version FROM ledger_schema_version", ()).fetchone()
     found = int(row[0]) if row else 0
     if found > version:
-        message = f"schema version {found}, this engine knows up to {version}: upgrade penalty-engine"
+        message = msg(
+            "schema version {found}, this engine knows up to {version}: upgrade penalty-engine",
+            found=found,
+            version=version,
+        )
         raise LedgerError("PE-L003", message, where)
     for step in steps[found:]:
         step(db)

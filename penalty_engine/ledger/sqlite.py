@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import LedgerError
+from ..errors import LedgerError, msg, word
 from .base import Entry, Ledger, Record, Verification
 from .chain import canonical_json, chained, meta_of, timestamp, walk
 from .schema import migrate_schema
@@ -87,7 +87,10 @@ class SqliteLedger(Ledger):
             self._db.execute("PRAGMA synchronous = FULL")
             self.migrate()
         except sqlite3.Error as exc:
-            raise LedgerError("PE-L002", f"cannot open the SQLite ledger: {exc}", self.path) from None
+            detail = word("details", str(exc), default="(db)")
+            raise LedgerError(
+                "PE-L002", msg("cannot open the SQLite ledger: {detail}", detail=detail), self.path
+            ) from None
 
     def migrate(self) -> int:
         """Bring the file to ``SCHEMA_VERSION`` (in one write transaction); return the version found."""
@@ -111,7 +114,10 @@ class SqliteLedger(Ledger):
         try:
             texts = [(canonical_json(e.case), canonical_json(e.decision)) for e in entries]
         except (TypeError, ValueError) as exc:
-            raise LedgerError("PE-L004", f"the entry is not plain JSON: {exc}", self.path) from None
+            detail = word("details", str(exc), default="(json)")
+            raise LedgerError(
+                "PE-L004", msg("the entry is not plain JSON: {detail}", detail=detail), self.path
+            ) from None
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..errors import msg
 from .rules import Amount
 
 #: The earliest and latest dates a case may give.
@@ -91,15 +92,15 @@ class Case(_Model):
     @model_validator(mode="after")
     def _one_form(self) -> Case:
         if self.violations is None and self.violation is None:
-            raise ValueError("give 'violation' (with 'facts') or 'violations'")
+            raise ValueError(msg("give 'violation' (with 'facts') or 'violations'"))
         if self.violations is not None and (self.violation is not None or self.facts):
-            raise ValueError("give either 'violation'/'facts' or 'violations', not both")
+            raise ValueError(msg("give either 'violation'/'facts' or 'violations', not both"))
         if self.discovered_on is not None and self.discovered_on < self.occurred_on:
-            raise ValueError("'discovered_on' is before 'occurred_on'")
+            raise ValueError(msg("'discovered_on' is before 'occurred_on'"))
         if self.decided_on is not None and self.decided_on < self.occurred_on:
-            raise ValueError("'decided_on' is before 'occurred_on'")
+            raise ValueError(msg("'decided_on' is before 'occurred_on'"))
         if self.decided_on is not None and self.discovered_on is not None and self.decided_on < self.discovered_on:
-            raise ValueError("'decided_on' is before 'discovered_on'")
+            raise ValueError(msg("'decided_on' is before 'discovered_on'"))
         return self
 
 

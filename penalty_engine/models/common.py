@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import msg
 from ..money import frac_str
 
 
@@ -29,7 +30,7 @@ class Frozen(BaseModel):
 
 def _ratio(value: Any) -> Fraction:
     if isinstance(value, bool):
-        raise ValueError("expected a number or a fraction like '1/3'")
+        raise ValueError(msg("expected a number or a fraction like '1/3'"))
     if isinstance(value, (int, Decimal, Fraction)):
         return Fraction(value)
     if isinstance(value, str):
@@ -37,7 +38,7 @@ def _ratio(value: Any) -> Fraction:
             return Fraction(value.strip())
         except (ValueError, ZeroDivisionError):
             pass
-    raise ValueError(f"expected a number or a fraction like '1/3', got {value!r}")
+    raise ValueError(msg("expected a number or a fraction like '1/3', got {value!r}", value=value))
 
 
 Ratio = Annotated[
@@ -53,15 +54,15 @@ Ratio = Annotated[
 
 def _amount(value: Any) -> Decimal:
     if isinstance(value, (bool, float)):
-        raise ValueError("expected an amount written as an integer, a decimal or a string")
+        raise ValueError(msg("expected an amount written as an integer, a decimal or a string"))
     try:
         d = Decimal(str(value).replace(",", "").strip()) if not isinstance(value, Decimal) else value
     except ArithmeticError:
-        raise ValueError(f"expected an amount, got {value!r}") from None
+        raise ValueError(msg("expected an amount, got {value!r}", value=value)) from None
     if not d.is_finite() or d < 0:
-        raise ValueError(f"expected a non-negative amount, got {value!r}")
+        raise ValueError(msg("expected a non-negative amount, got {value!r}", value=value))
     if d.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError(f"amounts have at most two decimals (fen), got {value!r}")
+        raise ValueError(msg("amounts have at most two decimals (fen), got {value!r}", value=value))
     return d
 
 
@@ -125,11 +126,11 @@ def _prose(value: Any) -> Prose:
     if isinstance(value, dict) and set(value) <= {"zh", "en"} and value:
         zh, en = value.get("zh"), value.get("en")
         if not isinstance(zh, (str, type(None))) or not isinstance(en, (str, type(None))):
-            raise ValueError("'zh' and 'en' are texts")
+            raise ValueError(msg("'zh' and 'en' are texts"))
         # {en: …} alone is loaded (showing the English) so that `penalty rules check` can say where
         # the Chinese is missing, with the rest of what it finds
         return Prose(zh if zh is not None else str(en), en)
-    raise ValueError("expected a text, or {zh: 中文, en: English}")
+    raise ValueError(msg("expected a text, or {shape}", shape="{zh: 中文, en: English}"))
 
 
 def _prose_json(value: Prose) -> Any:
@@ -221,7 +222,7 @@ def unique_orders(orders: tuple[Order, ...], where: str) -> None:
     """Each kind once in one list of orders."""
     kinds = [o.kind for o in orders]
     if len(set(kinds)) != len(kinds):
-        raise ValueError(f"{where}: each order kind once")
+        raise ValueError(msg("{where}: each order kind once", where=where))
 
 
 class Benchmark(Frozen):
@@ -293,13 +294,13 @@ class FactSpec(Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> FactSpec:
         if self.type is FactType.enum and not self.values:
-            raise ValueError("an enum fact needs 'values'")
+            raise ValueError(msg("an enum fact needs 'values'"))
         if self.type is not FactType.enum and self.values is not None:
-            raise ValueError("'values' is only for enum facts")
+            raise ValueError(msg("'values' is only for enum facts"))
         if self.type in (FactType.bool, FactType.enum) and (self.min is not None or self.max is not None):
-            raise ValueError("'min'/'max' are only for numeric facts")
+            raise ValueError(msg("'min'/'max' are only for numeric facts"))
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError("'min' is larger than 'max'")
+            raise ValueError(msg("'min' is larger than 'max'"))
         return self
 
     @property

@@ -11,42 +11,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import ValueProblem, enum_choices, read_bool, read_enum, read_number, shown
+from ..errors import EMPTY, Msg, msg, pair
+from ..text import unit_word
+from ..values import ValueProblem, enum_choices, expected_got, read_bool, read_enum, read_number
 from .rules import FactSpec, FactType
 
 
 class FactProblem(ValueError):
-    """A fact value does not fit its spec; ``code`` is PE-C004 (type) or PE-C005 (bounds)."""
+    """A fact value does not fit its spec; ``code`` is PE-C004 (type) or PE-C005 (bounds);
+    ``message`` says what was expected and what came in, in both languages (a ``Msg``)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: Msg) -> None:
         super().__init__(message)
         self.code = code
+        self.message = message
 
 
-def _expected(spec: FactSpec) -> str:
-    unit = f" ({spec.unit})" if spec.unit else ""
-    bounds = ""
-    if spec.min is not None and spec.max is not None:
-        bounds = f" from {format(spec.min, 'f')} to {format(spec.max, 'f')}"
-    elif spec.min is not None:
-        bounds = f" of at least {format(spec.min, 'f')}"
-    elif spec.max is not None:
-        bounds = f" of at most {format(spec.max, 'f')}"
+_NAMES = {
+    FactType.bool: msg("true or false"),
+    FactType.int: msg("a whole number"),
+    FactType.money: msg("an amount with at most two decimals"),
+    FactType.number: msg("a number"),
+}
+
+
+def _expected(spec: FactSpec) -> Msg:
     if spec.type is FactType.enum:
         assert spec.values
         return enum_choices(spec.values)
-    names = {
-        FactType.bool: "true or false",
-        FactType.int: "a whole number",
-        FactType.money: "an amount with at most two decimals",
-        FactType.number: "a number",
-    }
-    forms = ", written as 52000, 52,000, 52000元 or 5.2万" if spec.type is FactType.money else ""
-    return names[spec.type] + unit + bounds + forms
+    unit = msg(" ({unit})", unit=pair(spec.unit, unit_word(spec.unit, "zh"))) if spec.unit else EMPTY
+    lo = format(spec.min, "f") if spec.min is not None else None
+    hi = format(spec.max, "f") if spec.max is not None else None
+    bounds = EMPTY
+    if lo is not None and hi is not None:
+        bounds = msg(" from {min} to {max}", min=lo, max=hi)
+    elif lo is not None:
+        bounds = msg(" of at least {min}", min=lo)
+    elif hi is not None:
+        bounds = msg(" of at most {max}", max=hi)
+    forms = msg(", written as 52000, 52,000, 52000元 or 5.2万") if spec.type is FactType.money else EMPTY
+    return _NAMES[spec.type] + unit + bounds + forms
 
 
-def _got(value: Any) -> str:
-    return f"got {shown(value)}"
+def _problem(code: str, spec: FactSpec, value: Any, detail: str = "") -> FactProblem:
+    return FactProblem(code, expected_got(_expected(spec), value, detail))
 
 
 def coerce(spec: FactSpec, value: Any) -> Any:
@@ -82,22 +90,21 @@ def coerce(spec: FactSpec, value: Any) -> Any:
             return read_enum(value, spec.values)
         number = read_number(value, amount=t is FactType.money, unit=spec.unit)
     except ValueProblem as exc:
-        detail = f": {exc.detail}" if exc.detail else ""
-        raise FactProblem(exc.code, f"expected {_expected(spec)}, {_got(value)}{detail}") from None
+        raise _problem(exc.code, spec, value, exc.detail) from None
     if t is FactType.int:
         if number != number.to_integral_value():
-            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
+            raise _problem("PE-C004", spec, value)
         result: Any = int(number)
     elif t is FactType.money:
         if number.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise FactProblem("PE-C004", f"expected {_expected(spec)}, {_got(value)}")
+            raise _problem("PE-C004", spec, value)
         result = number
     else:
         result = number
     if (spec.min is not None and number < spec.min) or (spec.max is not None and number > spec.max):
-        raise FactProblem("PE-C005", f"expected {_expected(spec)}, {_got(value)}")
+        raise _problem("PE-C005", spec, value)
     if t is FactType.money and number < 0:
-        raise FactProblem("PE-C005", f"expected a non-negative amount, {_got(value)}")
+        raise FactProblem("PE-C005", expected_got(msg("a non-negative amount"), value))
     return result
 
 

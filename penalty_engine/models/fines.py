@@ -15,6 +15,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import msg
 from ..money import is_terminating
 from .common import Amount, Frozen, Ratio, SettingRef
 
@@ -28,7 +29,7 @@ class RangeFine(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> RangeFine:
         if self.min > self.max:
-            raise ValueError("'min' is larger than 'max'")
+            raise ValueError(msg("'min' is larger than 'max'"))
         return self
 
 
@@ -42,9 +43,9 @@ class MultipleFine(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> MultipleFine:
         if self.min > self.max or self.min < 0:
-            raise ValueError("need 0 <= 'min' <= 'max'")
+            raise ValueError(msg("need 0 <= 'min' <= 'max'"))
         if not (is_terminating(self.min) and is_terminating(self.max)):
-            raise ValueError("multiples are decimal numbers such as 1, 2 or 0.5 (a statutory range must be exact)")
+            raise ValueError(msg("multiples are decimal numbers such as 1, 2 or 0.5 (a statutory range must be exact)"))
         return self
 
 
@@ -78,7 +79,7 @@ class EdgeMultiple(Frozen):
     @model_validator(mode="after")
     def _finite(self) -> EdgeMultiple:
         if not is_terminating(self.times):
-            raise ValueError("an edge multiple is a decimal number such as 1.2 or 1.5")
+            raise ValueError(msg("an edge multiple is a decimal number such as 1.2 or 1.5"))
         return self
 
 
@@ -131,20 +132,22 @@ class TrancheFine(Frozen):
         edges = [e for t in self.tranches for e in (t.above, t.up_to) if e is not None]
         if len({_edge_key(e)[0] for e in edges}) > 1:
             raise ValueError(
-                "tranche edges must be all numbers or all multiples of one fact, so that their order is known"
+                msg("tranche edges must be all numbers or all multiples of one fact, so that their order is known")
             )
         previous: Fraction | None = None
         for n, t in enumerate(self.tranches, start=1):
             lo = _edge_key(t.above)[1]
             if previous is not None and lo < previous:
-                raise ValueError(f"tranche {n} starts below the end of tranche {n - 1}: tranches overlap")
+                raise ValueError(
+                    msg("tranche {n} starts below the end of tranche {previous}: tranches overlap", n=n, previous=n - 1)
+                )
             if t.up_to is None:
                 if n != len(self.tranches):
-                    raise ValueError(f"tranche {n} has no 'up_to' but is not the last tranche")
+                    raise ValueError(msg("tranche {n} has no 'up_to' but is not the last tranche", n=n))
                 continue
             previous = _edge_key(t.up_to)[1]
             if previous <= lo:
-                raise ValueError(f"tranche {n} ends at or below where it starts ('up_to' <= 'above')")
+                raise ValueError(msg("tranche {n} ends at or below where it starts ('up_to' <= 'above')", n=n))
         return self
 
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from ..errors import msg
 from ..money import Rounding
 from .common import GUARDIAN_ORDERS, Order, ProseText, unique_orders
 from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, PenaltyKind, Ratio, Text
@@ -86,9 +87,9 @@ class Provision(Frozen):
     def _orders(self) -> Provision:
         unique_orders(self.orders, f"provision '{self.id}' orders")
         if self.orders and self.effect not in (Effect.no_penalty, Effect.may_no_penalty):
-            raise ValueError(f"provision '{self.id}': orders are given with a no-penalty effect only")
+            raise ValueError(msg("provision '{id}': orders are given with a no-penalty effect only", id=self.id))
         if any(o.kind not in GUARDIAN_ORDERS for o in self.orders):
-            raise ValueError(f"provision '{self.id}': a general provision orders a guardian only")
+            raise ValueError(msg("provision '{id}': a general provision orders a guardian only", id=self.id))
         return self
 
 
@@ -162,20 +163,24 @@ class General(Frozen):
     def _references(self) -> General:
         ids = [p.id for p in self.provisions]
         if len(set(ids)) != len(ids):
-            raise ValueError("provision ids must be unique")
+            raise ValueError(msg("provision ids must be unique"))
         for p in self.provisions:
             if p.recommend_for is not None and p.recommend_for not in self.lists:
-                raise ValueError(f"provision '{p.id}': recommend_for names '{p.recommend_for}', not in 'lists'")
+                raise ValueError(
+                    msg("provision '{id}': recommend_for names '{name}', not in 'lists'", id=p.id, name=p.recommend_for)
+                )
             if p.recommend_for is not None and p.effect is not Effect.may_no_penalty:
-                raise ValueError(f"provision '{p.id}': recommend_for is only for may_no_penalty")
+                raise ValueError(msg("provision '{id}': recommend_for is only for may_no_penalty", id=p.id))
         kinds = self.collective_discussion_kinds
         if kinds is not None and (
             not isinstance(kinds.value, list) or not all(k in PenaltyKind.__members__ for k in kinds.value)
         ):
             known = ", ".join(PenaltyKind)
-            raise ValueError(f"collective_discussion_kinds: value is a list of penalty kinds ({known})")
+            raise ValueError(
+                msg("collective_discussion_kinds: value is a list of penalty kinds ({known})", known=known)
+            )
         if self.below_minimum is not None and self.below_minimum.lower >= self.below_minimum.upper:
-            raise ValueError("below_minimum: 'lower' must be below 'upper'")
+            raise ValueError(msg("below_minimum: 'lower' must be below 'upper'"))
         return self
 
 

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import msg
 from ..money import is_terminating
 from .common import (
     GUARDIAN_ORDERS,
@@ -171,15 +172,15 @@ class Branch(Frozen):
     def _some_penalty(self) -> Branch:
         unique_orders(self.orders, f"branch '{self.id}' orders")
         if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
-            raise ValueError("orders to a guardian belong to the general part (pack.yaml), not to a branch")
+            raise ValueError(msg("orders to a guardian belong to the general part (pack.yaml), not to a branch"))
         if self.no_penalty is not None:
             if self.fine is not None or self.confiscate or self.also:
-                raise ValueError("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'")
+                raise ValueError(msg("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'"))
             return self
         if self.fine is None and not self.confiscate and not self.also:
-            raise ValueError("a branch needs a 'fine', 'confiscate' or 'also' penalty (or 'no_penalty')")
+            raise ValueError(msg("a branch needs a 'fine', 'confiscate' or 'also' penalty (or 'no_penalty')"))
         if any(p.kind in (PenaltyKind.fine, PenaltyKind.confiscation) for p in self.also):
-            raise ValueError("fines and confiscation are given with 'fine' and 'confiscate', not 'also'")
+            raise ValueError(msg("fines and confiscation are given with 'fine' and 'confiscate', not 'also'"))
         return self
 
 
@@ -199,7 +200,7 @@ class Band(Frozen):
     @model_validator(mode="after")
     def _ordered(self) -> Band:
         if self.lower > self.upper:
-            raise ValueError("'lower' is larger than 'upper'")
+            raise ValueError(msg("'lower' is larger than 'upper'"))
         return self
 
 
@@ -225,12 +226,12 @@ class AmountBand(Frozen):
     def _one_form(self) -> AmountBand:
         if self.fixed is not None:
             if self.min is not None or self.max is not None:
-                raise ValueError("give either 'fixed' or 'min' and 'max', not both")
+                raise ValueError(msg("give either 'fixed' or 'min' and 'max', not both"))
             return self
         if self.min is None or self.max is None:
-            raise ValueError("an amount band needs 'min' and 'max' (or 'fixed')")
+            raise ValueError(msg("an amount band needs 'min' and 'max' (or 'fixed')"))
         if self.min > self.max:
-            raise ValueError(f"'min' ({self.min}) is larger than 'max' ({self.max})")
+            raise ValueError(msg("'min' ({min}) is larger than 'max' ({max})", min=self.min, max=self.max))
         return self
 
     @property
@@ -255,15 +256,17 @@ class MultipleBand(Frozen):
     def _one_form(self) -> MultipleBand:
         given = [r for r in (self.min_times, self.max_times, self.times) if r is not None]
         if not all(is_terminating(r) and r >= 0 for r in given):
-            raise ValueError("multiples are non-negative decimal numbers such as 2 or 0.5")
+            raise ValueError(msg("multiples are non-negative decimal numbers such as 2 or 0.5"))
         if self.times is not None:
             if self.min_times is not None or self.max_times is not None:
-                raise ValueError("give either 'times' or 'min_times' and 'max_times', not both")
+                raise ValueError(msg("give either 'times' or 'min_times' and 'max_times', not both"))
             return self
         if self.min_times is None or self.max_times is None:
-            raise ValueError("a multiple band needs 'min_times' and 'max_times' (or 'times')")
+            raise ValueError(msg("a multiple band needs 'min_times' and 'max_times' (or 'times')"))
         if self.min_times > self.max_times:
-            raise ValueError(f"'min_times' ({self.min_times}) is larger than 'max_times' ({self.max_times})")
+            raise ValueError(
+                msg("'min_times' ({min}) is larger than 'max_times' ({max})", min=self.min_times, max=self.max_times)
+            )
         return self
 
     @property
@@ -372,25 +375,25 @@ class RuleVersion(Frozen):
     def _check(self) -> RuleVersion:
         unique_orders(self.orders, "orders")
         if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
-            raise ValueError("orders to a guardian belong to the general part (pack.yaml), not to a rule")
+            raise ValueError(msg("orders to a guardian belong to the general part (pack.yaml), not to a rule"))
         if self.effective_to is not None and self.effective_to < self.effective_from:
-            raise ValueError("'effective_to' is before 'effective_from'")
+            raise ValueError(msg("'effective_to' is before 'effective_from'"))
         ids = [b.id for b in self.frame]
         if len(set(ids)) != len(ids):
-            raise ValueError("frame branch ids must be unique")
+            raise ValueError(msg("frame branch ids must be unique"))
         fids = [f.id for f in self.factors]
         if len(set(fids)) != len(fids):
-            raise ValueError("factor ids must be unique")
+            raise ValueError(msg("factor ids must be unique"))
         if self.levels and self.tiers:
-            raise ValueError("give 'levels' or 'tiers', not both")
+            raise ValueError(msg("give 'levels' or 'tiers', not both"))
         if self.weighted is not None and (self.levels or self.tiers or self.factors or self.start is not None):
-            raise ValueError("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'")
+            raise ValueError(msg("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'"))
         lids = [lv.id for lv in self.levels]
         if len(set(lids)) != len(lids):
-            raise ValueError("level ids must be unique")
+            raise ValueError(msg("level ids must be unique"))
         for lv in self.levels[:-1]:
             if lv.when is None:
-                raise ValueError(f"level '{lv.id}' has no 'when' but is not the last level")
+                raise ValueError(msg("level '{id}' has no 'when' but is not the last level", id=lv.id))
         return self
 
     @property

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..errors import msg
 from ..text import MissingText, words
 from .common import in_lang
 
@@ -110,7 +111,7 @@ def step_from_json(value: Any) -> TrailStep:
     if isinstance(value, TrailStep):
         return value
     if not isinstance(value, dict):
-        raise ValueError("a trail step is an object")
+        raise ValueError(msg("a trail step is an object"))
     basis, inputs = list(value.get("basis", [])), dict(value.get("inputs", {}))
     return TrailStep(value["step"], value["code"], basis, inputs, value.get("result"))
 

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from pydantic import Field, model_validator
 
+from ..errors import msg
 from ..money import is_terminating
 from .common import Basis, Condition, Frozen, Ratio, Text
 
@@ -23,7 +24,9 @@ __all__ = ["WeightFactor", "WeightLevel", "Weighted"]
 
 def _percent(value: Fraction, what: str) -> None:
     if not is_terminating(value):
-        raise ValueError(f"{what} is a percentage written as a decimal or n/100, such as 0.05 or 5/100")
+        raise ValueError(
+            msg("{field} is a percentage written as a decimal or n/100, such as 0.05 or 5/100", field=what)
+        )
 
 
 class WeightLevel(Frozen):
@@ -37,7 +40,7 @@ class WeightLevel(Frozen):
 
     @model_validator(mode="after")
     def _exact(self) -> WeightLevel:
-        _percent(self.weight, f"level '{self.id}': weight")
+        _percent(self.weight, f"levels.{self.id}.weight")
         return self
 
 
@@ -54,7 +57,7 @@ class WeightFactor(Frozen):
     def _unique(self) -> WeightFactor:
         ids = [lv.id for lv in self.levels]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"factor '{self.id}': level ids must be unique")
+            raise ValueError(msg("factor '{id}': level ids must be unique", id=self.id))
         return self
 
     @property
@@ -89,12 +92,12 @@ class Weighted(Frozen):
         if self.floor is not None:
             _percent(self.floor, "floor")
             if self.floor > self.cap:
-                raise ValueError("'floor' is above 'cap'")
+                raise ValueError(msg("'floor' is above 'cap'"))
             if not self.floor_basis:
-                raise ValueError("a 'floor' needs its 'floor_basis' (the table's words)")
+                raise ValueError(msg("a 'floor' needs its 'floor_basis' (the table's words)"))
         ids = [f.id for f in self.factors]
         if len(set(ids)) != len(ids):
-            raise ValueError("weighted factor ids must be unique")
+            raise ValueError(msg("weighted factor ids must be unique"))
         return self
 
     @property

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from ..text import shown_input
 from .compiled import (
     FACT_DECIMAL,
     CompiledRule,
@@ -21,7 +22,6 @@ from .loader import (
     bundled_pack_paths,
     load_pack_files,
     resolve_pack,
-    shown_input,
 )
 
 __all__ = [

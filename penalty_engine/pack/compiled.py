@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from ..cel import PARTY, RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
-from ..errors import RuleError, RuleErrors, collect, suggest
+from ..errors import Msg, RuleError, RuleErrors, collect, joined, msg, suggest, word
 from ..models import (
     EVERY_BRANCH,
     Basis,
@@ -237,21 +237,33 @@ def _where(src: Located, loc: tuple[str | int, ...]) -> str:
 
 def _check_fact(name: str, spec: FactSpec, where: str) -> None:
     if not name.isidentifier() or name in RESERVED:
-        raise RuleError("PE-R004", f"fact name '{name}' must be a CEL identifier and not a reserved word", where)
+        raise RuleError(
+            "PE-R004", msg("fact name '{name}' must be a CEL identifier and not a reserved word", name=name), where
+        )
     if spec.default is not None:
         try:
             coerce(spec, spec.default)
         except FactProblem as exc:
-            raise RuleError("PE-R004", f"facts.{name}.default: {exc}", where) from None
+            raise RuleError(
+                "PE-R004", msg("facts.{name}.default: {problem}", name=name, problem=exc.message), where
+            ) from None
 
 
 def _fact_ref(facts: dict[str, FactSpec], name: str, types: set[FactType], what: str, where: str) -> None:
     spec = facts.get(name)
     if spec is None:
-        raise RuleError("PE-R010", f"{what} names fact '{name}', which is not declared{suggest(name, facts)}", where)
+        message = msg("{what} names fact '{name}', which is not declared", what=what, name=name)
+        raise RuleError("PE-R010", message + suggest(name, facts), where)
     if spec.type not in types:
-        kinds = " or ".join(sorted(t.value for t in types))
-        raise RuleError("PE-R010", f"{what} needs a {kinds} fact; '{name}' is {spec.type.value}", where)
+        kinds = joined((_kind(t) for t in sorted(types, key=lambda t: t.value)), " or ", "或")
+        message = msg(
+            "{what} needs a {kinds} fact; '{name}' is {kind}", what=what, kinds=kinds, name=name, kind=_kind(spec.type)
+        )
+        raise RuleError("PE-R010", message, where)
+
+
+def _kind(t: FactType) -> Msg:
+    return word("fact_types", t.value)
 
 
 def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Located, loc: tuple[Any, ...]) -> None:
@@ -273,17 +285,12 @@ def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Locate
             name = b.fine.partial.setting
             setting = pack.settings.get(name)
             if setting is None:
-                raise RuleError(
-                    "PE-R010",
-                    f"fine.partial names setting '{name}', not in pack.yaml{suggest(name, pack.settings)}",
-                    where,
-                )
+                message = msg("fine.partial names setting '{name}', not in pack.yaml", name=name)
+                raise RuleError("PE-R010", message + suggest(name, pack.settings), where)
             if setting.value not in {p.value for p in PartialCount}:
-                raise RuleError(
-                    "PE-R010",
-                    f"setting '{name}' must be one of {', '.join(p.value for p in PartialCount)} to count parts",
-                    where,
-                )
+                counts = joined(p.value for p in PartialCount)
+                message = msg("setting '{name}' must be one of {counts} to count parts", name=name, counts=counts)
+                raise RuleError("PE-R010", message, where)
     for i, name in enumerate(b.confiscate):
         _fact_ref(facts, name, {FactType.money}, "confiscate", _where(src, (*loc, "confiscate", i)))
 
@@ -295,30 +302,34 @@ def _check_level(v: RuleVersion, lv: Level, src: Located, loc: tuple[Any, ...]) 
     for name, band in lv.bands.items():
         where = _where(src, (*loc, "bands", name))
         if name != EVERY_BRANCH and name not in frame:
-            raise RuleError(
-                "PE-R010",
-                f"level '{lv.id}': bands names branch '{name}', not in the frame{suggest(name, frame)}",
-                where,
-            )
+            message = msg("level '{level}': bands names branch '{name}', not in the frame", level=lv.id, name=name)
+            raise RuleError("PE-R010", message + suggest(name, frame), where)
         branch = frame.get(name)
         if branch is not None and not isinstance(branch.fine, RangeFine | MultipleFine):
-            raise RuleError("PE-R010", f"level '{lv.id}': branch '{name}' has no fine range to give a band in", where)
-        if isinstance(band, MultipleBand) and branch is not None and not isinstance(branch.fine, MultipleFine):
-            raise RuleError(
-                "PE-R010", f"level '{lv.id}': a multiple band needs a branch whose fine is a multiple ('times')", where
+            message = msg(
+                "level '{level}': branch '{name}' has no fine range to give a band in", level=lv.id, name=name
             )
+            raise RuleError("PE-R010", message, where)
+        if isinstance(band, MultipleBand) and branch is not None and not isinstance(branch.fine, MultipleFine):
+            message = msg(
+                "level '{level}': a multiple band needs a branch whose fine is a multiple ('times')", level=lv.id
+            )
+            raise RuleError("PE-R010", message, where)
     for b in v.frame:
         if isinstance(b.fine, RangeFine | MultipleFine):
             given = lv.band_for(b.id)
             if given is None:
-                missing = f"level '{lv.id}' has no band for branch '{b.id}' (name it, or give '*')"
+                missing = msg(
+                    "level '{level}' has no band for branch '{name}' (name it, or give '*')", level=lv.id, name=b.id
+                )
                 raise RuleError("PE-R010", missing, _where(src, loc))
             if isinstance(given, MultipleBand) and not isinstance(b.fine, MultipleFine):
-                raise RuleError(
-                    "PE-R010",
-                    f"level '{lv.id}': the '*' band is a multiple, but branch '{b.id}' has no 'times' fine",
-                    _where(src, (*loc, "bands", EVERY_BRANCH)),
+                message = msg(
+                    "level '{level}': the '*' band is a multiple, but branch '{name}' has no 'times' fine",
+                    level=lv.id,
+                    name=b.id,
                 )
+                raise RuleError("PE-R010", message, _where(src, (*loc, "bands", EVERY_BRANCH)))
 
 
 def _set_by(v: RuleVersion, origin: dict[str, str], pack_id: str) -> dict[str, str] | None:
@@ -341,17 +352,23 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
     for name, spec in rule.facts.items():
         where = _where(src, ("facts", name))
         if name in facts:
-            raise RuleError("PE-R011", f"fact '{name}' is already a common fact of pack '{pack.id}'", where)
+            raise RuleError(
+                "PE-R011",
+                msg("fact '{name}' is already a common fact of pack '{pack}'", name=name, pack=pack.id),
+                where,
+            )
         _check_fact(name, spec, where)
         facts[name] = spec
     known = {p.id for p in pack.general.provisions} | {"limitation"}
     for j, sp in enumerate(rule.special_provisions):
         if sp.sets_aside not in known:
+            message = msg(
+                "special_provisions: '{name}' is not a general provision of pack '{pack}'",
+                name=sp.sets_aside,
+                pack=pack.id,
+            )
             raise RuleError(
-                "PE-R010",
-                f"special_provisions: '{sp.sets_aside}' is not a general provision of pack '{pack.id}'"
-                f"{suggest(sp.sets_aside, known)}",
-                _where(src, ("special_provisions", j, "sets_aside")),
+                "PE-R010", message + suggest(sp.sets_aside, known), _where(src, ("special_provisions", j, "sets_aside"))
             )
     pack_origin = loaded_pack.origin_of()
     pack_hash = hashlib.sha256(canonical_json(pack.model_dump(mode="json")).encode()).hexdigest()
@@ -360,20 +377,21 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
     for (i, v), nxt in zip(ordered, [*ordered[1:], None], strict=True):
         vloc: tuple[Any, ...] = ("versions", i)
         if nxt is not None and (v.effective_to is None or v.effective_to >= nxt[1].effective_from):
+            message = msg(
+                "version from {day} overlaps the version from {next}: give it an effective_to before {next}",
+                day=v.effective_from,
+                next=nxt[1].effective_from,
+            )
             raise RuleError(
-                "PE-R008",
-                f"version from {v.effective_from} overlaps the version from {nxt[1].effective_from}: "
-                f"give it an effective_to before {nxt[1].effective_from}",
-                _where(src, (*vloc, "effective_to" if v.effective_to else "effective_from")),
+                "PE-R008", message, _where(src, (*vloc, "effective_to" if v.effective_to else "effective_from"))
             )
         table = ClauseTable(facts, f"{pack.id}/{rule.id} version {v.key}", fast=cel == "tree")
         branches = []
         for j, b in enumerate(v.frame):
             bloc = (*vloc, "frame", j)
             if b.when is None and j != len(v.frame) - 1:
-                raise RuleError(
-                    "PE-R004", f"branch '{b.id}' has no 'when' but is not the last branch", _where(src, bloc)
-                )
+                message = msg("branch '{name}' has no 'when' but is not the last branch", name=b.id)
+                raise RuleError("PE-R004", message, _where(src, bloc))
             _check_branch(pack, facts, b, src, bloc)
             cond = table.add(b.when, _where(src, (*bloc, "when"))) if b.when is not None else None
             branches.append((b, cond))
@@ -394,7 +412,11 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 if name not in tier_names:
                     where = _where(src, (*vloc, "factors", j, "not_in_tiers"))
                     tiers_known = sorted(tier_names)
-                    message = f"factor '{f.id}': not_in_tiers names '{name}', which is no tier or level of this version"
+                    message = msg(
+                        "factor '{factor}': not_in_tiers names '{name}', which is no tier or level of this version",
+                        factor=f.id,
+                        name=name,
+                    )
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
         weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
@@ -410,7 +432,9 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 econd = table.add(ex.when, ewhere)
                 other = sorted({n for _, _, reads in econd.clauses for n in reads} - {*ex.facts, PARTY})
                 if other:
-                    message = f"fact exclusion '{ex.id}' reads {', '.join(other)}, not among its facts"
+                    message = msg(
+                        "fact exclusion '{id}' reads {names}, not among its facts", id=ex.id, names=joined(other)
+                    )
                     raise RuleError("PE-R007", message, ewhere)
                 exclusions.append((ex, econd))
         provisions = []
@@ -505,9 +529,8 @@ def _check_exclusions(loaded: LoadedPack) -> None:
         where = loaded.source.where(("fact_exclusions", j))
         for name in ex.facts:
             if name not in declared:
-                message = f"fact exclusion '{ex.id}' names fact '{name}', which no rule declares"
-                message += suggest(name, declared)
-                raise RuleError("PE-R010", message, where)
+                message = msg("fact exclusion '{id}' names fact '{name}', which no rule declares", id=ex.id, name=name)
+                raise RuleError("PE-R010", message + suggest(name, declared), where)
 
 
 def _check_touches(loaded: LoadedPack) -> None:
@@ -518,9 +541,9 @@ def _check_touches(loaded: LoadedPack) -> None:
         spec = pack.common_facts.get(name)
         if spec is None or spec.type is not FactType.bool:
             where = loaded.source.where(("general", "limitation", "touches"))
-            what = "not a common fact" if spec is None else f"a {spec.type.value} fact, not bool"
-            message = f"limitation.touches names '{name}': {what}{suggest(name, pack.common_facts)}"
-            raise RuleError("PE-R010", message, where)
+            what = msg("not a common fact") if spec is None else msg("a {kind} fact, not bool", kind=_kind(spec.type))
+            message = msg("limitation.touches names '{name}': {what}", name=name, what=what)
+            raise RuleError("PE-R010", message + suggest(name, pack.common_facts), where)
 
 
 def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledRule]:
@@ -535,7 +558,7 @@ def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledR
             errors.append(
                 RuleError(
                     "PE-R011",
-                    f"rule id '{lr.rule.id}' is also defined in {seen[lr.rule.id]}",
+                    msg("rule id '{id}' is also defined in {path}", id=lr.rule.id, path=seen[lr.rule.id]),
                     lr.source.where(("id",)),
                 )
             )
@@ -550,22 +573,22 @@ def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledR
                 continue  # a layer does not apply the implemented rule: nothing to compare it with
             if imp.rule not in seen or imp.rule == lr.rule.id:
                 where = lr.source.where(("implements", j, "rule"))
-                message = f"implements names rule '{imp.rule}', not another rule of the pack{suggest(imp.rule, seen)}"
-                errors.append(RuleError("PE-R010", message, where))
+                message = msg("implements names rule '{name}', not another rule of the pack", name=imp.rule)
+                errors.append(RuleError("PE-R010", message + suggest(imp.rule, seen), where))
     for list_name, listing in loaded.pack.general.lists.items():
         for name in listing.rules:
             if name not in seen:
                 where = loaded.source.where(("general", "lists", list_name, "rules"))
-                message = f"list '{list_name}' names rule '{name}', not in the pack{suggest(name, seen)}"
-                errors.append(RuleError("PE-R010", message, where))
+                message = msg("list '{list}' names rule '{name}', not in the pack", list=list_name, name=name)
+                errors.append(RuleError("PE-R010", message + suggest(name, seen), where))
     _check_exclusions(loaded)
     _check_touches(loaded)
     for j, group in enumerate(loaded.pack.fine_groups):
         for name in group.rules:
             if name not in seen:
                 where = loaded.source.where(("fine_groups", j, "rules"))
-                message = f"fine group '{group.id}' names rule '{name}', not in the pack{suggest(name, seen)}"
-                errors.append(RuleError("PE-R010", message, where))
+                message = msg("fine group '{group}' names rule '{name}', not in the pack", group=group.id, name=name)
+                errors.append(RuleError("PE-R010", message + suggest(name, seen), where))
     if errors:
         raise RuleErrors(errors)
     return out

@@ -13,8 +13,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import RuleError, RuleErrors, collect, suggest
+from ..errors import RuleError, RuleErrors, collect, joined, msg, suggest
 from ..models import LayerPack, NotApplied, Rule, RuleOverride, RuleVersion, VersionOverride
+from ..text import pydantic_text
 from ..yamlio import Located
 from .layered import Redirect, forbidden, wrap
 from .loader import VERSION_ORIGIN_PARTS, LoadedPack, LoadedRule, read_located, rule_paths, validate_model
@@ -29,8 +30,8 @@ def merge_rules(
     by_id = {lr.rule.id: lr for lr in base.rules}
     for name in layer.not_applied:
         if name not in by_id:
-            message = f"not_applied.{name}: base pack '{base.pack.id}' has no rule '{name}'{suggest(name, by_id)}"
-            errors.append(RuleError("PE-R015", message, src.where(("not_applied", name))))
+            message = msg("not_applied.{name}: base pack '{base}' has no rule '{name}'", name=name, base=base.pack.id)
+            errors.append(RuleError("PE-R015", message + suggest(name, by_id), src.where(("not_applied", name))))
     gone = set(layer.not_applied)
     overridden: dict[str, tuple[LoadedRule, str]] = {}
     added: list[LoadedRule] = []
@@ -44,7 +45,11 @@ def merge_rules(
                 continue
             rid = merged.rule.id
             if rid in overridden:
-                message = f"overrides: rule '{rid}' is overridden in {overridden[rid][1]} already; merge the two files"
+                message = msg(
+                    "overrides: rule '{rule}' is overridden in {path} already; merge the two files",
+                    rule=rid,
+                    path=overridden[rid][1],
+                )
                 errors.append(RuleError("PE-R011", message, fsrc.where(("overrides",))))
                 continue
             overridden[rid] = (merged, fsrc.path)
@@ -53,9 +58,12 @@ def merge_rules(
         if rule is None:
             continue
         if rule.id in by_id:
-            message = (
-                f"rule id '{rule.id}' is a rule of base pack '{base.pack.id}' ({by_id[rule.id].source.path}): a "
-                f"layer changes its benchmark with 'overrides: {rule.id}' or sets it aside under not_applied"
+            message = msg(
+                "rule id '{id}' is a rule of base pack '{base}' ({path}): a layer changes its benchmark with "
+                "'overrides: {id}' or sets it aside under not_applied",
+                id=rule.id,
+                base=base.pack.id,
+                path=by_id[rule.id].source.path,
             )
             errors.append(RuleError("PE-R011", message, fsrc.where(("id",))))
             continue
@@ -108,11 +116,12 @@ def _override(
     target = by_id.get(ov.overrides)
     if target is None or ov.overrides in gone:
         why = (
-            "is listed under not_applied in pack.yaml: a rule not applied cannot be overridden"
+            msg("is listed under not_applied in pack.yaml: a rule not applied cannot be overridden")
             if target is not None
-            else f"is not a rule of base pack '{base.pack.id}'{suggest(ov.overrides, by_id)}"
+            else msg("is not a rule of base pack '{base}'", base=base.pack.id) + suggest(ov.overrides, by_id)
         )
-        raise RuleError("PE-R015", f"overrides: '{ov.overrides}' {why}", fsrc.where(("overrides",)))
+        message = msg("overrides: '{name}' {why}", name=ov.overrides, why=why)
+        raise RuleError("PE-R015", message, fsrc.where(("overrides",)))
     rule, errors = target.rule, []
     origin = target.origin_of(base.pack.id)
     origins = [_version_origin(target, base.pack.id, i) for i in range(len(rule.versions))]
@@ -124,15 +133,22 @@ def _override(
         vloc = ("versions", k)
         i = keys.get(vo.effective_from.isoformat())
         if i is None:
-            message = (
-                f"versions.{k}.effective_from: base rule '{rule.id}' has no version from {vo.effective_from}; "
-                f"its versions are from {', '.join(sorted(keys))}"
+            message = msg(
+                "versions.{k}.effective_from: base rule '{rule}' has no version from {day}; "
+                "its versions are from {days}",
+                k=k,
+                rule=rule.id,
+                day=vo.effective_from,
+                days=joined(sorted(keys)),
             )
             errors.append(RuleError("PE-R016", message, fsrc.where((*vloc, "effective_from"))))
             continue
         if i in done:
-            message = (
-                f"versions.{k}: the version from {vo.effective_from} is overridden twice (also versions.{done[i]})"
+            message = msg(
+                "versions.{k}: the version from {day} is overridden twice (also versions.{other})",
+                k=k,
+                day=vo.effective_from,
+                other=done[i],
             )
             errors.append(RuleError("PE-R011", message, fsrc.where(vloc)))
             continue
@@ -141,7 +157,10 @@ def _override(
         try:
             versions[i] = merge_version(versions[i], vo)
         except ValidationError as exc:
-            errors += [RuleError("PE-R004", f"versions.{k}: {e['msg']}", fsrc.where(vloc)) for e in exc.errors()]
+            errors += [
+                RuleError("PE-R004", msg("versions.{k}: {problem}", k=k, problem=pydantic_text(e)), fsrc.where(vloc))
+                for e in exc.errors()
+            ]
             continue
         for part in vo.given():
             redirects.append((("versions", i, part), fsrc, (*vloc, part)))
@@ -151,7 +170,7 @@ def _override(
             origins[i]["assumptions"] = layer_id
     for name in ov.facts:
         if name in rule.facts:
-            message = f"facts.{name}: '{name}' is already a fact of base rule '{rule.id}'"
+            message = msg("facts.{name}: '{name}' is already a fact of base rule '{rule}'", name=name, rule=rule.id)
             errors.append(RuleError("PE-R011", message, fsrc.where(("facts", name))))
         redirects.append((("facts", name), fsrc, ("facts", name)))
         origin["facts"] = layer_id
@@ -160,7 +179,7 @@ def _override(
     try:
         merged = merge_rule(rule, ov, tuple(versions))
     except ValidationError as exc:
-        raise RuleErrors([RuleError("PE-R004", str(e["msg"]), fsrc.where()) for e in exc.errors()]) from None
+        raise RuleErrors([RuleError("PE-R004", pydantic_text(e), fsrc.where()) for e in exc.errors()]) from None
     return LoadedRule(merged, wrap(target.source, redirects), origin, tuple(origins))
 
 

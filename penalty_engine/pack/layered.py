@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import RuleError
+from ..errors import RuleError, joined, msg
 from ..yamlio import Loc, Located
 
 Redirect = tuple[Loc, Located, Loc]
@@ -49,19 +49,19 @@ def wrap(inner: Located, redirects: list[Redirect]) -> LayeredSource:
 
 
 _WHY = {
-    "currency": "the currency is the base's",
-    "fine_groups": "fine groups (62号令 Art. 43) follow the base's rules",
-    "general": "the general part of 行政处罚法 is the law's; a layer changes only hearing and lists",
-    "provisions": "the general part of 行政处罚法 is the law's",
-    "limitation": "the limitation periods of 行政处罚法 are the law's",
-    "below_minimum": "减轻 below the minimum is the base's reading of the law",
-    "id": "a rule keeps its base id",
-    "title": "the rule's title is the base's",
-    "frame": "the statutory frame is the law's and cannot be widened or narrowed",
-    "basis": "the legal basis of a version is the law's",
-    "effective_to": "a version's dates are the law's",
-    "special_provisions": "special provisions are the law's",
-    "life_health_or_financial_safety": "the limitation period is the law's",
+    "currency": msg("the currency is the base's"),
+    "fine_groups": msg("fine groups (62号令 Art. 43) follow the base's rules"),
+    "general": msg("the general part of 行政处罚法 is the law's; a layer changes only hearing and lists"),
+    "provisions": msg("the general part of 行政处罚法 is the law's"),
+    "limitation": msg("the limitation periods of 行政处罚法 are the law's"),
+    "below_minimum": msg("减轻 below the minimum is the base's reading of the law"),
+    "id": msg("a rule keeps its base id"),
+    "title": msg("the rule's title is the base's"),
+    "frame": msg("the statutory frame is the law's and cannot be widened or narrowed"),
+    "basis": msg("the legal basis of a version is the law's"),
+    "effective_to": msg("a version's dates are the law's"),
+    "special_provisions": msg("special provisions are the law's"),
+    "life_health_or_financial_safety": msg("the limitation period is the law's"),
 }
 
 
@@ -76,12 +76,13 @@ def forbidden(
     for key in data:
         if key in full.model_fields and key not in allowed.model_fields:
             name = ".".join(str(p) for p in (*loc, key))
-            why = _WHY.get(str(key), "only the base sets it")
-            out.append(
-                RuleError(
-                    "PE-R017",
-                    f"{name}: a layer cannot change '{key}' ({why}); here it may set: {', '.join(permitted)}",
-                    src.where((*loc, key)),
-                )
+            why = _WHY.get(str(key)) or msg("only the base sets it")
+            message = msg(
+                "{name}: a layer cannot change '{key}' ({why}); here it may set: {permitted}",
+                name=name,
+                key=key,
+                why=why,
+                permitted=joined(permitted),
             )
+            out.append(RuleError("PE-R017", message, src.where((*loc, key))))
     return out

@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import RuleError, RuleErrors, suggest
+from ..errors import RuleError, RuleErrors, joined, msg, suggest
 from ..models import (
     PACK_PARTS,
     FineGroup,
@@ -72,12 +72,15 @@ def resolve_base(root: Path, ref: str, where: str) -> Path:
     bundled = {p.name: p for p in bundled_pack_paths()}
     if ref in bundled:
         return bundled[ref]
-    raise RuleError(
-        "PE-R012",
-        f"extends.pack: no base pack '{ref}': not a folder with {PACK_FILE} (looked at {folder}) nor a bundled "
-        f"pack id ({', '.join(sorted(bundled)) or 'none installed'}){suggest(ref, bundled)}",
-        where,
+    message = msg(
+        "extends.pack: no base pack '{ref}': not a folder with {file} (looked at {folder}) "
+        "nor a bundled pack id ({ids})",
+        ref=ref,
+        file=PACK_FILE,
+        folder=folder,
+        ids=joined(sorted(bundled)) if bundled else msg("none installed"),
     )
+    raise RuleError("PE-R012", message + suggest(ref, bundled), where)
 
 
 def load_layer(root: Path, src: Located, within: tuple[tuple[Path, str], ...]) -> LoadedPack:
@@ -99,19 +102,27 @@ def load_layer(root: Path, src: Located, within: tuple[tuple[Path, str], ...]) -
     if base_root.resolve() in folders:
         start = folders.index(base_root.resolve())
         names = " → ".join([*(pid for _, pid in chain[start:]), chain[start][1]])
-        raise RuleError("PE-R014", f"extends: layers extend each other in a cycle: {names}", extends_where)
+        message = msg("extends: layers extend each other in a cycle: {names}", names=names)
+        raise RuleError("PE-R014", message, extends_where)
     base = load_pack_files(base_root, within=chain)
     if base.pack.version != layer.extends.version:
-        raise RuleError(
-            "PE-R013",
-            f"extends.version: extends {base.pack.id} {layer.extends.version} but the base is version "
-            f"{base.pack.version} ({base.source.path}); check the layer against the new base, then write "
-            f'version: "{base.pack.version}"',
-            src.where(("extends", "version")),
+        message = msg(
+            "extends.version: extends {base} {wanted} but the base is version {version} ({path}); check the layer "
+            "against the new base, then write {line}",
+            base=base.pack.id,
+            wanted=layer.extends.version,
+            version=base.pack.version,
+            path=base.source.path,
+            line=f'version: "{base.pack.version}"',
         )
+        raise RuleError("PE-R013", message, src.where(("extends", "version")))
     ids = [base.pack.id, *base.bases]
     if layer.id in ids:
-        message = f"id: layer '{layer.id}' has the id of a pack it extends ({' → '.join(ids)}); give it its own"
+        message = msg(
+            "id: layer '{id}' has the id of a pack it extends ({ids}); give it its own",
+            id=layer.id,
+            ids=" → ".join(ids),
+        )
         raise RuleError("PE-R011", message, src.where(("id",)))
     pack, source, origin = merge_pack(base, layer, src)
     rules, not_applied, errors = merge_rules(base, layer, src, root)
@@ -155,7 +166,9 @@ def merge_pack(base: LoadedPack, layer: LayerPack, src: Located) -> tuple[Pack, 
     errors = []
     for name in layer.common_facts:
         if name in b.common_facts:
-            message = f"common_facts.{name}: '{name}' is already a common fact of base pack '{b.id}'"
+            message = msg(
+                "common_facts.{name}: '{name}' is already a common fact of base pack '{base}'", name=name, base=b.id
+            )
             errors.append(RuleError("PE-R011", message, src.where(("common_facts", name))))
     fields["common_facts"] = {**b.common_facts, **layer.common_facts}
     redirects += [(("common_facts", n), src, ("common_facts", n)) for n in layer.common_facts]

@@ -19,9 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import RuleError, RuleErrors, suggest
+from ..errors import EMPTY, Msg, RuleError, RuleErrors, field_name, joined, kind_of, msg, pair, suggest
 from ..models import BENCHMARK_PARTS, MAX_DATE, MIN_DATE, NotApplied, Pack, Rule
 from ..money import number_problem
+from ..text import pydantic_text, shown_input
 from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
 
 PACK_FILE = "pack.yaml"
@@ -110,11 +111,13 @@ def resolve_pack(ref: str | Path) -> Path:
         if candidate.name == str(ref):
             return candidate
     known = [p.name for p in bundled_pack_paths()]
-    raise RuleError(
-        "PE-R009",
-        f"no pack at '{ref}': expected a folder with {PACK_FILE} or a bundled pack id "
-        f"({', '.join(known) or 'none installed'}){suggest(str(ref), known)}",
+    message = msg(
+        "no pack at '{ref}': expected a folder with {file} or a bundled pack id ({ids})",
+        ref=ref,
+        file=PACK_FILE,
+        ids=joined(known) if known else msg("none installed"),
     )
+    raise RuleError("PE-R009", message + suggest(str(ref), known))
 
 
 #: Parsed rule files by (path, text): a layer reads its base's files again, and each bundled layer
@@ -128,7 +131,7 @@ def read_located(path: Path) -> Located:
 
     The text is read every time; only the parse of a text already parsed in this process is reused."""
     try:
-        text = read_text(path, lambda msg, where: RuleError("PE-R009", msg, where))
+        text = read_text(path, lambda problem, where: RuleError("PE-R009", problem, where))
         key = (str(path), text)
         hit = _PARSED.get(key)
         if hit is None:
@@ -149,8 +152,12 @@ def validate_model(model: type[BaseModel], located: Located) -> Any:
         value = model.model_validate(located.data)
     except (AttributeError, TypeError, KeyError) as exc:  # a validator that expected a mapping got a scalar
         loc = _first_scalar_where_a_map_goes(located.data)
-        field = ".".join(str(p) for p in loc) or "(top level)"
-        message = f"{field}: expected a mapping of fields, got {_shape(located, loc)} ({type(exc).__name__})"
+        message = msg(
+            "{field}: expected a mapping of fields, got {shape} ({error})",
+            field=_field(loc),
+            shape=_shape(located, loc),
+            error=pair(type(exc).__name__, ""),  # a Python exception: not in the Chinese
+        )
         raise RuleError("PE-R004", message, located.where(loc)) from None
     except ValidationError as exc:
         raw = exc.errors()
@@ -163,7 +170,9 @@ def validate_model(model: type[BaseModel], located: Located) -> Any:
         ]
         raise RuleErrors([schema_error(model, located, err) for err in kept]) from None
     problems = [
-        RuleError("PE-R020", f"{'.'.join(map(str, loc))}: {problem}", located.where(loc))
+        RuleError(
+            "PE-R020", msg("{field}: {problem}", field=".".join(map(str, loc)), problem=problem), located.where(loc)
+        )
         for loc, problem in number_problems(value)
     ]
     if problems:
@@ -191,34 +200,45 @@ def _first_scalar_where_a_map_goes(data: Any) -> Loc:
     return ()
 
 
-def _shape(located: Located, loc: Loc) -> str:
+def _shape(located: Located, loc: Loc) -> Msg:
     value: Any = located.data
     for part in loc:
         value = value[part]
-    return f"{type(value).__name__} {value!r}"[:80]
+    text = f"{type(value).__name__} {value!r}"[:80]
+    return msg("{kind} {value}", kind=kind_of(value), value=text[len(type(value).__name__) + 1 :])
 
 
-def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+def _field(loc: Loc) -> Msg:
+    return field_name(".".join(str(p) for p in loc)) if loc else msg("(top level)")
+
+
+def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, Msg]]:
     """Every number or date of a validated model beyond what the engine computes exactly, with its
     path: an amount or number larger than 10^15 or with too many digits, a ratio whose numerator
     or denominator is (``money.number_problem``), a whole number beyond 10^15, a date outside
     ``MIN_DATE``–``MAX_DATE`` (near 9999-12-31 the date arithmetic of checks overflows). Walks
     fields, tuples and maps; the depth is that of the file (``yamlio.MAX_DEPTH``)."""
-    out: list[tuple[Loc, str]] = []
+    out: list[tuple[Loc, Msg]] = []
     if isinstance(value, Decimal):
         problem = number_problem(value) if value.is_finite() else None
         if problem:
-            out.append((loc, f"{value} is {problem}"))
+            out.append((loc, msg("{value} is {problem}", value=value, problem=problem)))
     elif isinstance(value, Fraction):
         for part in (value.numerator, value.denominator):
             problem = number_problem(Decimal(part)) if abs(part) > 10**15 else None
             if problem:
-                out.append((loc, f"the ratio {value} has a part {problem}"))
+                out.append((loc, msg("the ratio {value} has a part {problem}", value=value, problem=problem)))
                 break
     elif isinstance(value, dt.date) and not MIN_DATE <= value <= MAX_DATE:
-        out.append((loc, f"{value} is outside the dates the engine counts with ({MIN_DATE} to {MAX_DATE})"))
+        message = msg(
+            "{value} is outside the dates the engine counts with ({min} to {max})",
+            value=value,
+            min=MIN_DATE,
+            max=MAX_DATE,
+        )
+        out.append((loc, message))
     elif isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
-        out.append((loc, "a whole number beyond the engine's limit of 10^15"))
+        out.append((loc, msg("a whole number beyond the engine's limit of 10^15")))
     elif isinstance(value, BaseModel):
         for name in type(value).model_fields:
             out.extend(number_problems(getattr(value, name), (*loc, name)))
@@ -233,30 +253,19 @@ def number_problems(value: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
 
 def schema_error(model: type[BaseModel], located: Located, err: Any) -> RuleError:
     loc: Loc = tuple(p for p in err["loc"] if not _is_union_tag(p))
-    field = ".".join(str(p) for p in loc) or "(top level)"
+    field = _field(loc)
     if err["type"] == "extra_forbidden":
         name = str(loc[-1]) if loc else ""
         allowed = allowed_fields(model, loc[:-1])
-        hint = suggest(name, allowed) or (f"; allowed: {', '.join(sorted(allowed))}" if allowed else "")
-        message = f"{field}: unknown key '{name}'{hint}"
+        hint = suggest(name, allowed) or (
+            msg("; allowed: {names}", names=joined(sorted(allowed))) if allowed else EMPTY
+        )
+        message = msg("{field}: unknown key '{name}'", field=field, name=name) + hint
     elif err["type"] == "missing":
-        message = f"{field}: required field missing"
+        message = msg("{field}: required field missing", field=field)
     else:
-        message = f"{field}: {err['msg']}{shown_input(err)}"
+        message = msg("{field}: {problem}", field=field, problem=pydantic_text(err)) + shown_input(err)
     return RuleError("PE-R004", message, located.where(loc))
-
-
-def shown_input(err: Any) -> str:
-    """``" (got 1.2)"`` for the value a validation error was about, unless the message has it already."""
-    got = err.get("input")
-    if isinstance(got, (dict, list, tuple)) or got is None:
-        return ""
-    if isinstance(got, int) and got.bit_length() > 332:  # str() refuses 4300 digits; none is shown
-        return ""
-    text = str(got) if isinstance(got, (Decimal, Fraction, int, float, str, dt.date)) else repr(got)
-    text = text if len(text) <= 200 else text[:200] + "…"
-    text = repr(text) if isinstance(got, str) else text
-    return "" if text in str(err.get("msg", "")) else f" (got {text})"
 
 
 def _is_union_tag(part: Any) -> bool:
@@ -362,7 +371,7 @@ def load_pack_files(ref: str | Path, *, within: tuple[tuple[Path, str], ...] = (
         try:
             src = read_located(path)
             if isinstance(src.data, dict) and "overrides" in src.data:
-                message = "overrides: only a layer (a pack.yaml with 'extends:') can override a rule of its base"
+                message = msg("overrides: only a layer (a pack.yaml with 'extends:') can override a rule of its base")
                 raise RuleError("PE-R017", message, src.where(("overrides",)))
             rules.append(LoadedRule(validate_model(Rule, src), src))
         except RuleErrors as exc:

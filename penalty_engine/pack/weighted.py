@@ -14,7 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..cel import ClauseTable, CompiledCondition
-from ..errors import RuleError
+from ..errors import RuleError, msg
 from ..models import MultipleFine, Pack, RangeFine, RuleVersion, WeightFactor
 
 #: per factor: the factor and each level's condition (``None``: the level has no condition)
@@ -38,7 +38,7 @@ def compile_weighted(
     ranged = [b for b in v.frame if isinstance(b.fine, RangeFine | MultipleFine)]
     if not ranged:
         raise RuleError(
-            "PE-R010", "a weighted version needs a branch with a fine range (min–max or a multiple)", where(vloc)
+            "PE-R010", msg("a weighted version needs a branch with a fine range (min–max or a multiple)"), where(vloc)
         )
     lowest = spec.lowest_sum
     for b in ranged:
@@ -47,8 +47,12 @@ def compile_weighted(
         if share is not None and lowest < share and pack.weighted_clamp_assumption is None:
             raise RuleError(
                 "PE-R010",
-                f"the weighted table's lowest sum ({lowest}) × the maximum of branch '{b.id}' falls below its "
-                "minimum: the pack needs a 'weighted_clamp_assumption' saying the amount is raised to the minimum",
+                msg(
+                    "the weighted table's lowest sum ({lowest}) × the maximum of branch '{branch}' falls below its "
+                    "minimum: the pack needs a 'weighted_clamp_assumption' saying the amount is raised to the minimum",
+                    lowest=lowest,
+                    branch=b.id,
+                ),
                 where((*vloc, "weighted")),
             )
     out = []

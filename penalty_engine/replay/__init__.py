@@ -9,8 +9,18 @@ from __future__ import annotations
 from .draft import Draft, draft_mapping
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
-from .readers import Row, estimate_rows
-from .run import Replay, Settings, batches, default_workers, evaluate_rows, iter_inputs
+from .readers import Row, bad_row, estimate_rows
+from .run import (
+    Replay,
+    Settings,
+    batches,
+    default_workers,
+    duplicate_id,
+    evaluate_rows,
+    iter_inputs,
+    json_error,
+    unexpected,
+)
 
 __all__ = [
     "Draft",
@@ -19,12 +29,16 @@ __all__ = [
     "Replay",
     "Row",
     "Settings",
+    "bad_row",
     "batches",
     "default_workers",
     "draft_mapping",
+    "duplicate_id",
     "estimate_rows",
     "evaluate_rows",
     "iter_inputs",
+    "json_error",
     "load_mapping",
     "replay",
+    "unexpected",
 ]

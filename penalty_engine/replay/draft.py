@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from ..core import Engine
-from ..errors import PenaltyEngineError
+from ..errors import Msg, PenaltyEngineError, msg
 from .mapping import FIELD_TYPES, LIST_ITEM, split_list
 from .names import KINDS, names, normalise
 from .readers import read_rows
@@ -69,7 +69,9 @@ def draft_mapping(
     for path in inputs:
         for row in read_rows(path, encoding=encoding):
             if row.error is not None and row.source.endswith(":0"):
-                raise PenaltyEngineError("PE-C001", row.error.removeprefix("PE-C001 "), str(path))
+                err = row.error
+                problem = err.fields["problem"] if isinstance(err, Msg) else err.removeprefix("PE-C001 ")
+                raise PenaltyEngineError("PE-C001", problem, str(path))
             if not isinstance(row.data, dict):
                 continue
             read += 1
@@ -82,7 +84,7 @@ def draft_mapping(
             if read >= limit:
                 break
     if not columns:
-        raise PenaltyEngineError("PE-C001", "no header row to draft a mapping from", ", ".join(map(str, inputs)))
+        raise PenaltyEngineError("PE-C001", msg("no header row to draft a mapping from"), ", ".join(map(str, inputs)))
     return _render(columns, engine, read, encoding or _sniff(inputs))
 
 

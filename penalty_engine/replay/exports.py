@@ -167,7 +167,7 @@ def _reject_rows(state: Replay, p: Presenter, dates: bool) -> Iterable[list[Any]
         kind = r.get("data_error")
         if bool(kind) == dates:
             problem = p.t(f"date_error.{kind}") if kind else p.error(r["error"])
-            yield [r.get("source"), r.get("case_id"), problem, r["error"]]
+            yield [r.get("source"), r.get("case_id"), problem, p.message(r)]
 
 
 def _summary_rows(state: Replay, p: Presenter) -> list[list[Any]]:

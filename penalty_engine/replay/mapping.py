@@ -38,7 +38,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import CaseError
+from ..errors import CaseError, Msg, joined, msg, pair, word
 from ..values import ValueProblem, read_amount, read_date
 from .names import KINDS, WHAT, names, normalise
 
@@ -75,8 +75,12 @@ FIELD_TYPES: dict[str, str] = {
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")  # \s covers the ideographic space U+3000 and line breaks
 
 
-def _bad(what: str, value: str, column: str) -> CaseError:
-    return CaseError("PE-C004", f"{column}: {value!r} is not {what}")
+def _is_not(column: str, value: str, what: Msg) -> Msg:
+    return msg("{column}: {value!r} is not {what}", column=column, value=value, what=what)
+
+
+def _bad(what: Msg, value: str, column: str) -> CaseError:
+    return CaseError("PE-C004", _is_not(column, value, what))
 
 
 def parse_amount(value: str, column: str = "amount") -> str:
@@ -86,9 +90,8 @@ def parse_amount(value: str, column: str = "amount") -> str:
     try:
         number = read_amount(value, exponent=False)
     except ValueProblem as exc:
-        raise CaseError(
-            exc.code, f"{column}: {value!r} is not {exc.expected}" + (f": {exc.detail}" if exc.detail else "")
-        ) from None
+        problem = _is_not(column, value, exc.expected)
+        raise CaseError(exc.code, problem + msg(": {detail}", detail=exc.detail) if exc.detail else problem) from None
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return format(number.normalize(), "f")
@@ -110,9 +113,11 @@ def _named(kind: str, text: str, column: str) -> Any:
     if found is not None:
         return found
     near = table.nearest(kind, text)
-    known = ", ".join(f"{name} ({value})" for name, value in table.known(kind).items())
-    hint = f"; nearest: {', '.join(near)}" if near else ""
-    raise CaseError("PE-C004", f"{column}: {text.strip()!r} is not {WHAT[kind]}{hint}; known: {known}")
+    known = joined(pair(f"{name} ({value})", name) for name, value in table.known(kind).items())
+    problem = _is_not(column, text.strip(), WHAT[kind])
+    if near:
+        problem = problem + msg("; nearest: {names}", names=joined(near))
+    raise CaseError("PE-C004", problem + msg("; known: {known}", known=known))
 
 
 def split_list(value: Any) -> list[str]:
@@ -137,9 +142,9 @@ def convert(kind: str, value: Any, column: str) -> Any:
         try:
             number = Decimal(text.strip())
         except InvalidOperation:
-            raise _bad("a whole number", text, column) from None
+            raise _bad(msg("a whole number"), text, column) from None
         if number != number.to_integral_value():
-            raise _bad("a whole number", text, column)
+            raise _bad(msg("a whole number"), text, column)
         return int(number)
     if kind in KINDS:
         return _named(kind, text, column)
@@ -218,8 +223,10 @@ class Mapping:
                 return table[key]
             if kind is None:
                 near = difflib.get_close_matches(key, list(table), n=3, cutoff=0.4)
-                hint = f"; nearest: {', '.join(near)}" if near else ""
-                raise _bad(f"one of {', '.join(col.values)}{hint}", str(value).strip(), header)
+                what = msg("one of {values}", values=joined(col.values))
+                if near:
+                    what = what + msg("; nearest: {names}", names=joined(near))
+                raise _bad(what, str(value).strip(), header)
         if kind is None:
             return value if isinstance(value, str | bool) else _plain(value)
         return convert(kind, value, header)
@@ -231,7 +238,9 @@ def _put(case: dict[str, Any], dotted: str, value: Any) -> None:
     for p in parts[:-1]:
         nxt = node.setdefault(p, {})
         if not isinstance(nxt, dict):
-            raise CaseError("PE-C004", f"{dotted}: '{p}' is both a value and a group of fields")
+            raise CaseError(
+                "PE-C004", msg("{field}: '{part}' is both a value and a group of fields", field=dotted, part=p)
+            )
         node = nxt
     node[parts[-1]] = value
 
@@ -242,25 +251,29 @@ def load_mapping(path: str | Path) -> Mapping:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CaseError("PE-C001", f"mapping file: {exc}", where) from None
+        detail = word("details", str(exc), default="(not found)" if isinstance(exc, FileNotFoundError) else "(other)")
+        raise CaseError("PE-C001", msg("mapping file: {detail}", detail=detail), where) from None
     if not isinstance(data, dict) or not isinstance(data.get("columns", {}), dict):
-        raise CaseError("PE-C001", "mapping file: expected a mapping with 'columns: {header: field}'", where)
+        message = msg("mapping file: expected a mapping with {shape}", shape="'columns: {header: field}'")
+        raise CaseError("PE-C001", message, where)
     unknown = set(data) - {"columns", "encoding", "constants", "sheet"}
     if unknown:
-        raise CaseError("PE-C001", f"mapping file: unknown keys {sorted(unknown)}", where)
+        raise CaseError("PE-C001", msg("mapping file: unknown keys {keys}", keys=sorted(unknown)), where)
     columns: dict[str, Column] = {}
     for header, spec in (data.get("columns") or {}).items():
         if isinstance(spec, str):
             columns[str(header)] = Column(field=spec)
             continue
         if not isinstance(spec, dict) or "field" not in spec or set(spec) - {"field", "type", "values", "encoding"}:
-            raise CaseError(
-                "PE-C001",
-                f"mapping file: column {header!r}: expected a field name or {{field, type, values, encoding}}",
-                where,
+            message = msg(
+                "mapping file: column {header!r}: expected a field name or {shape}",
+                header=header,
+                shape="{field, type, values, encoding}",
             )
+            raise CaseError("PE-C001", message, where)
         if spec.get("type") is not None and spec["type"] not in TYPES:
-            raise CaseError("PE-C001", f"mapping file: column {header!r}: type must be one of {TYPES}", where)
+            message = msg("mapping file: column {header!r}: type must be one of {types}", header=header, types=TYPES)
+            raise CaseError("PE-C001", message, where)
         values = spec.get("values")
         columns[str(header)] = Column(
             field=str(spec["field"]),
@@ -271,5 +284,5 @@ def load_mapping(path: str | Path) -> Mapping:
     constants = data.get("constants") or {}
     sheet = data.get("sheet")
     if sheet is not None and not isinstance(sheet, str):
-        raise CaseError("PE-C001", f"mapping file: sheet: expected a sheet name, got {sheet!r}", where)
+        raise CaseError("PE-C001", msg("mapping file: sheet: expected a sheet name, got {sheet!r}", sheet=sheet), where)
     return Mapping(columns=columns, encoding=data.get("encoding"), constants=dict(constants), sheet=sheet)

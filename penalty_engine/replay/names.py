@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import msg
 from ..values import Words, normalise, words
 
 __all__ = ["KINDS", "WHAT", "Names", "names", "normalise"]
@@ -27,14 +28,14 @@ KINDS = ("outcome", "tier", "duty", "penalty_kind", "party_kind", "bool")
 """The kinds of value a column of an export may hold."""
 
 WHAT = {
-    "outcome": "an outcome (处罚/不予处罚)",
-    "tier": "a tier (从轻/一般/从重/减轻/固定)",
-    "duty": "a duty (责令改正/教育/告知听证权利/法制审核/集体讨论)",
-    "penalty_kind": "a penalty kind (警告/罚款/没收违法所得/吊销许可证件/…)",
-    "party_kind": "a party kind (个人/单位)",
-    "bool": "yes/no (是/否)",
+    "outcome": msg("an outcome (处罚/不予处罚)"),
+    "tier": msg("a tier (从轻/一般/从重/减轻/固定)"),
+    "duty": msg("a duty (责令改正/教育/告知听证权利/法制审核/集体讨论)"),
+    "penalty_kind": msg("a penalty kind (警告/罚款/没收违法所得/吊销许可证件/…)"),
+    "party_kind": msg("a party kind (个人/单位)"),
+    "bool": msg("yes/no (是/否)"),
 }
-"""How an error names what a cell of each kind should be."""
+"""How an error names what a cell of each kind should be (``Msg``: in both languages)."""
 
 
 class Names:

@@ -74,6 +74,10 @@ class Presenter:
         name = level.get("name") or {}
         return str(name.get(self.lang) or level.get("id") or "")
 
+    def message(self, reject: Mapping[str, Any]) -> str:
+        """A rejected row's error in the report's language (``error_zh`` in Chinese, when there)."""
+        return str(reject.get("error_zh") or reject["error"]) if self.lang == "zh" else str(reject["error"])
+
     def error(self, message: str) -> str:
         """What a reject's message is about, in words: by its error code."""
         m = _CODE.search(message)

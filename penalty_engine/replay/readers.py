@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from ..errors import CaseError
+from ..errors import CaseError, Msg, joined, msg, word
 
 ENCODINGS = ("utf-8", "utf-8-sig", "gbk", "gb18030")
 BOM = b"\xef\xbb\xbf"
@@ -58,12 +58,25 @@ class Row:
 
     source: str
     data: str | dict[str, Any] | None
-    error: str | None = None
+    error: str | None = None  # ``PE-C001 …``, a ``Msg`` (both languages)
     lines: int = 1
 
 
+def bad_row(problem: Msg) -> Msg:
+    """The error of a row that cannot be read: ``PE-C001 problem``."""
+    return msg("PE-C001 {problem}", problem=problem)
+
+
 class DecodeError(ValueError):
-    pass
+    """Bytes that do not decode; ``message`` says so in both languages."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _reason(exc: UnicodeDecodeError) -> Msg:
+    return msg("{reason} at byte {n}", reason=word("details", exc.reason, default="(decode)"), n=exc.start)
 
 
 def decode(raw: bytes, encoding: str | None) -> str:
@@ -72,7 +85,7 @@ def decode(raw: bytes, encoding: str | None) -> str:
         try:
             return raw.decode(encoding)
         except UnicodeDecodeError as exc:
-            raise DecodeError(f"not valid {encoding} ({exc.reason} at byte {exc.start})") from None
+            raise DecodeError(msg("not valid {encoding} ({reason})", encoding=encoding, reason=_reason(exc))) from None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,7 +93,8 @@ def decode(raw: bytes, encoding: str | None) -> str:
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise DecodeError(f"neither UTF-8 nor GBK/GB18030 ({exc.reason} at byte {exc.start})") from None
+        message = msg("neither {a} nor {b} ({reason})", a="UTF-8", b="GBK/GB18030", reason=_reason(exc))
+        raise DecodeError(message) from None
 
 
 def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
@@ -101,6 +115,12 @@ def detect_encoding(path: Path, chunk: int = 1 << 20) -> str:
     return "utf-8"
 
 
+class _BadEncoding(ValueError):
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _check_encoding(encoding: str | None) -> str | None:
     if encoding is None:
         return None
@@ -113,7 +133,7 @@ def _check_encoding(encoding: str | None) -> str | None:
         return "gbk"
     if name == "gb18030":
         return "gb18030"
-    raise ValueError(f"unsupported encoding {encoding!r}: use one of {', '.join(ENCODINGS)}")
+    raise _BadEncoding(msg("unsupported encoding {name!r}: use one of {names}", name=encoding, names=joined(ENCODINGS)))
 
 
 def read_rows(
@@ -139,11 +159,11 @@ def read_rows(
     try:
         enc = _check_encoding(encoding)
         cols = {k: _check_encoding(v) for k, v in (column_encodings or {}).items()}
-    except ValueError as exc:
-        yield Row(f"{name}:0", None, f"PE-C001 {exc}")
+    except _BadEncoding as exc:
+        yield Row(f"{name}:0", None, bad_row(exc.message))
         return
     if not p.is_file():
-        yield Row(f"{name}:0", None, f"PE-C001 cannot read {path}: no such file")
+        yield Row(f"{name}:0", None, bad_row(msg("cannot read {path}: no such file", path=path)))
         return
     if suffix in (".jsonl", ".ndjson", ".json"):
         yield from _jsonl(p, enc, part)
@@ -154,7 +174,15 @@ def read_rows(
     elif suffix == ".parquet":
         yield from _parquet(p, part)
     else:
-        yield Row(f"{name}:0", None, f"PE-C001 {name}: unknown input format (use .jsonl, .csv or .xlsx)")
+        problem = msg(
+            "{name}: unknown input format (use {a}, {b}, {c} or {d})",
+            name=name,
+            a=".jsonl",
+            b=".csv",
+            c=".xlsx",
+            d=".parquet",
+        )
+        yield Row(f"{name}:0", None, bad_row(problem))
 
 
 def _jsonl(p: Path, enc: str | None, part: Part | None = None) -> Iterator[Row]:
@@ -171,7 +199,7 @@ def _jsonl(p: Path, enc: str | None, part: Part | None = None) -> Iterator[Row]:
             try:
                 text = decode(raw, None if enc == "utf-8-sig" else enc)
             except DecodeError as exc:
-                yield Row(f"{p.name}:{n}", None, f"PE-C001 line {n}: {exc}")
+                yield Row(f"{p.name}:{n}", None, bad_row(msg("line {n}: {problem}", n=n, problem=exc.message)))
                 continue
             yield Row(f"{p.name}:{n}", text)
 
@@ -182,19 +210,21 @@ def _cell(raw: str, header: str, enc: str | None, cols: dict[str, str | None]) -
     return decode(data, None if col == "utf-8-sig" else col)
 
 
-def _duplicates(p: Path, headers: list[str], mapped: Mapped, column: Callable[[int], str]) -> None:
+def _duplicates(p: Path, headers: list[str], mapped: Mapped, column: Callable[[int], Msg]) -> None:
     """A mapped header given twice would let one column silently win: an error for the file."""
     seen: dict[str, int] = {}
     for i, h in enumerate(headers):
         if not h or not mapped(h):
             continue
         if h in seen:
-            raise CaseError(
-                "PE-C001",
-                f"{p.name}: column {h!r} appears twice in the header ({column(seen[h])} and {column(i)}); "
-                "rename or remove one",
-                str(p),
+            message = msg(
+                "{name}: column {header!r} appears twice in the header ({a} and {b}); rename or remove one",
+                name=p.name,
+                header=h,
+                a=column(seen[h]),
+                b=column(i),
             )
+            raise CaseError("PE-C001", message, str(p))
         seen[h] = i
 
 
@@ -253,20 +283,20 @@ def _csv(
         except StopIteration:
             return
         except _TooLong:
-            raise CaseError("PE-C001", f"{p.name}: header: an unclosed quote on line 1", str(p)) from None
+            raise CaseError("PE-C001", _unclosed_header(p), str(p)) from None
         except csv.Error as exc:
-            yield Row(f"{p.name}:1", None, f"PE-C001 header: {exc}")
+            yield Row(f"{p.name}:1", None, bad_row(msg("header: {problem}", problem=_csv_detail(exc))))
             return
         if lines.exhausted:
-            raise CaseError("PE-C001", f"{p.name}: header: an unclosed quote on line 1", str(p))
+            raise CaseError("PE-C001", _unclosed_header(p), str(p))
         if header_raw and header_raw[0].encode("latin-1").startswith(BOM):
             header_raw[0] = header_raw[0][3:]
         try:
             headers = [_cell(h, "", enc, {}).strip() for h in header_raw]
         except DecodeError as exc:
-            yield Row(f"{p.name}:1", None, f"PE-C001 header: {exc}")
+            yield Row(f"{p.name}:1", None, bad_row(msg("header: {problem}", problem=exc.message)))
             return
-        _duplicates(p, headers, mapped, lambda i: f"column {i + 1}")
+        _duplicates(p, headers, mapped, lambda i: msg("column {n}", n=i + 1))
         stop = None
         if part is not None:  # the header is the file's; the rows start at the part's first line
             rest.seek(part[0])
@@ -274,28 +304,31 @@ def _csv(
             reader = csv.reader(lines, delimiter=delimiter)
         while True:
             lines.start(MAX_RECORD_LINES)
-            problem = None
+            problem: Msg | None = None
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except _TooLong:
-                problem = f"not closed within {MAX_RECORD_LINES} lines"
+                problem = msg("not closed within {n} lines", n=MAX_RECORD_LINES)
             except csv.Error as exc:
-                problem = str(exc)
+                problem = _csv_detail(exc)
             first, last = lines.taken[0][0], lines.taken[-1][0]
             if stop is not None and first >= stop:
                 return
             if problem is None and lines.exhausted:
-                problem = "open at the end of the file"
+                problem = msg("open at the end of the file")
             elif problem is None and last > first and len(cells) != len(headers):
-                problem = f"{len(cells)} cells for {len(headers)} columns"
+                problem = _cells(len(cells), len(headers))
             elif problem is None and last > first and _holds_a_row(cells, delimiter, len(headers)):
-                problem = "the quoted text holds a row's worth of separators"
+                problem = msg("the quoted text holds a row's worth of separators")
             source = f"{p.name}:{first}"
             if problem is not None:
-                span = f"line {first}" if last == first else f"lines {first}–{last}"
-                yield Row(source, None, f"PE-C001 row {first}: an unclosed quote swallowed {span} ({problem})")
+                span = msg("line {n}", n=first) if last == first else msg("lines {a}–{b}", a=first, b=last)
+                swallowed = msg(
+                    "row {n}: an unclosed quote swallowed {span} ({problem})", n=first, span=span, problem=problem
+                )
+                yield Row(source, None, bad_row(swallowed))
                 lines.put_back_all_but_first()  # read them again: the quote was likely stray
                 reader = csv.reader(lines, delimiter=delimiter)
                 continue
@@ -303,14 +336,27 @@ def _csv(
                 continue
             span_lines = last - first + 1
             if len(cells) != len(headers):
-                yield Row(source, None, f"PE-C001 {len(cells)} cells for {len(headers)} columns", span_lines)
+                yield Row(source, None, bad_row(_cells(len(cells), len(headers))), span_lines)
                 continue
             try:
                 row = {h: _cell(c, h, enc, cols) for h, c in zip(headers, cells, strict=True)}
             except DecodeError as exc:
-                yield Row(source, None, f"PE-C001 {exc}", span_lines)
+                yield Row(source, None, bad_row(exc.message), span_lines)
                 continue
             yield Row(source, row, None, span_lines)
+
+
+def _unclosed_header(p: Path) -> Msg:
+    return msg("{name}: header: an unclosed quote on line 1", name=p.name)
+
+
+def _cells(n: int, columns: int) -> Msg:
+    return msg("{n} cells for {columns} columns", n=n, columns=columns)
+
+
+def _csv_detail(exc: Exception) -> Msg:
+    """What the CSV reader says (English), with its Chinese from the catalog's ``details``."""
+    return word("details", str(exc), default="(csv)")
 
 
 def _parquet(p: Path, part: Part | None) -> Iterator[Row]:
@@ -321,7 +367,7 @@ def _parquet(p: Path, part: Part | None) -> Iterator[Row]:
     try:
         pf = pq.ParquetFile(p)
     except Exception as exc:  # pyarrow raises several kinds for a damaged file
-        yield Row(f"{p.name}:0", None, f"PE-C001 cannot open Parquet file: {exc}")
+        yield Row(f"{p.name}:0", None, bad_row(msg("cannot open the Parquet file: {problem}", problem=str(exc))))
         return
     with pf:
         groups = list(range(pf.metadata.num_row_groups)) if part is None else [part[0]]
@@ -371,18 +417,23 @@ def _merged_ranges(p: Path, sheet_path: str) -> list[tuple[str, int, int, int, i
 
 def _pick_sheet(p: Path, wb: Any, sheet: str | None) -> str | None:
     names = list(wb.sheetnames)
-    listed = ", ".join(repr(n) for n in names)
+    listed = joined(repr(n) for n in names)
     if sheet is not None:
         if sheet not in names:
-            raise CaseError("PE-C001", f"{p.name}: no sheet {sheet!r}; the sheets are {listed}", str(p))
+            message = msg(
+                "{name}: no sheet {sheet!r}; the sheets are {listed}", name=p.name, sheet=sheet, listed=listed
+            )
+            raise CaseError("PE-C001", message, str(p))
         return sheet
     full = [n for n in names if any(not _blank(v) for v in wb[n].iter_rows(values_only=True))]
     if len(full) > 1:
-        raise CaseError(
-            "PE-C001",
-            f"{p.name}: several sheets hold data ({', '.join(repr(n) for n in full)}): name one with --sheet",
-            str(p),
+        message = msg(
+            "{name}: several sheets hold data ({sheets}): name one with {option}",
+            name=p.name,
+            sheets=joined(repr(n) for n in full),
+            option="--sheet",
         )
+        raise CaseError("PE-C001", message, str(p))
     return full[0] if full else None
 
 
@@ -393,7 +444,8 @@ def _xlsx(p: Path, sheet: str | None, mapped: Mapped) -> Iterator[Row]:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)  # cached values
         wf = openpyxl.load_workbook(p, read_only=True, data_only=False)  # formulas
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        yield Row(f"{p.name}:0", None, f"PE-C001 cannot open workbook: {exc}")
+        problem = msg("cannot open workbook: {detail}", detail=word("details", str(exc), default="(xlsx)"))
+        yield Row(f"{p.name}:0", None, bad_row(problem))
         return
     try:
         name = _pick_sheet(p, wf, sheet)
@@ -403,7 +455,10 @@ def _xlsx(p: Path, sheet: str | None, mapped: Mapped) -> Iterator[Row]:
         try:
             merges = _merged_ranges(p, str(getattr(ws, "_worksheet_path", "")))
         except (KeyError, zipfile.BadZipFile, ElementTree.ParseError) as exc:
-            yield Row(f"{p.name}:0", None, f"PE-C001 cannot read sheet {name!r}: {exc}")
+            detail = word("details", str(exc), default="(xlsx)")
+            yield Row(
+                f"{p.name}:0", None, bad_row(msg("cannot read sheet {name!r}: {detail}", name=name, detail=detail))
+            )
             return
         yield from _sheet_rows(p, ws.iter_rows(values_only=True), fs.iter_rows(values_only=True), merges, mapped)
     finally:
@@ -425,7 +480,7 @@ def _sheet_rows(
     if first is None:
         return
     headers = [str(h).strip() if h is not None else "" for h in first]
-    _duplicates(p, headers, mapped, lambda i: f"column {get_column_letter(i + 1)}")
+    _duplicates(p, headers, mapped, lambda i: msg("column {n}", n=get_column_letter(i + 1)))
     down = {(c0, r0): r1 for ref, c0, r0, c1, r1 in merges if c0 == c1 and r0 >= 2}  # anchor → last row
     across = [(ref, r0, r1) for ref, c0, r0, c1, r1 in merges if (c0 != c1 or r0 < 2) and r1 >= 2]
     fill: dict[int, tuple[int, Any]] = {}  # column → (last row of its merged range, anchor value)
@@ -445,13 +500,15 @@ def _sheet_rows(
         source = f"{p.name}:{n}"
         bad = next((ref for ref, r0, r1 in across if r0 <= n <= r1), None)
         if bad is not None:
-            yield Row(source, None, f"PE-C001 row {n}: merged cells {bad} span several columns or the header")
+            problem = msg("row {n}: merged cells {ref} span several columns or the header", n=n, ref=bad)
+            yield Row(source, None, bad_row(problem))
             continue
         missing = [
             h for h, v, f in zip(headers, cells, raw, strict=False) if h and mapped(h) and v is None and _is_formula(f)
         ]
         if missing:
-            yield Row(source, None, f"PE-C001 row {n}: formula without a value in {', '.join(missing)}")
+            problem = msg("row {n}: formula without a value in {columns}", n=n, columns=joined(missing))
+            yield Row(source, None, bad_row(problem))
             continue
         yield Row(source, {h: v for h, v in zip(headers, cells, strict=False) if h})
 

@@ -28,19 +28,19 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core import Engine, to_case
-from ..errors import CaseError, PenaltyEngineError
+from ..errors import CaseError, Msg, PenaltyEngineError, field_name, kind_of, msg, pair, text_zh, word
 from ..models import Decision, Decisions
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
 from .groups import Groups
 from .lexicon import Names, rule_names
 from .mapping import Mapping
-from .readers import Row, read_rows
+from .readers import Row, bad_row, read_rows
 
 BATCH = 500
 #: what a grouped case carries to the report, in this order (``Evaluated.member``)
 MEMBER_FIELDS = ("case_id", "source", "status", "actual_fine", "unit", "officer", "decided_on", "deviation_pct")
-DATA_ERROR = "a data error of the export, not evaluated"
+DATA_ERROR = msg("a data error of the export, not evaluated")
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,21 @@ class Evaluated:
 class Rejected:
     source: str
     case_id: str | None
-    error: str
+    error: str  # ``CODE where: message`` in English
     lines: int = 1
     #: a date the export cannot have: ``future`` (after the replay date) or ``before_act``
     date_error: str | None = None
+    #: the error in Chinese (``None``: as ``error``)
+    error_zh: str | None = None
+
+
+def rejected(
+    source: str, case_id: str | None, error: str | PenaltyEngineError, lines: int = 1, date_error: str | None = None
+) -> Rejected:
+    """A rejected row, its error in both languages (an engine error's, or a row's ``Msg``)."""
+    if isinstance(error, PenaltyEngineError):
+        return Rejected(source, case_id, error.text("en"), lines, date_error, error.text("zh"))
+    return Rejected(source, case_id, str(error), lines, date_error, text_zh(error, error[:7]))
 
 
 Outcome = Evaluated | Rejected
@@ -123,7 +134,7 @@ class Evaluator:
 
     def row(self, row: Row) -> Outcome:
         if row.error is not None or row.data is None:
-            return Rejected(row.source, None, row.error or "PE-C001 empty row", row.lines)
+            return rejected(row.source, None, row.error or bad_row(msg("empty row")), row.lines)
         case_id: str | None = None
         try:
             data = self._data(row.data)
@@ -135,20 +146,20 @@ class Evaluator:
             done.lines = row.lines
             return done
         except _DateError as exc:
-            return Rejected(row.source, case_id, str(exc), row.lines, date_error=exc.kind)
+            return rejected(row.source, case_id, exc, row.lines, date_error=exc.kind)
         except PenaltyEngineError as exc:
-            return Rejected(row.source, case_id, str(exc), row.lines)
+            return rejected(row.source, case_id, exc, row.lines)
         except Exception as exc:  # a bad row must never stop the replay
-            return Rejected(row.source, case_id, f"PE-C001 {type(exc).__name__}: {exc}", row.lines)
+            return rejected(row.source, case_id, unexpected(exc), row.lines)
 
     def _data(self, data: str | dict[str, Any]) -> dict[str, Any]:
         if isinstance(data, str):
             try:
                 parsed = json.loads(data)
             except json.JSONDecodeError as exc:
-                raise PenaltyEngineError("PE-C001", f"JSON error: {exc.msg} at column {exc.colno}") from None
+                raise PenaltyEngineError("PE-C001", json_error(exc)) from None
             if not isinstance(parsed, dict):
-                raise PenaltyEngineError("PE-C001", f"a case is a JSON object, got {type(parsed).__name__}")
+                raise PenaltyEngineError("PE-C001", msg("a case is a JSON object, got {kind}", kind=kind_of(parsed)))
             return parsed
         return self.mapping.to_case(data)
 
@@ -163,12 +174,14 @@ class Evaluator:
                 ("decided_on", case.decided_on),
             ):
                 if day is not None and day > latest:
-                    raise _DateError(
-                        "future",
-                        "PE-C005",
-                        f"{name}: {day} is after the replay date {latest}: {DATA_ERROR}",
-                        f"case {case.case_id}",
+                    message = msg(
+                        "{field}: {day} is after the replay date {latest}: {data_error}",
+                        field=field_name(name),
+                        day=day,
+                        latest=latest,
+                        data_error=DATA_ERROR,
                     )
+                    raise _DateError("future", "PE-C005", message, msg("case {case_id}", case_id=case.case_id))
         result = self.engine.evaluate_any(case, self.settings.as_of)
         view = view_of(result)
         actual = case.actual
@@ -236,10 +249,27 @@ class Evaluator:
         return [self.row(r) for r in rows]
 
 
+def unexpected(exc: Exception) -> Msg:
+    """A row that failed with an exception the engine does not raise on purpose (a defect)."""
+    return msg(
+        "PE-C001 {kind}: {detail}", kind=pair(type(exc).__name__, ""), detail=word("details", str(exc), "(unexpected)")
+    )
+
+
+def json_error(exc: json.JSONDecodeError) -> Msg:
+    """A JSON line that does not parse: what the reader says and where."""
+    return msg("JSON error: {detail} at column {n}", detail=word("details", exc.msg, "(other)"), n=exc.colno)
+
+
+def duplicate_id(case_id: str | None) -> Msg:
+    """A case id given by an earlier row too."""
+    return msg("PE-C003 {field}: duplicate case id '{case_id}'", field=field_name("case_id"), case_id=case_id)
+
+
 class _DateError(CaseError):
     """A date the export cannot have: ``future`` (after the replay date) or ``before_act``."""
 
-    def __init__(self, kind: str, code: str, message: str, where: str = "") -> None:
+    def __init__(self, kind: str, code: str, message: Msg, where: str = "") -> None:
         super().__init__(code, message, where)
         self.kind = kind
 
@@ -253,12 +283,14 @@ def _before_the_act(data: dict[str, Any]) -> None:
     for name in ("discovered_on", "decided_on"):
         day = _day(data.get(name))
         if day is not None and day < occurred:
-            raise _DateError(
-                "before_act",
-                "PE-C004",
-                f"{name}: {day} is before the act (occurred_on {occurred}): {DATA_ERROR}",
-                f"case {data.get('case_id')}",
+            message = msg(
+                "{field}: {day} is before the act (occurred_on {occurred}): {data_error}",
+                field=field_name(name),
+                day=day,
+                occurred=occurred,
+                data_error=DATA_ERROR,
             )
+            raise _DateError("before_act", "PE-C004", message, msg("case {case_id}", case_id=data.get("case_id")))
 
 
 def _day(value: Any) -> dt.date | None:
@@ -367,17 +399,17 @@ class Replay:
                 self.names.update(out.names_of)
             h = hash(out.case_id)
             if h in self.seen:
-                msg = f"PE-C003 case_id: duplicate case id '{out.case_id}'"
-                out = Rejected(out.source, out.case_id, msg, out.lines)
+                out = rejected(out.source, out.case_id, duplicate_id(out.case_id), out.lines)
             else:
                 self.seen.add(h)
         if isinstance(out, Rejected):
             self.counts["rejected"] += 1
-            rejected: dict[str, Any] = {"source": out.source, "case_id": out.case_id, "error": out.error}
+            reject: dict[str, Any] = {"source": out.source, "case_id": out.case_id, "error": out.error}
+            reject["error_zh"] = out.error_zh or out.error
             if out.date_error:
                 self.date_errors += 1
-                rejected["data_error"] = out.date_error
-            self.rejects_out.write(json.dumps(rejected, ensure_ascii=False) + "\n")
+                reject["data_error"] = out.date_error
+            self.rejects_out.write(json.dumps(reject, ensure_ascii=False) + "\n")
             return
         self.counts["evaluated"] += 1
         self.counts["flagged" if out.status not in NOT_FLAGGED else out.status] += 1

@@ -3,8 +3,8 @@
 Every error the service answers is a ``Problem``: ``type``, ``title``, ``status``, ``detail``,
 ``instance`` as the RFC has them, plus ``code`` (a ``PE-`` code: the engine's ``PE-C``/``PE-E``
 codes, or the service's own ``PE-S<status>``), ``field`` (the case field at fault, when known),
-``where`` and ``message`` in ``zh`` and ``en``. The engine's messages exist in English only for now:
-both languages then carry the English text (never an empty field). An unexpected exception becomes
+``where`` and ``message`` in ``zh`` and ``en`` (an engine error's ``message_zh`` and ``message``:
+issue #12). An unexpected exception becomes
 a 500 problem with a ``reference`` that the server log repeats next to the traceback.
 
 Pure, but for ``guard`` (an ASGI middleware: the body limit and the last-resort handler, which logs).
@@ -118,11 +118,11 @@ def problem(
 
 
 def from_error(exc: PenaltyEngineError, instance: str, status: int = 422) -> Problem:
-    """The problem of an engine error: its code, the field its message names, where, the message."""
+    """The problem of an engine error: its code, the field its message names, where, the message in
+    Chinese (``message_zh``) and English."""
     m = _FIELD.match(exc.message)
-    # the engine's messages are English only for now (some carry Chinese inside): both fields get it
     field = m.group(1) if m else None
-    return problem(status, exc.code, exc.message, exc.message, instance, field=field, where=exc.where)
+    return problem(status, exc.code, exc.message_zh, exc.message, instance, field=field, where=str(exc.where))
 
 
 def from_service(exc: ServiceProblem, instance: str) -> Problem:

@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..core import describe_rule
-from ..errors import CaseError, PenaltyEngineError
+from ..errors import CaseError, PenaltyEngineError, msg, word
 from ..ledger import Record
 from ..models import Decision, Decisions
 from ..yamlio import Located, YamlProblem, parse_json
@@ -55,15 +55,17 @@ def parse_body(raw: bytes) -> Located:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CaseError("PE-C001", f"the request body is not UTF-8 text (byte {exc.start})", "<request>") from None
+        message = msg("the request body is not UTF-8 text (byte {n})", n=exc.start)
+        raise CaseError("PE-C001", message, "<request>") from None
     if not text.strip():
-        raise CaseError("PE-C001", "the request body is empty: send a case as JSON", "<request>")
+        raise CaseError("PE-C001", msg("the request body is empty: send a case as JSON"), "<request>")
     try:
         return parse_json(text, "<request>")
     except YamlProblem as exc:
-        raise CaseError("PE-C001", f"JSON {exc.kind} error: {exc.message}", f"<request>:{exc.line}") from None
+        message = msg("JSON {kind} error: {problem}", kind=word("kinds", exc.kind), problem=exc.message)
+        raise CaseError("PE-C001", message, f"<request>:{exc.line}") from None
     except RecursionError:
-        raise CaseError("PE-C001", "JSON error: nested too deeply", "<request>") from None
+        raise CaseError("PE-C001", msg("JSON error: nested too deeply"), "<request>") from None
 
 
 async def single_query(request: Request) -> None:

@@ -17,6 +17,10 @@ Contract:
   and the other lacks is a ``CatalogError``. ``tests/unit/test_text.py`` checks the shipped files
   the same way.
 
+The Chinese of the engine's error messages is a file of its own, ``errors-zh.yaml`` (its ids are the
+English templates: ``errors.Msg``), read by ``error_texts``; ``validation`` gives pydantic's
+validation errors in both languages.
+
 Pure after the first read (the package's own files, no clock or environment). Ground floor: imports
 only ``errors``. How to add or change a text: ``docs/translating.md``.
 """
@@ -30,12 +34,14 @@ from .catalog import (
     Scope,
     Words,
     check_same_keys,
+    error_texts,
     flatten,
     other_language,
     parse_catalog,
     words,
 )
 from .formats import capitals, date_text, grouped, money, unit_word
+from .validation import pydantic_text, shown_input
 
 __all__ = [
     "LANGS",
@@ -46,11 +52,14 @@ __all__ = [
     "capitals",
     "check_same_keys",
     "date_text",
+    "error_texts",
     "flatten",
     "grouped",
     "money",
     "other_language",
     "parse_catalog",
+    "pydantic_text",
+    "shown_input",
     "unit_word",
     "words",
 ]

@@ -197,6 +197,26 @@ def _catalogs() -> dict[str, Words]:
     return {lang: Words(lang, t) for lang, t in texts.items()}
 
 
+ERRORS_FILE = "errors-zh.yaml"
+"""The Chinese of the engine's error messages: areas ``codes`` (a description per code),
+``errors`` (a template per English template, the id of a message: ``errors.msg``), ``types``,
+``fact_types``, ``kinds`` (words for values), ``fields`` (the names of a case's fields),
+``pydantic`` (schema errors by type) and ``details`` (what the libraries that read files say).
+Chinese only, gettext-like: the English is the id, so this is no ``<area>.<lang>.yaml`` of a
+catalog (which has an English twin with the same keys) and ``words()`` does not read it."""
+
+
+@functools.cache
+def error_texts() -> dict[str, str]:
+    """The texts of ``ERRORS_FILE`` by full key (``errors.<English template>``), read on first use.
+
+    Raises:
+        CatalogError: the shipped file is wrong (a defect of the package).
+    """
+    folder = resources.files(__package__ or "penalty_engine.text")
+    return parse_catalog((folder / ERRORS_FILE).read_text("utf-8"), ERRORS_FILE)
+
+
 def words(lang: str) -> Words:
     """The texts of ``lang`` (``zh`` or ``en``); both catalogs are read and checked on first use.
 

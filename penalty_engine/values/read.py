@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from ..errors import Msg, joined, msg, pair
 from ..money import number_problem
 from ..yamlio import MAX_NUMBER_CHARS
 
@@ -37,20 +38,20 @@ KINDS = ("outcome", "tier", "duty", "penalty_kind", "party_kind", "bool", "enum"
 """The kinds of value with names in ``words.yaml``."""
 
 WHAT = {
-    "outcome": "an outcome (处罚/不予处罚)",
-    "tier": "a tier (从轻/一般/从重/减轻/固定)",
-    "duty": "a duty (责令改正/教育/告知听证权利/法制审核/集体讨论)",
-    "penalty_kind": "a penalty kind (警告/罚款/没收违法所得/吊销许可证件/…)",
-    "party_kind": "a party kind: individual (个人) or organization (单位)",
-    "bool": "yes or no (是/否, true/false)",
-    "enum": "a value of the fact",
+    "outcome": msg("an outcome (处罚/不予处罚)"),
+    "tier": msg("a tier (从轻/一般/从重/减轻/固定)"),
+    "duty": msg("a duty (责令改正/教育/告知听证权利/法制审核/集体讨论)"),
+    "penalty_kind": msg("a penalty kind (警告/罚款/没收违法所得/吊销许可证件/…)"),
+    "party_kind": msg("a party kind: individual (个人) or organization (单位)"),
+    "bool": msg("yes or no (是/否, true/false)"),
+    "enum": msg("a value of the fact"),
 }
-"""How an error names what a value of each kind should be."""
+"""How an error names what a value of each kind should be (``Msg``: in both languages)."""
 
-DATE_FORMS = "a date such as 2026-05-10, 2026年5月10日, 2026/5/10 or 2026.5.10"
-AMOUNT_FORMS = "an amount such as 52000, 52,000, 52000元 or 5.2万"
-NUMBER_FORMS = "a number such as 12, 1,500 or 12.5"
-AGE_FORMS = "a whole number of years from 0 to 150, such as 35 or 35周岁"
+DATE_FORMS = msg("a date such as 2026-05-10, 2026年5月10日, 2026/5/10 or 2026.5.10")
+AMOUNT_FORMS = msg("an amount such as 52000, 52,000, 52000元 or 5.2万")
+NUMBER_FORMS = msg("a number such as 12, 1,500 or 12.5")
+AGE_FORMS = msg("a whole number of years from 0 to 150, such as 35 or 35周岁")
 
 _SHOWN = 40  # characters of a long value an error shows
 
@@ -60,26 +61,35 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold()
 
 
-def shown(value: Any) -> str:
+def shown(value: Any) -> Msg:
     """A value as an error shows it: its repr, a long text cut at ``_SHOWN`` characters."""
     if isinstance(value, str) and len(value) > _SHOWN:
-        return f"a text of {len(value)} characters {value[:_SHOWN] + '…'!r}"
-    if isinstance(value, Decimal | dt.date):
-        return repr(str(value))
-    return repr(value)
+        return msg("a text of {n} characters {start!r}", n=len(value), start=value[:_SHOWN] + "…")
+    text = repr(str(value)) if isinstance(value, Decimal | dt.date) else repr(value)
+    return pair(text, text)
+
+
+def expected_got(expected: Msg, got: Any, detail: str = "", hint: str = "") -> Msg:
+    """``expected …, got …`` (``: detail``, ``; hint``) in both languages."""
+    text = msg("expected {expected}, got {got}", expected=expected, got=shown(got))
+    if detail:
+        text = text + msg(": {detail}", detail=detail)
+    if hint:
+        text = text + msg("; {hint}", hint=hint)
+    return text
 
 
 class ValueProblem(ValueError):
     """A value that does not read: ``expected`` says what would, ``got`` is what came in.
 
     ``code`` is PE-C004 (not of the kind) or PE-C005 (a number beyond the engine's limits, with
-    ``detail`` saying which); ``hint`` names the nearest known names of a misspelt one."""
+    ``detail`` saying which); ``hint`` names the nearest known names of a misspelt one. ``message``
+    says so in both languages (a ``Msg``)."""
 
-    def __init__(self, expected: str, got: Any, code: str = "PE-C004", detail: str = "", hint: str = "") -> None:
+    def __init__(self, expected: Msg, got: Any, code: str = "PE-C004", detail: str = "", hint: str = "") -> None:
         self.expected, self.got, self.code, self.detail, self.hint = expected, got, code, detail, hint
-        super().__init__(
-            f"expected {expected}, got {shown(got)}" + (f": {detail}" if detail else "") + (f"; {hint}" if hint else "")
-        )
+        self.message = expected_got(expected, got, detail, hint)
+        super().__init__(self.message)
 
 
 # ---------------------------------------------------------------- named values
@@ -136,10 +146,14 @@ def words() -> Words:
     return Words(yaml.safe_load(text))
 
 
-def _what(kind: str) -> str:
+def _what(kind: str) -> Msg:
     table = words()
-    known = ", ".join(f"{value} ({name})" for name, value in table.known(kind).items())
-    return f"{WHAT[kind]}; known: {known}" if kind not in ("party_kind", "bool") else WHAT[kind]
+    known = joined(pair(f"{value} ({name})", name) for name, value in table.known(kind).items())
+    return (
+        msg("{what}; known: {known}", what=WHAT[kind], known=known)
+        if kind not in ("party_kind", "bool")
+        else WHAT[kind]
+    )
 
 
 def read_named(kind: str, value: Any) -> Any:
@@ -157,7 +171,7 @@ def read_named(kind: str, value: Any) -> Any:
             return found
         near = words().nearest(kind, value)
         if near:
-            raise ValueProblem(_what(kind), value, hint=f"nearest: {', '.join(near)}")
+            raise ValueProblem(_what(kind), value, hint=msg("nearest: {names}", names=joined(near)))
     raise ValueProblem(_what(kind), value)
 
 
@@ -173,14 +187,15 @@ def read_party_kind(value: Any) -> str:
     return result
 
 
-def enum_choices(values: Sequence[str]) -> str:
-    """The values of an enum fact with their Chinese names: ``'none' (无), 'minor' (轻微)``."""
+def enum_choices(values: Sequence[str]) -> Msg:
+    """The values of an enum fact with their Chinese names: ``one of 'none' (无), 'minor' (轻微)``
+    (in Chinese ``以下之一：无、轻微``)."""
     table = words()
     out = []
     for v in values:
         name = table.main("enum", v)
-        out.append(f"{v!r} ({name})" if name else repr(v))
-    return "one of " + ", ".join(out)
+        out.append(pair(f"{v!r} ({name})", name) if name else pair(repr(v), repr(v)))
+    return msg("one of {values}", values=joined(out))
 
 
 def read_enum(value: Any, values: Sequence[str]) -> str:
@@ -234,7 +249,7 @@ def read_date(value: Any, *, time_ok: bool = False) -> dt.date:
     try:
         return dt.date(int(y), int(mo), int(d))
     except ValueError:
-        raise ValueProblem(f"a day of the calendar ({DATE_FORMS})", value) from None
+        raise ValueProblem(msg("a day of the calendar ({forms})", forms=DATE_FORMS), value) from None
 
 
 # ---------------------------------------------------------------- numbers and amounts
@@ -277,7 +292,7 @@ def read_number(value: Any, *, amount: bool = False, unit: str | None = None, ex
         raise ValueProblem(forms, value)
     if isinstance(value, int):
         if value.bit_length() > 60:
-            raise ValueProblem(forms, value, "PE-C005", "beyond the engine's limit of 10^15")
+            raise ValueProblem(forms, value, "PE-C005", msg("beyond the engine's limit of 10^15"))
         return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():

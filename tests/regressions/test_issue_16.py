@@ -33,7 +33,8 @@ def load_error(root: Path) -> RuleError:
 
 
 def cli(*args: str) -> Any:
-    result = CliRunner().invoke(app, list(args))
+    # the wording checked below is the English one (the command line's language: PENALTY_LANG)
+    result = CliRunner().invoke(app, list(args), env={"PENALTY_LANG": "en"})
     assert result.exit_code == 1, result.output
     assert isinstance(result.exception, SystemExit), result.exception  # not an internal error
     assert "Traceback" not in result.output

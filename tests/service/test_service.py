@@ -99,6 +99,19 @@ def test_an_unknown_violation_is_422_and_nothing_is_recorded(client: TestClient,
     assert _problem(resp, 422, "PE-C006")["field"] == "violation"
 
 
+def test_an_error_answers_its_message_in_chinese_and_english(client: TestClient, keys: Keys) -> None:
+    facts = {**SAMPLE["facts"], "illegal_gain": "lots"}
+    p = _problem(client.post("/v1/evaluate", json={**SAMPLE, "facts": facts}, headers=keys.auth()), 422, "PE-C004")
+    assert p["field"] == "facts.illegal_gain" and p["detail"] == p["message"]["en"]
+    assert p["message"]["en"].startswith("facts.illegal_gain: expected an amount with at most two decimals (元)")
+    assert p["message"]["zh"] == (
+        "facts.illegal_gain（违法所得）：应为最多两位小数的金额（元），不小于 0，"
+        "可写作 52000、52,000、52000元 或 5.2万，收到 'lots'"
+    )
+    p = _problem(client.post("/v1/evaluate", content=b'{"case_id": ', headers=keys.auth()), 400, "PE-C001")
+    assert p["message"]["zh"] == "请求体语法错误：此处应有一个值"
+
+
 def test_malformed_json_is_400(client: TestClient, keys: Keys) -> None:
     resp = client.post("/v1/evaluate", content=b'{"case_id": ', headers=keys.auth())
     assert "JSON" in _problem(resp, 400, "PE-C001")["detail"]

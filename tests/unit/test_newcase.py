@@ -120,8 +120,10 @@ def test_fact_parsing_uses_the_fact_schema(engine: pe.Engine) -> None:
     assert parse_fact(facts["serious"], "是") == (True, True)
     assert parse_fact(facts["harm"], "minor") == (True, "minor")
     with pytest.raises(ValueError, match=r"two decimals|amount"):
-        parse_fact(facts["illegal_gain"], "1.234")
+        parse_fact(facts["illegal_gain"], "1.234", "en")
     with pytest.raises(ValueError, match="one of"):
+        parse_fact(facts["harm"], "huge", "en")
+    with pytest.raises(ValueError, match=r"^应为以下之一：无、轻微、严重，收到 'huge'$"):  # the refusal in Chinese
         parse_fact(facts["harm"], "huge")
     assert fact_details(facts["prior_12m"], "zh") == "整数, 次, 0–100, 默认 0"
     assert fact_details(facts["harm"], "en") == "one of: none / minor / serious, default none"
