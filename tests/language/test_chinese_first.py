@@ -1,9 +1,9 @@
 """Chinese first (issue #12): every golden case rendered in zh has no English word and no
 identifier outside the machine line; rendered in en, no line of Chinese prose outside quoted law.
 
-Renders every shipped golden case as text and Markdown in both languages (the case-file document
-formats are checked in tests/cli/test_document.py). A finding names the case, the format and the
-line, so a missing translation is found where it is.
+Renders every shipped golden case as text and Markdown in both languages, and as the case-file
+documents (.html and .docx, read back) in Chinese. A finding names the case, the format and the line, so a
+missing translation is found where it is.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import penalty_engine as pe
 from penalty_engine.check.golden import cases_dir, golden_files
 from penalty_engine.render import render_any
 from penalty_engine.yamlio import parse_yaml
+from tests.unit.test_document import document_text
 
 CASES = cases_dir("cn-transport").parent
 FILES = golden_files(CASES)
@@ -91,6 +92,16 @@ def test_en_has_no_chinese_prose(decisions: list[tuple[str, str, pe.Decision | p
     for name, _, result in decisions:
         problems += [f"{name} [{fmt}] {p}" for p in chinese_in_en(render_any(result, fmt, "en"))]
     assert not problems, f"{len(problems)} lines of Chinese prose in en output:\n" + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_case_file_documents_in_zh_have_no_english(
+    decisions: list[tuple[str, str, pe.Decision | pe.Decisions]], fmt: str
+) -> None:
+    problems = []
+    for name, case_id, result in decisions:
+        problems += [f"{name} [{fmt}] {p}" for p in english_in_zh(document_text(result, fmt, "zh"), case_id)]
+    assert not problems, f"{len(problems)} lines with English in zh documents:\n" + "\n".join(problems[:40])
 
 
 def test_the_checks_can_fail() -> None:
