@@ -177,7 +177,11 @@ def rounded(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken 
     fine = d.recommended_fine
     if not d.band.min <= fine <= d.band.max:
         return Broken(f"fine {fine} outside its band", (d,))
-    if fine % unit != 0 and fine % Decimal("0.01") != 0:
+    fen = Decimal("0.01")
+    # a range narrower than one fen (a base of a few fen times a percentage) holds no amount one can pay:
+    # the exact amount stands, as the trail says
+    narrow = d.statutory_range is not None and (d.statutory_range.max // fen) * fen < d.statutory_range.min
+    if fine % unit != 0 and fine % fen != 0 and not narrow:
         return Broken(f"fine {fine} is not a multiple of {unit} or of one fen", (d,))
     return None
 

@@ -21,9 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..replay.groups import Group, Groups
-from ..replay.mapping import Mapping
-from ..replay.run import Replay, Settings
+from ..replay import Group, Groups, Mapping, Replay, Settings
 from . import parts, tasks
 
 FAN_IN = 8  # aggregates merged per task in the tree

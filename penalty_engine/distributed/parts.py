@@ -22,7 +22,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..replay.readers import MAX_RECORD_LINES, Part, _check_encoding, detect_encoding, read_rows
+from ..replay import MAX_RECORD_LINES, Part, check_encoding, detect_encoding, read_rows
 
 JSONL = (".jsonl", ".ndjson", ".json")
 CSV = (".csv", ".tsv", ".txt")
@@ -74,7 +74,7 @@ def plan(path: str, opts: ReadOptions, chunk: int = CHUNK) -> list[FilePart]:
         return _spans(path, _jsonl_cuts(p, chunk))
     if suffix in CSV:
         try:
-            enc = _check_encoding(opts.encoding) or detect_encoding(p)
+            enc = check_encoding(opts.encoding) or detect_encoding(p)
         except ValueError:
             return [FilePart(path)]  # the reader rejects the encoding's name, as locally
         return _spans(path, _csv_cuts(p, enc, opts, chunk), enc)

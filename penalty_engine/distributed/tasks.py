@@ -24,9 +24,7 @@ from typing import Any
 
 from ..core import Engine
 from ..errors import CaseError, EvaluationError, LedgerError, PenaltyEngineError, RuleError
-from ..replay.aggregate import Aggregates
-from ..replay.groups import SAMPLE, Group, Groups
-from ..replay.run import Evaluated, Evaluator, Outcome, Replay, Settings
+from ..replay import SAMPLE, Aggregates, Evaluated, Evaluator, Group, Groups, Outcome, Replay, Settings
 from . import parts
 from .parts import FilePart, ReadOptions, read_part
 

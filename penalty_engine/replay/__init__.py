@@ -6,11 +6,16 @@ state = replay(["cases.csv"], Settings(mapping=load_mapping("map.yaml")), Output
 
 from __future__ import annotations
 
+from .aggregate import Aggregates
 from .draft import Draft, draft_mapping
+from .groups import SAMPLE, Group, Groups
 from .job import Outputs, replay
 from .mapping import Mapping, load_mapping
-from .readers import Row, bad_row, estimate_rows
+from .readers import MAX_RECORD_LINES, Part, Row, bad_row, check_encoding, detect_encoding, estimate_rows, read_rows
 from .run import (
+    Evaluated,
+    Evaluator,
+    Outcome,
     Replay,
     Settings,
     batches,
@@ -23,15 +28,26 @@ from .run import (
 )
 
 __all__ = [
+    "MAX_RECORD_LINES",
+    "SAMPLE",
+    "Aggregates",
     "Draft",
+    "Evaluated",
+    "Evaluator",
+    "Group",
+    "Groups",
     "Mapping",
+    "Outcome",
     "Outputs",
+    "Part",
     "Replay",
     "Row",
     "Settings",
     "bad_row",
     "batches",
+    "check_encoding",
     "default_workers",
+    "detect_encoding",
     "draft_mapping",
     "duplicate_id",
     "estimate_rows",
@@ -39,6 +55,7 @@ __all__ = [
     "iter_inputs",
     "json_error",
     "load_mapping",
+    "read_rows",
     "replay",
     "unexpected",
 ]

@@ -121,7 +121,7 @@ class _BadEncoding(ValueError):
         self.message = message
 
 
-def _check_encoding(encoding: str | None) -> str | None:
+def check_encoding(encoding: str | None) -> str | None:
     if encoding is None:
         return None
     name = encoding.lower().replace("_", "-")
@@ -157,8 +157,8 @@ def read_rows(
     suffix = p.suffix.lower()
     is_mapped = mapped or bool
     try:
-        enc = _check_encoding(encoding)
-        cols = {k: _check_encoding(v) for k, v in (column_encodings or {}).items()}
+        enc = check_encoding(encoding)
+        cols = {k: check_encoding(v) for k, v in (column_encodings or {}).items()}
     except _BadEncoding as exc:
         yield Row(f"{name}:0", None, bad_row(exc.message))
         return

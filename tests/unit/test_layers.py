@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"newcase"},
     {"replay"},
     {"impact"},
+    {"distributed"},
     {"ledger"},
     {"service"},
     {"cli"},
