@@ -149,6 +149,8 @@ def _missing_zh(loaded: LoadedPack) -> Iterator[Finding]:
     """Prose with no Chinese text, in the pack file and each rule file (each place once)."""
     seen: set[tuple[str, int]] = set()
     sources = [(None, loaded.source)] + [(f"{loaded.pack.id}/{lr.rule.id}", lr.source) for lr in loaded.rules]
+    if loaded.shared is not None:  # the shared general part the pack uses (ADR 0022)
+        sources.append((None, loaded.shared.source))
     for rule, src in sources:
         for loc, message in prose_problems(src):
             place = at(src, loc)

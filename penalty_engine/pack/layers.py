@@ -135,6 +135,7 @@ def load_layer(root: Path, src: Located, within: tuple[tuple[Path, str], ...]) -
         origin=origin,
         not_applied=not_applied,
         bases=tuple(ids),
+        shared=base.shared,
     )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -24,6 +24,9 @@ from ..models import BENCHMARK_PARTS, MAX_DATE, MIN_DATE, NotApplied, Pack, Rule
 from ..money import number_problem
 from ..text import pydantic_text, shown_input
 from ..yamlio import Loc, Located, YamlProblem, parse_yaml, read_text
+
+if TYPE_CHECKING:
+    from .shared import SharedUse
 
 PACK_FILE = "pack.yaml"
 SKIP_DIRS = {"cases", "docs", ".git"}
@@ -72,6 +75,8 @@ class LoadedPack:
     not_applied: dict[str, NotApplied] = field(default_factory=dict)
     #: the packs this one extends, nearest first (empty for an ordinary pack)
     bases: tuple[str, ...] = ()
+    #: the shared general part the pack (or the base of a layer) uses (``general.use``, ADR 0022)
+    shared: SharedUse | None = None
 
     def origin_of(self) -> dict[str, str]:
         """Which pack set each pack part: ``origin``, or this pack for every part."""
@@ -362,10 +367,18 @@ def load_pack_files(ref: str | Path, *, within: tuple[tuple[Path, str], ...] = (
         return load_layer(root, pack_src, within)
     errors: list[RuleError] = []
     pack: Pack | None = None
+    shared: SharedUse | None = None
     try:
-        pack = validate_model(Pack, pack_src)
+        if uses_shared(pack_src.data):
+            from .shared import load_with_shared  # shared builds on this module: imported when needed
+
+            pack, pack_src, shared = load_with_shared(root, pack_src)
+        else:
+            pack = validate_model(Pack, pack_src)
     except RuleErrors as exc:
         errors.extend(exc.errors)
+    except RuleError as exc:
+        errors.append(exc)
     rules: list[LoadedRule] = []
     for path in rule_paths(root):
         try:
@@ -380,4 +393,9 @@ def load_pack_files(ref: str | Path, *, within: tuple[tuple[Path, str], ...] = (
             errors.append(exc)
     if pack is None:
         raise RuleErrors(errors)
-    return LoadedPack(pack, root, pack_src, tuple(rules), tuple(errors))
+    return LoadedPack(pack, root, pack_src, tuple(rules), tuple(errors), shared=shared)
+
+
+def uses_shared(data: Any) -> bool:
+    """Whether a parsed ``pack.yaml`` names a shared general part (``general: {use: …}``)."""
+    return isinstance(data, dict) and isinstance(data.get("general"), dict) and "use" in data["general"]

@@ -234,9 +234,12 @@ class _Builder:
 
     def general(self) -> dict[str, Any]:
         g, t, reg, scope = self.pack.general, self.t, self.register, self.t("scope_pack")
+        shared = self.loaded.shared if self.loaded is not None else None
         provisions = []
         for prov in g.provisions:
             notes = []
+            if shared is not None and f"local_basis.{prov.id}" in shared.origin:
+                notes.append(t("local_basis_note"))
             if prov.education:
                 notes.append(t("education"))
             if prov.recommend_for:
@@ -250,6 +253,9 @@ class _Builder:
                     "basis": self.quotes(prov.basis),
                     "notes": notes,
                     "mandatory": prov.effect in (Effect.no_penalty, Effect.mitigate),
+                    "mark": t("own_provision")
+                    if shared and shared.origin[f"provisions.{prov.id}"] != shared.id
+                    else None,
                 }
             )
         lists = [
@@ -307,7 +313,12 @@ class _Builder:
             )
             if getattr(g, key)
         ]
+        written_in = None
+        if shared is not None:
+            title = shared.title.get(self.lang)
+            written_in = {"text": t("shared_general", title=title, version=shared.version), "file": shared.file}
         return {
+            "written_in": written_in,
             "precedence": t("precedence_text"),
             "provisions": provisions,
             "lists": lists,

@@ -445,4 +445,6 @@ def test_the_bundled_pack_loads_as_an_ordinary_pack() -> None:
     loaded = load_pack_files("cn-transport")
     assert (loaded.origin, loaded.bases, loaded.not_applied) == ({}, (), {})
     assert not any(lr.origin or lr.version_origins for lr in loaded.rules)
-    assert not isinstance(loaded.source, LayeredSource)
+    # its source sends only the shared general part it uses to another file (ADR 0022), no base's part
+    assert isinstance(loaded.source, LayeredSource) and loaded.shared is not None
+    assert {r[1].path for r in loaded.source.redirects} == {loaded.shared.source.path}
