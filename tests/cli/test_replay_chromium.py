@@ -206,8 +206,9 @@ def test_filters_and_folding_work_offline(reports: dict[str, Path], tmp_path: Pa
 def test_date_errors_are_flagged_not_evaluated(reports: dict[str, Path]) -> None:
     html = reports["zh"].read_text(encoding="utf-8")
     section = html.split('id="date-errors"', 1)[1].split("</table>", 1)[0]
-    assert "D1" in section and "is before the act" in section  # decided 2026-01-05, the act 2026-03-02
-    assert "D2" in section and "after the replay date" in section
+    # the zh report gives the rows' messages in Chinese (error_zh)
+    assert "D1" in section and "早于违法行为发生日期" in section  # decided 2026-01-05, the act 2026-03-02
+    assert "D2" in section and "晚于回溯评估之日" in section
     assert 'id="count-date-errors">2<' in html
     rejects = html.split('id="rejects"', 1)[1].split("</table>", 1)[0]
     assert "in.jsonl:18" in rejects and "D1" not in rejects
