@@ -321,7 +321,7 @@ class Evaluation:
                 "band": _range(result.band),
                 "recommended_fine": result.fine,
                 "currency": pack.currency,
-                "penalties": [built(PenaltyOut, p) for p in result.penalties],
+                "penalties": [built(PenaltyOut, {"days": None, "daily": None, **p}) for p in result.penalties],
                 "factors": [built(FactorOut, f) for f in result.factors],
                 "duties": [built(Duty, d) for d in result.duties],
                 "options": [built(Option, o) for o in result.options],
@@ -359,6 +359,8 @@ def fingerprint_text(
         "party": {"kind": case.party.kind, "age": case.party.age, "name": case.party.name},
         "facts": facts_json,
     }
+    if case.correction is not None:  # a per-day fine's days (ADR 0022); absent, the text is as it was
+        normalised["correction"] = case.correction.model_dump(mode="json")
     hashes = [v.content_hash for v in versions]
     return canonical_json({"rule_versions": hashes, "case": normalised, "engine": ENGINE})
 

@@ -54,6 +54,7 @@ from .fines import (
     Tranche,
     TrancheFine,
 )
+from .perday import PerDay
 from .weighted import Weighted
 
 # The rule format as one import: its building blocks and fines are defined in ``common`` and ``fines``.
@@ -167,6 +168,9 @@ class Branch(Frozen):
         description="orders only this branch's item names, added to the version's (ADR 0017)",
         exclude_if=_absent,
     )
+    per_day: bool = Field(
+        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0022)", exclude_if=_absent
+    )
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:
@@ -174,10 +178,12 @@ class Branch(Frozen):
         if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
             raise ValueError(msg("orders to a guardian belong to the general part (pack.yaml), not to a branch"))
         if self.no_penalty is not None:
-            if self.fine is not None or self.confiscate or self.also:
+            if self.fine is not None or self.confiscate or self.also or self.per_day:
                 raise ValueError(msg("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'"))
             return self
-        if self.fine is None and not self.confiscate and not self.also:
+        if self.per_day and self.fine is not None:
+            raise ValueError(msg("a 'per_day' branch has no 'fine': its fine is the version's per-day fine"))
+        if self.fine is None and not self.confiscate and not self.also and not self.per_day:
             raise ValueError(msg("a branch needs a 'fine', 'confiscate' or 'also' penalty (or 'no_penalty')"))
         if any(p.kind in (PenaltyKind.fine, PenaltyKind.confiscation) for p in self.also):
             raise ValueError(msg("fines and confiscation are given with 'fine' and 'confiscate', not 'also'"))
@@ -370,6 +376,11 @@ class RuleVersion(Frozen):
         description="the weighted-factor mode (权重累加模式, ADR 0020) instead of tiers, levels and factors",
         exclude_if=_absent,
     )
+    per_day: PerDay | None = Field(
+        default=None,
+        description="a per-day continuous fine (按日连续处罚, ADR 0022): the original fine × the days counted",
+        exclude_if=_absent,
+    )
 
     @model_validator(mode="after")
     def _check(self) -> RuleVersion:
@@ -388,6 +399,10 @@ class RuleVersion(Frozen):
             raise ValueError(msg("give 'levels' or 'tiers', not both"))
         if self.weighted is not None and (self.levels or self.tiers or self.factors or self.start is not None):
             raise ValueError(msg("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'"))
+        if self.per_day is not None and (self.weighted or self.levels or self.tiers or self.factors):
+            raise ValueError(msg("a 'per_day' version has no 'weighted', 'tiers', 'levels' or 'factors'"))
+        if (self.per_day is not None) != any(b.per_day for b in self.frame):
+            raise ValueError(msg("a 'per_day' version has a branch with 'per_day: true', and only such a version"))
         lids = [lv.id for lv in self.levels]
         if len(set(lids)) != len(lids):
             raise ValueError(msg("level ids must be unique"))
