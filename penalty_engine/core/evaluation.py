@@ -321,7 +321,7 @@ class Evaluation:
                 "band": _range(result.band),
                 "recommended_fine": result.fine,
                 "currency": pack.currency,
-                "penalties": [built(PenaltyOut, {"days": None, "daily": None, **p}) for p in result.penalties],
+                "penalties": [built(PenaltyOut, _penalty(p)) for p in result.penalties],
                 "factors": [built(FactorOut, f) for f in result.factors],
                 "duties": [built(Duty, d) for d in result.duties],
                 "options": [built(Option, o) for o in result.options],
@@ -369,6 +369,11 @@ def _level(level: Level | None) -> LevelOut | None:
     if level is None:
         return None
     return built(LevelOut, {"id": level.id, "name": built(LevelName, {"zh": level.name.zh, "en": level.name.en})})
+
+
+def _penalty(p: dict[str, Any]) -> dict[str, Any]:
+    """A penalty's fields in the model's order (a per-day fine's ``days`` and ``daily``, else ``None``)."""
+    return {"kind": p["kind"], "amount": p.get("amount"), "days": p.get("days"), "daily": p.get("daily")}
 
 
 def _range(edges: Interval | None) -> Range | None:
