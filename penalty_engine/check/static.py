@@ -238,6 +238,8 @@ def _reads(rule: CompiledRule) -> set[str]:
             if isinstance(b.fine, PerUnitFine):
                 names.add(b.fine.per)
             names.update(b.confiscate)
+        if cv.version.per_day is not None:  # the original fine of a per-day fine (ADR 0022)
+            names.add(cv.version.per_day.daily)
     return names
 
 
