@@ -264,7 +264,7 @@ def _parse_continuing(lang: str) -> Callable[[str], bool]:
 
 
 def _ask_correction(rule: CompiledRule, ask: Ask, say: Say, lang: str, occurred: dt.date) -> dict[str, Any] | None:
-    """For a per-day fine (ADR 0022): the order to correct (made, served) and the re-inspections in
+    """For a per-day fine (ADR 0023): the order to correct (made, served) and the re-inspections in
     date order (Enter ends them; at least one)."""
     if not any(v.version.per_day is not None for v in rule.versions):
         return None
@@ -359,7 +359,7 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
 
 
 def _correction_template(rule: CompiledRule, lang: str) -> str:
-    """The ``correction`` block of a per-day fine's case (ADR 0022); empty for other rules."""
+    """The ``correction`` block of a per-day fine's case (ADR 0023); empty for other rules."""
     if not any(v.version.per_day is not None for v in rule.versions):
         return ""
     tx = _text(lang)

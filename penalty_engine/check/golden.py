@@ -107,7 +107,7 @@ def compare(expect: dict[str, Any], got: dict[str, Any]) -> list[str]:
         )
         if want_p != have_p:
             diffs.append(f"penalties: expected {_fmt(want_p)}, got {_fmt(have_p)}")
-        for key in ("days", "daily"):  # a per-day fine's days and daily amount (ADR 0022), when expected
+        for key in ("days", "daily"):  # a per-day fine's days and daily amount (ADR 0023), when expected
             want_d = sorted(str(p[key]) for p in expect["penalties"] if key in p)
             have_d = sorted(str(p[key]) for p in got["penalties"] if key in p and want_d)
             if want_d != have_d:

@@ -115,7 +115,7 @@ def cases(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         case["discovered_on"] = discovered.isoformat()
-    if cv.version.per_day is not None:  # a per-day fine counts days from the order and re-inspections (ADR 0022)
+    if cv.version.per_day is not None:  # a per-day fine counts days from the order and re-inspections (ADR 0023)
         case["correction"], last = draw(_correction(occurred))
         case["decided_on"] = max(decided, last).isoformat()
     return case

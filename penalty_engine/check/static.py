@@ -238,7 +238,7 @@ def _reads(rule: CompiledRule) -> set[str]:
             if isinstance(b.fine, PerUnitFine):
                 names.add(b.fine.per)
             names.update(b.confiscate)
-        if cv.version.per_day is not None:  # the original fine of a per-day fine (ADR 0022)
+        if cv.version.per_day is not None:  # the original fine of a per-day fine (ADR 0023)
             names.add(cv.version.per_day.daily)
     return names
 

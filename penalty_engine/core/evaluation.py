@@ -359,7 +359,7 @@ def fingerprint_text(
         "party": {"kind": case.party.kind, "age": case.party.age, "name": case.party.name},
         "facts": facts_json,
     }
-    if case.correction is not None:  # a per-day fine's days (ADR 0022); absent, the text is as it was
+    if case.correction is not None:  # a per-day fine's days (ADR 0023); absent, the text is as it was
         normalised["correction"] = case.correction.model_dump(mode="json")
     hashes = [v.content_hash for v in versions]
     return canonical_json({"rule_versions": hashes, "case": normalised, "engine": ENGINE})

@@ -1,4 +1,4 @@
-"""The stage of a per-day continuous fine (按日连续处罚; issue #17, ADR 0022).
+"""The stage of a per-day continuous fine (按日连续处罚; issue #17, ADR 0023).
 
 Pure: no file, clock, environment or randomness; dates are ``datetime.date`` and money Decimal. For a
 version with ``per_day``, after the statutory branch ``VersionRun.run`` calls ``_per_day``::

@@ -92,7 +92,7 @@ class VersionRun(PerDayStages):
         if branch.no_penalty is not None:
             return self._result(NO_PENALTY, "none", duties=self._branch_no_penalty(branch, branch_basis))
         per_day = None
-        if branch.per_day and self.cv.version.per_day is not None:  # ADR 0022: the original fine × the days counted
+        if branch.per_day and self.cv.version.per_day is not None:  # ADR 0023: the original fine × the days counted
             per_day = self._per_day(self.cv.version.per_day)
             if per_day is None:
                 return self._result(NO_PENALTY, "none")

@@ -120,7 +120,7 @@ class Case(_Model):
     violations: tuple[ViolationItem, ...] | None = None
     same_act: bool | None = None
     correction: Correction | None = Field(
-        default=None, description="the order to correct and the re-inspections: a per-day fine's days (ADR 0022)"
+        default=None, description="the order to correct and the re-inspections: a per-day fine's days (ADR 0023)"
     )
     actual: Actual | None = None
     expect: dict[str, Any] | None = None

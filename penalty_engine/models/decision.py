@@ -86,7 +86,7 @@ class Range(_Out):
 
 
 class PenaltyOut(_Out):
-    """A penalty; a per-day fine (ADR 0022) also gives its ``days`` and its ``daily`` amount, which are
+    """A penalty; a per-day fine (ADR 0023) also gives its ``days`` and its ``daily`` amount, which are
     left out of the JSON of every other penalty (the contract of those is unchanged)."""
 
     kind: str

@@ -1,4 +1,4 @@
-"""Per-day continuous fines (按日连续处罚; issue #17, ADR 0022): the rule's part and the case's part.
+"""Per-day continuous fines (按日连续处罚; issue #17, ADR 0023): the rule's part and the case's part.
 
 A rule version with ``per_day`` fines the party, who was fined and ordered to correct and did not
 (拒不改正), the original decision's fine for every day counted (环境保护法 第五十九条; 按日连续处罚办法

@@ -169,7 +169,7 @@ class Branch(Frozen):
         exclude_if=_absent,
     )
     per_day: bool = Field(
-        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0022)", exclude_if=_absent
+        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0023)", exclude_if=_absent
     )
 
     @model_validator(mode="after")
@@ -378,7 +378,7 @@ class RuleVersion(Frozen):
     )
     per_day: PerDay | None = Field(
         default=None,
-        description="a per-day continuous fine (按日连续处罚, ADR 0022): the original fine × the days counted",
+        description="a per-day continuous fine (按日连续处罚, ADR 0023): the original fine × the days counted",
         exclude_if=_absent,
     )
 

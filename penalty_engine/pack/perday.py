@@ -1,4 +1,4 @@
-"""Checking the per-day fine of a rule version at load time (按日连续处罚, ADR 0022).
+"""Checking the per-day fine of a rule version at load time (按日连续处罚, ADR 0023).
 
 The daily amount is a money fact of the rule (the original decision's fine), and the day the count
 runs from is ``ordered`` or ``served``, written in the version or in a pack setting that carries its

@@ -81,7 +81,7 @@ def similarity(d: Decision) -> dict[str, Any]:
             reads[str(step.inputs["fact"])] = step.inputs["value"]
             continue
         elif code == "per_day.amount":
-            # a per-day fine is the original fine × the days: cases alike share both (ADR 0022)
+            # a per-day fine is the original fine × the days: cases alike share both (ADR 0023)
             reads[str(step.inputs["fact"])] = step.inputs["daily"]
             reads["per_day.days"] = step.inputs["days"]
             continue

@@ -1,4 +1,4 @@
-"""Per-day continuous fines (按日连续处罚, ADR 0022): the counting setting, the errors a case can
+"""Per-day continuous fines (按日连续处罚, ADR 0023): the counting setting, the errors a case can
 make, and the contract left unchanged for every other penalty. Amounts by hand in the comments."""
 
 from __future__ import annotations
