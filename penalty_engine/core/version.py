@@ -114,7 +114,7 @@ class VersionRun(PerDayStages):
         elif branch.fine is not None:
             statutory = self._range(branch.fine, branch_basis)
             if self.cv.weighted:  # ADR 0020
-                tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired)
+                tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired, branch.id)
             elif self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:

@@ -80,7 +80,7 @@ from .rules import (
     TrancheFine,
 )
 from .trail import Trail, TrailStep, localized
-from .weighted import Weighted, WeightFactor, WeightLevel
+from .weighted import Staged, Weighted, WeightFactor, WeightLevel, WeightStage, tables
 
 __all__ = [
     "BENCHMARK_PARTS",
@@ -152,6 +152,7 @@ __all__ = [
     "RuleOverride",
     "RuleVersion",
     "SettingRef",
+    "Staged",
     "Text",
     "Tier",
     "Trail",
@@ -162,10 +163,12 @@ __all__ = [
     "ViolationInfo",
     "WeightFactor",
     "WeightLevel",
+    "WeightStage",
     "Weighted",
     "built",
     "coerce",
     "in_lang",
     "localized",
+    "tables",
     "to_json",
 ]

@@ -55,7 +55,7 @@ from .fines import (
     TrancheFine,
 )
 from .perday import PerDay
-from .weighted import Weighted
+from .weighted import Staged, Weighted
 
 # The rule format as one import: its building blocks and fines are defined in ``common`` and ``fines``.
 __all__ = [
@@ -104,6 +104,12 @@ __all__ = [
     "Weighted",
     "cn_number",
 ]
+
+
+def _weighted_kind(value: Any) -> str:
+    """A weighted table with ``stages`` is the two-stage form (附件1 §1.6), else one column."""
+    staged = isinstance(value, Staged) or (isinstance(value, dict) and "stages" in value)
+    return "staged" if staged else "single"
 
 
 def _absent(value: Any) -> bool:
@@ -371,7 +377,10 @@ class RuleVersion(Frozen):
         "each with the provision that names it; none: 行政处罚法 Art. 28's 责令改正 (ADR 0017)",
         exclude_if=_absent,
     )
-    weighted: Weighted | None = Field(
+    weighted: (
+        Annotated[Annotated[Weighted, Tag("single")] | Annotated[Staged, Tag("staged")], Discriminator(_weighted_kind)]
+        | None
+    ) = Field(
         default=None,
         description="the weighted-factor mode (权重累加模式, ADR 0020) instead of tiers, levels and factors",
         exclude_if=_absent,
