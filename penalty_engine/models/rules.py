@@ -112,6 +112,11 @@ def _weighted_kind(value: Any) -> str:
     return "staged" if staged else "single"
 
 
+def _unset(value: Any) -> bool:
+    """A flag added after the first contract is left out of a dump while false (as ``_absent``)."""
+    return value is False
+
+
 def _absent(value: Any) -> bool:
     """A field added to the format after its first contract is left out of a dump while it is
     unset, so the dump (and the fingerprint hashed from it) of a rule written before the field
@@ -175,7 +180,7 @@ class Branch(Frozen):
         exclude_if=_absent,
     )
     per_day: bool = Field(
-        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0023)", exclude_if=_absent
+        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0023)", exclude_if=_unset
     )
 
     @model_validator(mode="after")

@@ -147,3 +147,13 @@ def test_new_case_asks_for_the_order_and_the_reinspections(engine: pe.Engine) ->
     assert "correction:" in template_yaml(rule) and "correction:" not in template_yaml(
         engine.rule("cn-gd-environment/water-over-limit")
     )
+
+
+def test_rules_without_per_day_dump_as_before(engine: pe.Engine) -> None:
+    """The new keys are left out of a version's dump while unset: its content hash (and every
+    fingerprint made from it) stays as it was for rules written before them."""
+    for rule in engine.rules():
+        for cv in rule.versions:
+            if cv.version.per_day is None:
+                dump = cv.version.model_dump(mode="json")
+                assert "per_day" not in dump and all("per_day" not in b for b in dump["frame"])
