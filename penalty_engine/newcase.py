@@ -28,7 +28,7 @@ from .models import FactProblem, FactSpec, FactType, coerce, to_json
 from .money import dec_str
 from .pack import CompiledRule
 from .text import Scope, words
-from .values import ValueProblem, read_age, read_date, read_party_kind
+from .values import ValueProblem, read_age, read_bool, read_date, read_party_kind
 
 Ask = Callable[[str], str]
 """Shows a prompt and returns the answer (raises EOFError, or the caller's own error, when input ends)."""
@@ -233,6 +233,7 @@ def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict
             given, value = ask_until(ask, say, fact_prompt(name, spec, lang), _fact_parser(spec, lang), lang)
             if given:
                 facts[name] = to_json(spec, value)
+    correction = _ask_correction(rule, ask, say, lang, occurred)
     data: dict[str, Any] = {
         "case_id": case_id,
         "violation": rule.id,
@@ -241,9 +242,58 @@ def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict
         **({"decided_on": decided} if decided is not None else {}),
         "party": party,
         "facts": facts,
+        **({"correction": correction} if correction is not None else {}),
     }
     to_case(data)  # the contract's own check: a case this builder writes is always valid input
     return data
+
+
+def _parse_continuing(lang: str) -> Callable[[str], bool]:
+    """Whether the re-inspection found the violation continuing (Enter: yes)."""
+    tx = _text(lang)
+
+    def parse(answer: str) -> bool:
+        if not answer:
+            return True
+        try:
+            return read_bool(answer)
+        except ValueProblem:
+            raise Invalid(tx("bad_bool", got=answer)) from None
+
+    return parse
+
+
+def _ask_correction(rule: CompiledRule, ask: Ask, say: Say, lang: str, occurred: dt.date) -> dict[str, Any] | None:
+    """For a per-day fine (ADR 0023): the order to correct (made, served) and the re-inspections in
+    date order (Enter ends them; at least one)."""
+    if not any(v.version.per_day is not None for v in rule.versions):
+        return None
+    tx = _text(lang)
+    say(tx("correction"))
+    required = _parse_later_date(lang, [("occurred_day", occurred)])
+
+    def need(answer: str) -> dt.date:
+        day = required(answer)
+        if day is None:
+            raise Invalid(tx("empty"))
+        return day
+
+    ordered = ask_until(ask, say, tx("ordered_on"), need, lang)
+    served = ask_until(ask, say, tx("served_on"), _parse_later_date(lang, [("ordered_day", ordered)]), lang)
+    rows: list[dict[str, Any]] = []
+    last = served or ordered
+    while True:
+        after = _parse_later_date(lang, [("previous_day", last + dt.timedelta(days=1))])
+        day = ask_until(ask, say, tx("reinspection_on", n=len(rows) + 1), need if not rows else after, lang)
+        if day is None:
+            break
+        continuing = ask_until(ask, say, tx("continuing"), _parse_continuing(lang), lang)
+        rows.append({"date": day, "continuing": continuing})
+        last = day
+    correction: dict[str, Any] = {"ordered_on": ordered, "reinspections": rows}
+    if served is not None:
+        correction["served_on"] = served
+    return correction
 
 
 # ---------------------------------------------------------------- writing files
@@ -305,4 +355,17 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
                 out += f"  {name}:    # {tx('required')}\n"
             else:
                 out += f"  {name}: {_scalar(spec, spec.default)}\n"
+    return out + _correction_template(rule, lang)
+
+
+def _correction_template(rule: CompiledRule, lang: str) -> str:
+    """The ``correction`` block of a per-day fine's case (ADR 0023); empty for other rules."""
+    if not any(v.version.per_day is not None for v in rule.versions):
+        return ""
+    tx = _text(lang)
+    out = f"correction:                     # {tx('tpl_correction')}\n"
+    out += f"  ordered_on:                   # {tx('tpl_ordered')}\n"
+    out += f"  served_on:                    # {tx('tpl_served')}\n"
+    out += "  reinspections:\n"
+    out += f"    - {{date: , continuing: true}}  # {tx('tpl_reinspection')}\n"
     return out

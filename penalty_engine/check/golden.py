@@ -107,6 +107,11 @@ def compare(expect: dict[str, Any], got: dict[str, Any]) -> list[str]:
         )
         if want_p != have_p:
             diffs.append(f"penalties: expected {_fmt(want_p)}, got {_fmt(have_p)}")
+        for key in ("days", "daily"):  # a per-day fine's days and daily amount (ADR 0023), when expected
+            want_d = sorted(str(p[key]) for p in expect["penalties"] if key in p)
+            have_d = sorted(str(p[key]) for p in got["penalties"] if key in p and want_d)
+            if want_d != have_d:
+                diffs.append(f"penalties.{key}: expected {want_d}, got {have_d}")
     for key, attr in (("duties", "kind"), ("options", "kind"), ("factors", "id")):
         if key in expect:
             want_k = sorted(str(x) for x in expect[key])

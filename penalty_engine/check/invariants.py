@@ -115,7 +115,23 @@ def cases(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
     }
     if draw(st.booleans()):
         case["discovered_on"] = discovered.isoformat()
+    if cv.version.per_day is not None:  # a per-day fine counts days from the order and re-inspections (ADR 0023)
+        case["correction"], last = draw(_correction(occurred))
+        case["decided_on"] = max(decided, last).isoformat()
     return case
+
+
+@st.composite
+def _correction(draw: st.DrawFn, occurred: dt.date) -> tuple[dict[str, Any], dt.date]:
+    """An order to correct after the act and one to three re-inspections after it, in date order;
+    with the date of the last re-inspection (the decision is not before it)."""
+    ordered = occurred + dt.timedelta(days=draw(st.integers(0, 60)))
+    served = ordered + dt.timedelta(days=draw(st.integers(0, 3)))
+    day, rows = served, []
+    for _ in range(draw(st.integers(1, 3))):
+        day += dt.timedelta(days=draw(st.integers(1, 40)))
+        rows.append({"date": day.isoformat(), "continuing": draw(st.booleans())})
+    return {"ordered_on": ordered.isoformat(), "served_on": served.isoformat(), "reinspections": rows}, day
 
 
 # ------------------------------------------------------------------ the invariants

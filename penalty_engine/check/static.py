@@ -122,9 +122,10 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
         (("boundaries",), "the reading of 以上/以下", pack.boundaries.assumption is None),
         (("tier_scheme",), "the split of the range into tier bands", pack.tier_scheme.assumption is None),
     ]
-    if not all(lr.rule.versions and all(v.weighted for v in lr.rule.versions) for lr in loaded.rules):
+    no_start = (v.weighted or v.per_day for lr in loaded.rules for v in lr.rule.versions)
+    if not all(lr.rule.versions for lr in loaded.rules) or not all(no_start):
         start = (("factor_start",), "the start position in the band", pack.factor_start_assumption is None)
-        choices.append(start)  # a pack whose versions are all weighted (ADR 0020) has no start position
+        choices.append(start)  # weighted (ADR 0020) and per-day (ADR 0023) versions have no start position
     if general.below_minimum is not None:
         choices.append(
             (("general", "below_minimum"), "the below-minimum amount", general.below_minimum.assumption is None)
@@ -240,6 +241,8 @@ def _reads(rule: CompiledRule) -> set[str]:
             if isinstance(b.fine, PerUnitFine):
                 names.add(b.fine.per)
             names.update(b.confiscate)
+        if cv.version.per_day is not None:  # the original fine of a per-day fine (ADR 0023)
+            names.add(cv.version.per_day.daily)
     return names
 
 

@@ -22,7 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from ..core import pct
-from ..models import MultipleFine, RangeFine
+from ..models import MultipleFine, RangeFine, Weighted, WeightStage, tables
 from ..pack import CompiledRule, CompiledVersion
 from .findings import Finding, at
 
@@ -35,11 +35,23 @@ def _where(rule: CompiledRule, loc: tuple[str | int, ...]) -> tuple[str, int]:
 
 def table_findings(rule: CompiledRule, cv: CompiledVersion) -> list[Finding]:
     """The findings the table gives without any case: its sums against the cap and the minimum."""
-    spec = cv.version.weighted
-    if spec is None:
+    if cv.version.weighted is None:
         return []
     out: list[Finding] = []
+    for stage, spec in tables(cv.version.weighted):  # one column, or one per stage (ADR 0023)
+        out += _column_findings(rule, cv, spec, stage)
+    return out
+
+
+def _column_findings(
+    rule: CompiledRule, cv: CompiledVersion, spec: Weighted, stage: WeightStage | None
+) -> list[Finding]:
+    """The findings of one column: against the cap, and against the minimum of its branch (of every
+    branch, for a table of one column)."""
+    out: list[Finding] = []
     key, loc = cv.version.key, ("versions", cv.index, "weighted")
+    if stage is not None:
+        key = f"{key} (stage {stage.id})"
     top = spec.start + sum((max(lv.weight for lv in f.levels) for f in spec.factors), Fraction(0))
     if top < spec.cap:
         message = (
@@ -56,7 +68,7 @@ def table_findings(rule: CompiledRule, cv: CompiledVersion) -> list[Finding]:
     lowest = spec.lowest_sum
     for b in cv.version.frame:
         fine = b.fine
-        if not isinstance(fine, RangeFine | MultipleFine) or not fine.max:
+        if not isinstance(fine, RangeFine | MultipleFine) or not fine.max or (stage and b.id != stage.branch):
             continue
         share = Fraction(fine.min) / Fraction(fine.max)
         if lowest < share:

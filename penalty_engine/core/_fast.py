@@ -106,7 +106,8 @@ def fingerprint_text(
     engine: str,
 ) -> str | None:
     """``evaluation.fingerprint_text`` written directly: the same text, or ``None`` when the party's
-    age is not an int or its name not a str (then only the generic encoder knows the bytes).
+    age is not an int or its name not a str, or the case has a ``correction`` (then only the generic
+    encoder knows the bytes).
 
     ``facts_json`` must already be in sorted key order (the evaluation builds it so);
     ``occurred_s`` and ``decided_s`` are the ISO texts of the dates."""
@@ -114,7 +115,7 @@ def fingerprint_text(
     age, name = party.age, party.name
     age_s = "null" if age is None else int.__repr__(age) if type(age) is int else None
     name_s = "null" if name is None else _js(name) if type(name) is str else None
-    if age_s is None or name_s is None:
+    if age_s is None or name_s is None or case.correction is not None:
         return None
     facts = "".join(_canonical_chunks(facts_json, 0))
     discovered = f'"{case.discovered_on.isoformat()}"' if case.discovered_on else "null"

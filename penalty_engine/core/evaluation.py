@@ -321,7 +321,7 @@ class Evaluation:
                 "band": _range(result.band),
                 "recommended_fine": result.fine,
                 "currency": pack.currency,
-                "penalties": [built(PenaltyOut, p) for p in result.penalties],
+                "penalties": [built(PenaltyOut, _penalty(p)) for p in result.penalties],
                 "factors": [built(FactorOut, f) for f in result.factors],
                 "duties": [built(Duty, d) for d in result.duties],
                 "options": [built(Option, o) for o in result.options],
@@ -359,6 +359,8 @@ def fingerprint_text(
         "party": {"kind": case.party.kind, "age": case.party.age, "name": case.party.name},
         "facts": facts_json,
     }
+    if case.correction is not None:  # a per-day fine's days (ADR 0023); absent, the text is as it was
+        normalised["correction"] = case.correction.model_dump(mode="json")
     hashes = [v.content_hash for v in versions]
     return canonical_json({"rule_versions": hashes, "case": normalised, "engine": ENGINE})
 
@@ -367,6 +369,11 @@ def _level(level: Level | None) -> LevelOut | None:
     if level is None:
         return None
     return built(LevelOut, {"id": level.id, "name": built(LevelName, {"zh": level.name.zh, "en": level.name.en})})
+
+
+def _penalty(p: dict[str, Any]) -> dict[str, Any]:
+    """A penalty's fields in the model's order (a per-day fine's ``days`` and ``daily``, else ``None``)."""
+    return {"kind": p["kind"], "amount": p.get("amount"), "days": p.get("days"), "daily": p.get("daily")}
 
 
 def _range(edges: Interval | None) -> Range | None:

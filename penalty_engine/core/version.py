@@ -34,7 +34,6 @@ from ..models import (
     PartialCount,
     PerUnitFine,
     RangeFine,
-    SettingRef,
     TrancheFine,
 )
 from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
@@ -43,8 +42,9 @@ from . import _fast, provenance
 from .amounts import Interval
 from .general import Fired
 from .general_stages import ART28
+from .perday import PerDayStages
 from .result import NO_PENALTY, PENALTY, Position, Result
-from .weighted import WEIGHTED, WeightedStages
+from .weighted import WEIGHTED
 
 _PARTIAL = {PartialCount.up: Rounding.up, PartialCount.down: Rounding.down, PartialCount.half_up: Rounding.half_up}
 
@@ -67,7 +67,7 @@ def _count(quotient: Fraction, partial: PartialCount) -> int:
     return math.floor(quotient)
 
 
-class VersionRun(WeightedStages):
+class VersionRun(PerDayStages):
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
     __slots__ = ()
@@ -91,13 +91,20 @@ class VersionRun(WeightedStages):
         up_to: Decimal | None = None  # the top of a fine the officer sets (no recommended amount)
         if branch.no_penalty is not None:
             return self._result(NO_PENALTY, "none", duties=self._branch_no_penalty(branch, branch_basis))
-        if isinstance(branch.fine, PerUnitFine | TrancheFine):
+        per_day = None
+        if branch.per_day and self.cv.version.per_day is not None:  # ADR 0023: the original fine × the days counted
+            per_day = self._per_day(self.cv.version.per_day)
+            if per_day is None:
+                return self._result(NO_PENALTY, "none")
+        if per_day is not None or isinstance(branch.fine, PerUnitFine | TrancheFine):
             spec = branch.fine
-            fine = (
-                self._per_unit(spec, branch_basis)
-                if isinstance(spec, PerUnitFine)
-                else self._tranches(spec, branch_basis)
-            )
+            if per_day is not None:
+                fine = per_day.amount
+            elif isinstance(spec, PerUnitFine):
+                fine = self._per_unit(spec, branch_basis)
+            else:
+                assert isinstance(spec, TrancheFine)
+                fine = self._tranches(spec, branch_basis)
             tier, statutory = "fixed", Interval(fine, fine)
             band = statutory
             if fired.mitigate:
@@ -107,7 +114,7 @@ class VersionRun(WeightedStages):
         elif branch.fine is not None:
             statutory = self._range(branch.fine, branch_basis)
             if self.cv.weighted:  # ADR 0020
-                tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired)
+                tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired, branch.id)
             elif self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:
@@ -126,6 +133,8 @@ class VersionRun(WeightedStages):
         if level is not None and not level.point and band is not None:
             up_to = band.hi
         penalties = self._penalties(fine, branch, branch_basis, up_to)
+        if per_day is not None and penalties and fine == per_day.amount:
+            penalties[0] = {**penalties[0], "days": per_day.days, "daily": per_day.daily}
         duties = self._collective_discussion(self._duties(penalties, tier, up_to, branch), penalties, fired)
         if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
             duties = self._mitigation_duty(fired, duties)
@@ -197,14 +206,6 @@ class VersionRun(WeightedStages):
     def _fact_label(self, name: str) -> dict[str, str]:
         zh, en = self.rule.fact_labels[name]
         return {"fact_zh": zh, "fact_en": en}
-
-    def _setting(self, value: Any) -> Any:
-        """A pack setting's value (noting its assumption), or ``value`` itself when it is not a setting."""
-        if isinstance(value, SettingRef):
-            setting = self.pack.settings[value.setting]
-            self.assume(setting.assumption)
-            return setting.value
-        return value
 
     def _per_unit(self, spec: PerUnitFine, basis: list[str]) -> Decimal:
         """The fine a per-unit formula fixes (rate × units, capped), cut to whole fen."""

@@ -52,13 +52,13 @@ class WeightedStages(LevelStages):
 
     __slots__ = ()
 
-    def _weighted(self, rng: Interval, fired: Fired) -> WeightedAmount:
-        """The weighted amount for the statutory range ``rng``: sum, × maximum, clamp, rounding."""
-        spec = self.cv.version.weighted
-        assert spec is not None
+    def _weighted(self, rng: Interval, fired: Fired, branch: str = "") -> WeightedAmount:
+        """The weighted amount for the statutory range ``rng`` of ``branch``: (the stage of the branch, in
+        the two-stage form) sum, × maximum, clamp, rounding."""
+        spec = self._weighted_table(branch)
         table = cites(spec.basis)
         self.trail.add("weighted.start", {"start": pct(spec.start)}, result=pct(spec.start), basis=table)
-        chosen = [self._weighted_factor(i) for i in range(len(self.cv.weighted))]
+        chosen = [self._weighted_factor(i, spec) for i in range(len(self.cv.weighted))]
         total = self._weighted_sum(spec, chosen)
         raw = scale(rng.hi, total)  # weights are percentages: exact
         inputs = {"sum": pct(total), "max": dec_str(rng.hi), "raw": dec_str(raw), "currency": self.pack.currency}
@@ -73,9 +73,22 @@ class WeightedStages(LevelStages):
             return self._weighted_mitigate(rng, fine, fired)
         return WeightedAmount(Interval(fine, fine), fine, None)
 
-    def _weighted_factor(self, i: int) -> Fraction:
+    def _weighted_table(self, branch: str) -> Weighted:
+        """The table of the version, or in the two-stage form the column of ``branch``'s stage (ADR 0023)."""
+        spec = self.cv.version.weighted
+        assert spec is not None
+        if isinstance(spec, Weighted):
+            return spec
+        stage = spec.stage_of(branch)
+        assert stage is not None  # every branch with a range has its stage (checked at load)
+        inputs = {"stage": stage.id, "stage_zh": stage.label.zh, "stage_en": stage.label.en, "branch": branch}
+        self.trail.add("weighted.stage", inputs, result=stage.id, basis=cites(stage.basis))
+        return spec.table(stage)
+
+    def _weighted_factor(self, i: int, spec: Weighted) -> Fraction:
         """The level of factor ``i``: the first whose condition holds, else its lowest (not established)."""
-        factor, conds = self.cv.weighted[i]
+        factor = spec.factors[i]
+        conds = self.cv.weighted[i][1]
         tried = []
         level = None
         for lv, cond in zip(factor.levels, conds, strict=True):
@@ -85,8 +98,6 @@ class WeightedStages(LevelStages):
                 level = lv
                 break
         established = level is not None
-        spec = self.cv.version.weighted
-        assert spec is not None
         if level is None:
             level = factor.lowest
         basis = cites(factor.basis) if established else [*cites(factor.basis), *cites(spec.unknown_basis)]

@@ -8,7 +8,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 
 from __future__ import annotations
 
-from .case import MAX_DATE, MIN_DATE, Actual, Case, Party
+from .case import MAX_DATE, MIN_DATE, Actual, Case, Correction, Party, Reinspection
 from .common import CORRECTIONS, GUARDIAN_ORDERS, Order, OrderKind, Prose, ProseText, Text, in_lang
 from .decision import (
     DECISIONS_SCHEMA,
@@ -49,6 +49,7 @@ from .pack import (
     Provision,
     RoundingSpec,
 )
+from .perday import CountFrom, PerDay
 from .rules import (
     EVERY_BRANCH,
     AllOf,
@@ -79,7 +80,7 @@ from .rules import (
     TrancheFine,
 )
 from .trail import Trail, TrailStep, localized
-from .weighted import Weighted, WeightFactor, WeightLevel
+from .weighted import Staged, Weighted, WeightFactor, WeightLevel, WeightStage, tables
 
 __all__ = [
     "BENCHMARK_PARTS",
@@ -104,6 +105,8 @@ __all__ = [
     "Combined",
     "CombinedFine",
     "Condition",
+    "Correction",
+    "CountFrom",
     "Dates",
     "Decision",
     "Decisions",
@@ -136,17 +139,20 @@ __all__ = [
     "PartialCount",
     "Party",
     "PenaltyOut",
+    "PerDay",
     "PerUnitFine",
     "Prose",
     "ProseText",
     "Provision",
     "Range",
     "RangeFine",
+    "Reinspection",
     "RoundingSpec",
     "Rule",
     "RuleOverride",
     "RuleVersion",
     "SettingRef",
+    "Staged",
     "Text",
     "Tier",
     "Trail",
@@ -157,10 +163,12 @@ __all__ = [
     "ViolationInfo",
     "WeightFactor",
     "WeightLevel",
+    "WeightStage",
     "Weighted",
     "built",
     "coerce",
     "in_lang",
     "localized",
+    "tables",
     "to_json",
 ]

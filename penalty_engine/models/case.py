@@ -70,6 +70,39 @@ class ViolationItem(_Model):
     facts: dict[str, Any] = Field(default_factory=dict)
 
 
+#: at most this many re-inspections in one case (a case is a small record)
+MAX_REINSPECTIONS = 100
+
+
+class Reinspection(_Model):
+    """One re-inspection (复查): its date and whether it found the violation continuing."""
+
+    date: CaseDate
+    continuing: bool = Field(description="true: found still discharging (or obstructed, 第十三条)")
+
+
+class Correction(_Model):
+    """The order to correct (责令改正违法行为决定书) and the re-inspections after it, for a per-day fine."""
+
+    ordered_on: CaseDate = Field(description="the day the order to correct was made (责令改正之日)")
+    served_on: CaseDate | None = Field(default=None, description="the day it was served on the party (送达之日)")
+    reinspections: tuple[Reinspection, ...] = Field(min_length=1, max_length=MAX_REINSPECTIONS)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Correction:
+        if self.served_on is not None and self.served_on < self.ordered_on:
+            raise ValueError(msg("'correction.served_on' is before 'correction.ordered_on'"))
+        start = self.served_on or self.ordered_on
+        last = None
+        for r in self.reinspections:
+            if r.date <= start:
+                raise ValueError(msg("a re-inspection is on or before the day the order was made or served"))
+            if last is not None and r.date <= last:
+                raise ValueError(msg("re-inspections are listed in date order, one per day"))
+            last = r.date
+        return self
+
+
 class Case(_Model):
     """A case to evaluate.
 
@@ -86,6 +119,9 @@ class Case(_Model):
     facts: dict[str, Any] = Field(default_factory=dict)
     violations: tuple[ViolationItem, ...] | None = None
     same_act: bool | None = None
+    correction: Correction | None = Field(
+        default=None, description="the order to correct and the re-inspections: a per-day fine's days (ADR 0023)"
+    )
     actual: Actual | None = None
     expect: dict[str, Any] | None = None
 
@@ -101,7 +137,9 @@ class Case(_Model):
             raise ValueError(msg("'decided_on' is before 'occurred_on'"))
         if self.decided_on is not None and self.discovered_on is not None and self.decided_on < self.discovered_on:
             raise ValueError(msg("'decided_on' is before 'discovered_on'"))
+        if self.correction is not None and self.correction.ordered_on < self.occurred_on:
+            raise ValueError(msg("'correction.ordered_on' is before 'occurred_on'"))
         return self
 
 
-__all__ = ["Actual", "Case", "Decimal", "Party", "ViolationItem"]
+__all__ = ["Actual", "Case", "Correction", "Decimal", "Party", "Reinspection", "ViolationItem"]

@@ -9,7 +9,15 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from ..money import dec_str
 from .common import Text
@@ -78,8 +86,22 @@ class Range(_Out):
 
 
 class PenaltyOut(_Out):
+    """A penalty; a per-day fine (ADR 0023) also gives its ``days`` and its ``daily`` amount, which are
+    left out of the JSON of every other penalty (the contract of those is unchanged)."""
+
     kind: str
     amount: Money | None = None
+    days: int | None = None
+    daily: Money | None = None
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if self.days is None:
+            data.pop("days", None)
+        if self.daily is None:
+            data.pop("daily", None)
+        return data
 
 
 class FactorOut(_Out):

@@ -54,7 +54,8 @@ from .fines import (
     Tranche,
     TrancheFine,
 )
-from .weighted import Weighted
+from .perday import PerDay
+from .weighted import Staged, Weighted
 
 # The rule format as one import: its building blocks and fines are defined in ``common`` and ``fines``.
 __all__ = [
@@ -103,6 +104,17 @@ __all__ = [
     "Weighted",
     "cn_number",
 ]
+
+
+def _weighted_kind(value: Any) -> str:
+    """A weighted table with ``stages`` is the two-stage form (附件1 §1.6), else one column."""
+    staged = isinstance(value, Staged) or (isinstance(value, dict) and "stages" in value)
+    return "staged" if staged else "single"
+
+
+def _unset(value: Any) -> bool:
+    """A flag added after the first contract is left out of a dump while false (as ``_absent``)."""
+    return value is False
 
 
 def _absent(value: Any) -> bool:
@@ -167,6 +179,9 @@ class Branch(Frozen):
         description="orders only this branch's item names, added to the version's (ADR 0017)",
         exclude_if=_absent,
     )
+    per_day: bool = Field(
+        default=False, description="the fine is the version's per-day fine (按日连续处罚, ADR 0023)", exclude_if=_unset
+    )
 
     @model_validator(mode="after")
     def _some_penalty(self) -> Branch:
@@ -174,10 +189,12 @@ class Branch(Frozen):
         if any(o.kind in GUARDIAN_ORDERS for o in self.orders):
             raise ValueError(msg("orders to a guardian belong to the general part (pack.yaml), not to a branch"))
         if self.no_penalty is not None:
-            if self.fine is not None or self.confiscate or self.also:
+            if self.fine is not None or self.confiscate or self.also or self.per_day:
                 raise ValueError(msg("a branch with 'no_penalty' has no 'fine', 'confiscate' or 'also'"))
             return self
-        if self.fine is None and not self.confiscate and not self.also:
+        if self.per_day and self.fine is not None:
+            raise ValueError(msg("a 'per_day' branch has no 'fine': its fine is the version's per-day fine"))
+        if self.fine is None and not self.confiscate and not self.also and not self.per_day:
             raise ValueError(msg("a branch needs a 'fine', 'confiscate' or 'also' penalty (or 'no_penalty')"))
         if any(p.kind in (PenaltyKind.fine, PenaltyKind.confiscation) for p in self.also):
             raise ValueError(msg("fines and confiscation are given with 'fine' and 'confiscate', not 'also'"))
@@ -365,9 +382,17 @@ class RuleVersion(Frozen):
         "each with the provision that names it; none: 行政处罚法 Art. 28's 责令改正 (ADR 0017)",
         exclude_if=_absent,
     )
-    weighted: Weighted | None = Field(
+    weighted: (
+        Annotated[Annotated[Weighted, Tag("single")] | Annotated[Staged, Tag("staged")], Discriminator(_weighted_kind)]
+        | None
+    ) = Field(
         default=None,
         description="the weighted-factor mode (权重累加模式, ADR 0020) instead of tiers, levels and factors",
+        exclude_if=_absent,
+    )
+    per_day: PerDay | None = Field(
+        default=None,
+        description="a per-day continuous fine (按日连续处罚, ADR 0023): the original fine × the days counted",
         exclude_if=_absent,
     )
 
@@ -388,6 +413,10 @@ class RuleVersion(Frozen):
             raise ValueError(msg("give 'levels' or 'tiers', not both"))
         if self.weighted is not None and (self.levels or self.tiers or self.factors or self.start is not None):
             raise ValueError(msg("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'"))
+        if self.per_day is not None and (self.weighted or self.levels or self.tiers or self.factors):
+            raise ValueError(msg("a 'per_day' version has no 'weighted', 'tiers', 'levels' or 'factors'"))
+        if (self.per_day is not None) != any(b.per_day for b in self.frame):
+            raise ValueError(msg("a 'per_day' version has a branch with 'per_day: true', and only such a version"))
         lids = [lv.id for lv in self.levels]
         if len(set(lids)) != len(lids):
             raise ValueError(msg("level ids must be unique"))

@@ -19,7 +19,7 @@ from ..errors import msg
 from ..money import is_terminating
 from .common import Basis, Condition, Frozen, Ratio, Text
 
-__all__ = ["WeightFactor", "WeightLevel", "Weighted"]
+__all__ = ["StageFactor", "StageLevel", "Staged", "WeightFactor", "WeightLevel", "WeightStage", "Weighted", "tables"]
 
 
 def _percent(value: Fraction, what: str) -> None:
@@ -111,3 +111,97 @@ class Weighted(Frozen):
         """The highest sum the table gives (start + each factor's highest weight, capped)."""
         top = self.start + sum((max(lv.weight for lv in f.levels) for f in self.factors), Fraction(0))
         return min(top, self.cap)
+
+
+# ---------------------------------------------------------------- the two-stage form (§1.6)
+
+
+class StageLevel(Frozen):
+    """A level of a two-stage table: one weight per stage (its column), ``{in-time: 5/100, overdue: 3/100}``."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text = Field(description="the level as the table prints it (违法程度)")
+    weights: dict[str, Ratio] = Field(description="per stage id, the weight in that stage's column")
+    when: Condition | None = Field(default=None, description="when the level holds; absent: never chosen by facts")
+
+
+class StageFactor(Frozen):
+    """A factor of a two-stage table: its levels, each with a weight per stage."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text
+    levels: tuple[StageLevel, ...] = Field(min_length=1)
+    basis: tuple[Basis, ...] = ()
+
+
+class WeightStage(Frozen):
+    """One stage (one weight column) of a two-stage table: 限期内改正 (×20万) or 逾期未改正 (×100万). The
+    stage applies when its ``branch`` of the frame does; the sum multiplies that branch's maximum."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    label: Text = Field(description="the column's head as the table prints it (限期内改正)")
+    branch: str = Field(description="the frame branch of this stage (its statutory range is the base)")
+    start: Ratio = Field(ge=0, le=1, description="the column's start weight (裁量起点)")
+    cap: Ratio = Field(default=Fraction(1), gt=0, le=1)
+    floor: Ratio | None = Field(default=None, ge=0, le=1)
+    basis: tuple[Basis, ...] = Field(min_length=1, description="the column's formula (备注), quoted")
+    floor_basis: tuple[Basis, ...] = ()
+
+
+class Staged(Frozen):
+    """A weighted table with one weight column per stage (附件1 §1.6: 限期内改正 / 逾期未改正): the stage
+    whose branch applies gives the start, the weights, the cap and floor; the base is that branch's
+    maximum. Each stage reads as a plain ``Weighted`` table (``table``)."""
+
+    stages: tuple[WeightStage, ...] = Field(min_length=2)
+    factors: tuple[StageFactor, ...] = Field(min_length=1)
+    unknown_basis: tuple[Basis, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> Staged:
+        ids = [s.id for s in self.stages]
+        if len(set(ids)) != len(ids) or len({s.branch for s in self.stages}) != len(ids):
+            raise ValueError(msg("the stages of a weighted table have different ids and branches"))
+        for f in self.factors:
+            for lv in f.levels:
+                if set(lv.weights) != set(ids):
+                    raise ValueError(
+                        msg("level '{id}' gives a weight for each stage: {stages}", id=lv.id, stages=", ".join(ids))
+                    )
+        for s in self.stages:
+            self.table(s)  # each column is a valid table (percentages, floor below cap, …)
+        return self
+
+    def table(self, stage: WeightStage) -> Weighted:
+        """The plain weighted table of one stage (its column)."""
+        factors = tuple(
+            WeightFactor(
+                id=f.id,
+                label=f.label,
+                basis=f.basis,
+                levels=tuple(
+                    WeightLevel(id=lv.id, label=lv.label, weight=lv.weights[stage.id], when=lv.when) for lv in f.levels
+                ),
+            )
+            for f in self.factors
+        )
+        return Weighted(
+            start=stage.start,
+            factors=factors,
+            cap=stage.cap,
+            floor=stage.floor,
+            basis=stage.basis,
+            floor_basis=stage.floor_basis,
+            unknown_basis=self.unknown_basis,
+        )
+
+    def stage_of(self, branch: str) -> WeightStage | None:
+        """The stage of a frame branch (``None``: the branch has no column)."""
+        return next((s for s in self.stages if s.branch == branch), None)
+
+
+def tables(spec: Weighted | Staged) -> list[tuple[WeightStage | None, Weighted]]:
+    """Each column of a weighted table as a plain table: one (no stage) or one per stage."""
+    if isinstance(spec, Weighted):
+        return [(None, spec)]
+    return [(s, spec.table(s)) for s in spec.stages]

@@ -50,6 +50,7 @@ from ..text import words as catalog
 from ..yamlio import Located
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
+from .perday import check_per_day
 from .weighted import CompiledWeights, compile_weighted
 
 
@@ -419,6 +420,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                     )
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
         weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
+        check_per_day(pack, facts, v, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):

@@ -14,8 +14,8 @@ from fractions import Fraction
 from typing import Any
 
 from ..cel import ClauseTable, CompiledCondition
-from ..errors import RuleError, msg
-from ..models import MultipleFine, Pack, RangeFine, RuleVersion, WeightFactor
+from ..errors import RuleError, msg, suggest
+from ..models import MultipleFine, Pack, RangeFine, RuleVersion, Staged, WeightFactor, tables
 
 #: per factor: the factor and each level's condition (``None``: the level has no condition)
 CompiledWeights = tuple[tuple[WeightFactor, tuple[CompiledCondition | None, ...]], ...]
@@ -32,17 +32,38 @@ def compile_weighted(
 ) -> CompiledWeights:
     """The weighted factors of ``v`` with their levels' conditions added to ``table`` (empty when the
     version is not weighted); ``where`` locates a key of the rule file."""
-    spec = v.weighted
-    if spec is None:
+    if v.weighted is None:
         return ()
     ranged = [b for b in v.frame if isinstance(b.fine, RangeFine | MultipleFine)]
     if not ranged:
         raise RuleError(
             "PE-R010", msg("a weighted version needs a branch with a fine range (min–max or a multiple)"), where(vloc)
         )
-    lowest = spec.lowest_sum
-    for b in ranged:
+    columns = tables(v.weighted)
+    pairs = [(b, spec) for b in ranged for _, spec in columns]  # one column: it serves every branch
+    if isinstance(v.weighted, Staged):  # the two-stage form: each stage has its own branch (ADR 0023)
+        by_id = {b.id: b for b in ranged}
+        for j, (stage, _table) in enumerate(columns):
+            assert stage is not None
+            if stage.branch not in by_id:
+                message = msg(
+                    "stage '{stage}' names branch '{branch}', no branch with a fine range of this version",
+                    stage=stage.id,
+                    branch=stage.branch,
+                )
+                raise RuleError(
+                    "PE-R010",
+                    message + suggest(stage.branch, by_id),
+                    where((*vloc, "weighted", "stages", j, "branch")),
+                )
+        missing = sorted(set(by_id) - {s.branch for s, _ in columns if s is not None})
+        if missing:
+            message = msg("branch '{branch}' has a fine range but no stage of the weighted table", branch=missing[0])
+            raise RuleError("PE-R010", message, where((*vloc, "weighted", "stages")))
+        pairs = [(by_id[s.branch], spec) for s, spec in columns if s is not None]
+    for b, spec in pairs:
         assert isinstance(b.fine, RangeFine | MultipleFine)
+        lowest = spec.lowest_sum
         share = _ratio_of_range(b.fine)
         if share is not None and lowest < share and pack.weighted_clamp_assumption is None:
             raise RuleError(
@@ -56,7 +77,7 @@ def compile_weighted(
                 where((*vloc, "weighted")),
             )
     out = []
-    for i, f in enumerate(spec.factors):
+    for i, f in enumerate(columns[0][1].factors):  # the levels' conditions are the same in every column
         conds = []
         for j, lv in enumerate(f.levels):
             at = where((*vloc, "weighted", "factors", i, "levels", j, "when"))

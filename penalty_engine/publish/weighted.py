@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..core import pct  # the trail's percentage texts
-from ..models import Basis, Condition, FactSpec, Weighted
+from ..models import Basis, Condition, FactSpec, Staged, Weighted, tables
 from .conditions import cel_text
 from .view import Cond, Quote
 
@@ -32,6 +32,40 @@ class WeightedView:
 
 
 def weighted_view(
+    spec: Weighted | Staged,
+    facts: dict[str, FactSpec],
+    lang: str,
+    t: Callable[..., str],
+    cond: Callable[[Condition | None, dict[str, FactSpec]], Cond | None],
+    quotes: Callable[[Sequence[Basis]], list[Quote]],
+) -> WeightedView:
+    """The view of ``spec``; a two-stage table (ADR 0023) shows each figure per stage:
+    "限期内改正 25%；逾期未改正 20%"."""
+    columns = tables(spec)
+    views = [_one_view(table, facts, lang, t, cond, quotes) for _, table in columns]
+    if len(views) == 1:
+        return views[0]
+    sep = "；" if lang == "zh" else "; "
+    heads = [s.label.get(lang) if s is not None else "" for s, _ in columns]
+
+    def each(values: list[str]) -> str:
+        return sep.join(f"{h} {v}" for h, v in zip(heads, values, strict=True))
+
+    first = views[0]
+    rows = [
+        WeightRow(r.factor, r.level, each([v.rows[k].weight for v in views]), r.when) for k, r in enumerate(first.rows)
+    ]
+    return WeightedView(
+        start=each([v.start for v in views]),
+        rows=rows,
+        formula=each([v.formula for v in views]),
+        basis=[q for v in views for q in v.basis],
+        floor_basis=[q for v in views for q in v.floor_basis],
+        unknown_basis=first.unknown_basis,
+    )
+
+
+def _one_view(
     spec: Weighted,
     facts: dict[str, FactSpec],
     lang: str,

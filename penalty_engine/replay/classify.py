@@ -80,6 +80,11 @@ def similarity(d: Decision) -> dict[str, Any]:
             # a weighted amount is a point (sum × the statutory maximum): cases alike share its base too
             reads[str(step.inputs["fact"])] = step.inputs["value"]
             continue
+        elif code == "per_day.amount":
+            # a per-day fine is the original fine × the days: cases alike share both (ADR 0023)
+            reads[str(step.inputs["fact"])] = step.inputs["daily"]
+            reads["per_day.days"] = step.inputs["days"]
+            continue
         elif code not in ("tier", "tier.capped", "level", "level.capped", "factor", "weighted.factor"):
             continue
         inputs = step.inputs

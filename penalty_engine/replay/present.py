@@ -136,6 +136,8 @@ class Presenter:
             shown = self.t(value) if value in ("individual", "organization") else str(value)
         elif name == "party.age":
             label, shown = self.t("party_age"), str(value)
+        elif name == "per_day.days":  # a per-day fine's days (ADR 0023)
+            label, shown = self.t("per_day_days"), str(value)
         else:
             label = spec[self.lang] if spec else name
             shown = self._value(spec, value)
