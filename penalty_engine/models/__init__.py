@@ -79,6 +79,7 @@ from .rules import (
     Tranche,
     TrancheFine,
 )
+from .shared import REPLACEABLE_PARTS, SHARED_FILE, SHARED_PARTS, GeneralUse, SharedGeneral, UsesGeneral
 from .trail import Trail, TrailStep, localized
 from .weighted import Staged, Weighted, WeightFactor, WeightLevel, WeightStage, tables
 
@@ -91,7 +92,10 @@ __all__ = [
     "MAX_DATE",
     "MIN_DATE",
     "PACK_PARTS",
+    "REPLACEABLE_PARTS",
     "SCHEMA",
+    "SHARED_FILE",
+    "SHARED_PARTS",
     "Actual",
     "AllOf",
     "AmountBand",
@@ -123,6 +127,7 @@ __all__ = [
     "FineGroup",
     "General",
     "GeneralOverride",
+    "GeneralUse",
     "HearingThreshold",
     "LawRef",
     "LayerPack",
@@ -152,6 +157,7 @@ __all__ = [
     "RuleOverride",
     "RuleVersion",
     "SettingRef",
+    "SharedGeneral",
     "Staged",
     "Text",
     "Tier",
@@ -159,6 +165,7 @@ __all__ = [
     "TrailStep",
     "Tranche",
     "TrancheFine",
+    "UsesGeneral",
     "VersionOverride",
     "ViolationInfo",
     "WeightFactor",

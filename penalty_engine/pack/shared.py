@@ -30,8 +30,17 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..errors import RuleError, RuleErrors, joined, msg, suggest
-from ..models import General, Pack, Text
-from ..models.shared import REPLACEABLE_PARTS, SHARED_FILE, SHARED_PARTS, GeneralUse, SharedGeneral, UsesGeneral
+from ..models import (
+    REPLACEABLE_PARTS,
+    SHARED_FILE,
+    SHARED_PARTS,
+    General,
+    GeneralUse,
+    Pack,
+    SharedGeneral,
+    Text,
+    UsesGeneral,
+)
 from ..yamlio import Located
 from .layered import LayeredSource, Redirect
 from .loader import bundled_packs_dir, read_located, schema_error, validate_model

@@ -267,6 +267,19 @@ def dates_for(draw: st.DrawFn, version: CompiledVersion) -> tuple[dt.date, dt.da
 
 
 @st.composite
+def correction_for(draw: st.DrawFn, occurred: dt.date) -> tuple[dict[str, Any], dt.date]:
+    """An order to correct on or after the act, served within three days, and one to three
+    re-inspections after it in date order; with the last re-inspection's date."""
+    ordered = occurred + dt.timedelta(days=draw(st.integers(0, 60)))
+    served = ordered + dt.timedelta(days=draw(st.integers(0, 3)))
+    day, rows = served, []
+    for _ in range(draw(st.integers(1, 3))):
+        day += dt.timedelta(days=draw(st.integers(1, 40)))
+        rows.append({"date": day.isoformat(), "continuing": draw(st.booleans())})
+    return {"ordered_on": ordered.isoformat(), "served_on": served.isoformat(), "reinspections": rows}, day
+
+
+@st.composite
 def example_for(draw: st.DrawFn, rule: CompiledRule, facts: dict[str, Any] | None = None) -> Example:
     """A valid case of ``rule`` in one of its versions."""
     version = draw(st.sampled_from(rule.versions))
@@ -280,6 +293,9 @@ def example_for(draw: st.DrawFn, rule: CompiledRule, facts: dict[str, Any] | Non
         "party": draw(parties()),
         "facts": draw(facts_for(rule)) if facts is None else facts,
     }
+    if version.version.per_day is not None:  # a per-day fine counts from the order and re-inspections (ADR 0023)
+        case["correction"], last = draw(correction_for(occurred))
+        decided = max(decided, last)
     if draw(st.integers(0, 3)) > 0:  # otherwise the decision date comes from as_of
         case["decided_on"] = decided.isoformat()
     return Example(rule_id=rule.id, version=version.version.key, case=case, as_of=decided)

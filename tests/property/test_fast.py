@@ -50,7 +50,8 @@ def test_the_fingerprint_text_written_directly_equals_the_generic_encoders(
         fast = fast_text(c, rule_id, occurred_s, decided_s, facts_json, versions, eng)
         assert eng == evaluation.ENGINE
         generic = evaluation.fingerprint_text(c, rule_id, dt.date.fromisoformat(decided_s), facts_json, versions)
-        assert fast == generic
+        # a case with a correction (a per-day fine, ADR 0023) is left to the generic encoder
+        assert fast is None if c.correction is not None else fast == generic
         compared.append(generic)
         return fast
 

@@ -295,7 +295,7 @@ def test_built_models_are_what_model_construct_makes() -> None:
     samples: dict[type[BaseModel], dict[str, Any]] = {
         Dates: {"occurred_on": dt.date(2024, 1, 2), "discovered_on": None, "decided_on": dt.date(2024, 2, 3)},
         Range: {"min": Decimal(3000), "max": Decimal("10000.5")},
-        PenaltyOut: {"kind": "fine", "amount": Decimal(5000)},
+        PenaltyOut: {"kind": "fine", "amount": Decimal(5000), "days": None, "daily": None},
         FactorOut: {"id": "repeat", "effect": "aggravating", "basis": ["x"], "label": None},
         Duty: {"kind": "hearing_notice", "basis": ["y"]},
         Option: {"kind": "lighter", "basis": [], "reason": "r"},

@@ -139,9 +139,19 @@ def test_new_case_asks_for_the_order_and_the_reinspections(engine: pe.Engine) ->
     from penalty_engine.newcase import build_case, template_yaml
 
     rule = engine.rule("cn-gd-environment/water-refusal-per-day")
-    case_part = ["PD-9", "2025-02-20", "", "2025-04-15", "单位", "200000", *[""] * 14]
-    answers = iter([*case_part, "2025-03-03", "2025-03-05", "2025-03-20", "是", "2025-03-25", "否", ""])
-    data = build_case(rule, lambda _prompt: next(answers), lambda _text: None)
+    case_part = iter(["PD-9", "2025-02-20", "", "2025-04-15", "单位", "200000"])
+    correction = iter(["2025-03-03", "2025-03-05", "2025-03-20", "是", "2025-03-25", "否", ""])
+    asked: list[str] = []
+
+    def answer(prompt: str) -> str:
+        # the case's own questions first; then every fact at its default until the order is asked for
+        # (the number of facts follows the pack and its general part), then the correction's questions
+        if prompt.startswith("责令改正之日") or (asked and asked[-1] == "correction"):
+            asked.append("correction")
+            return next(correction)
+        return next(case_part, "")
+
+    data = build_case(rule, answer, lambda _text: None)
     # 2025-03-06 … 2025-03-20 = 15 days, then corrected: 200000 × 15 = 3000000
     assert engine.evaluate(data).penalties[0].days == 15
     assert "correction:" in template_yaml(rule) and "correction:" not in template_yaml(
