@@ -151,6 +151,12 @@ class _Builder:
     def money(self, value: Any, currency: str) -> str:
         return money(value, self.lang, currency)
 
+    def per_day(self, p: Any, d: Decision) -> str:
+        """A per-day fine's daily amount and days (ADR 0023); empty for any other penalty."""
+        if p.days is None:
+            return ""
+        return str(self.t("per_day_detail", daily=self.money(p.daily, d.currency), days=p.days))
+
     def span(self, lo: Any, hi: Any, currency: str) -> str:
         return self.w("span", lo=self.money(lo, currency), hi=self.money(hi, currency))
 
@@ -216,7 +222,7 @@ class _Builder:
         w, t, lang = self.w, self.t, self.lang
         out = [Section(number(w("box")), [], box=self.box(d), kind="box")]
         penalties = [
-            Entry(w("penalty_line", kind=t(p.kind), amount=self.money(p.amount, d.currency)))
+            Entry(w("penalty_line", kind=t(p.kind), amount=self.money(p.amount, d.currency)) + self.per_day(p, d))
             if p.amount is not None
             else Entry(t(p.kind))
             for p in d.penalties

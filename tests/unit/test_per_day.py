@@ -167,3 +167,25 @@ def test_rules_without_per_day_dump_as_before(engine: pe.Engine) -> None:
             if cv.version.per_day is None:
                 dump = cv.version.model_dump(mode="json")
                 assert "per_day" not in dump and all("per_day" not in b for b in dump["frame"])
+
+
+def test_the_penalty_line_shows_the_daily_amount_and_the_days(engine: pe.Engine) -> None:
+    """What an officer files: the fine with its daily amount and days, in text, Markdown and the .docx."""
+    import io
+
+    import docx
+
+    from penalty_engine.render import render_any
+    from penalty_engine.render.document import render_document
+    from penalty_engine.yamlio import parse_yaml
+
+    path = Path(__file__).parents[2] / "cases/cn-gd-environment/water-refusal-per-day/01-one-reinspection-20-days.yaml"
+    data = dict(parse_yaml(path.read_text(encoding="utf-8")).data)
+    data.pop("expect", None)
+    d = engine.evaluate(data)
+    # 20 days (2025-03-06 … 2025-03-25) × the original fine 200,000 = 4,000,000
+    zh = "罚款: 4,000,000元（按日连续处罚：每日 200,000元 × 20 日）"
+    assert zh in render_any(d, "text", "zh") and zh in render_any(d, "markdown", "zh")
+    assert "fine: CNY 4,000,000 (per day: CNY 200,000 a day × 20 days)" in render_any(d, "text", "en")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(render_document(d, "docx", "zh"))).paragraphs]
+    assert any("4,000,000元（按日连续处罚：每日 200,000元 × 20 日）" in p for p in paragraphs)
