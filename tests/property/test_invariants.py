@@ -541,8 +541,65 @@ def _per_unit_amount(ex: Example, dj: dict[str, Any]) -> Fraction:
     return result
 
 
+def _units(quotient: Fraction, partial: str) -> Fraction:
+    if partial == "exact":
+        return quotient
+    if partial == "up":
+        return Fraction(math.ceil(quotient))
+    if partial == "down":
+        return Fraction(math.floor(quotient))
+    if partial == "half_up":
+        return Fraction(math.floor(quotient + Fraction(1, 2)))
+    raise AssertionError(f"unknown partial counting {partial!r}")
+
+
+def _tranche_amount(dj: dict[str, Any]) -> Fraction:
+    """The fine tranches of a mass fix (Zhejiang's over-limit table), recomputed from their step."""
+    s = one(dj, "range.tranches")
+    i = s["inputs"]
+    assert frac(i["value"]) == frac(fact_in_trail(dj, i["fact"])), "the tranches count another value than the fact"
+    unit, total = frac(i["unit"]), Fraction(0)
+    for t in i["tranches"]:
+        units = _units(frac(t["part"]) / unit, i["partial"])
+        assert (frac(t["quotient"]), frac(t["units"])) == (frac(t["part"]) / unit, units)
+        assert frac(t["subtotal"]) == units * frac(t["rate"]), "a tranche's subtotal does not recompute"
+        total += frac(t["subtotal"])
+    result = total if i.get("cap") in (None, "none") else min(total, frac(i["cap"]))
+    assert frac(s["result"]) == result, f"the tranches recompute to {result}, the trail says {s['result']}"
+    return result
+
+
+def _per_day_amount(dj: dict[str, Any]) -> Fraction:
+    """A per-day fine (ADR 0023): the days from the day after the start to each re-inspection that found
+    the violation continuing, added up, × the original fine."""
+    day = dt.date.fromisoformat(one(dj, "per_day.start")["result"])
+    total = 0
+    for s in steps(dj, "per_day.reinspection"):
+        i = s["inputs"]
+        assert dt.date.fromisoformat(i["from"]) == day, "a counting period does not start where the last ended"
+        days = (dt.date.fromisoformat(i["date"]) - day).days + 1
+        assert i["days"] == days, "a period's days do not recompute"
+        total += days
+        assert i["total"] == total
+        day = dt.date.fromisoformat(i["date"]) + dt.timedelta(days=1)
+    assert one(dj, "per_day.days")["inputs"]["days"] == total
+    amount = one(dj, "per_day.amount")["inputs"]
+    assert frac(amount["daily"]) == frac(fact_in_trail(dj, amount["fact"])), "the daily amount is not the fact"
+    assert amount["days"] == total and frac(amount["amount"]) == frac(amount["daily"]) * total
+    return frac(amount["amount"])
+
+
+def _fixed_amount(ex: Example, dj: dict[str, Any]) -> Fraction:
+    """The amount a formula fixes: per unit, by tranches, or per day."""
+    if steps(dj, "range.tranches"):
+        return _tranche_amount(dj)
+    if steps(dj, "per_day.amount"):
+        return _per_day_amount(dj)
+    return _per_unit_amount(ex, dj)
+
+
 def _check_fixed_fine(ex: Example, dj: dict[str, Any]) -> None:
-    fixed = _per_unit_amount(ex, dj)
+    fixed = _fixed_amount(ex, dj)
     assert frac(dj["recommended_fine"]) == fixed
     assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (fixed, fixed)
     assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (fixed, fixed)
@@ -554,7 +611,7 @@ def _check_below_minimum(ex: Example, dj: dict[str, Any]) -> None:
     step = one(dj, "below_minimum")
     i = step["inputs"]
     assert "fixed" in i, "below_minimum without the amount it goes below: the trail does not explain it"
-    fixed = _per_unit_amount(ex, dj)
+    fixed = _fixed_amount(ex, dj)
     assert frac(i["fixed"]) == fixed
     assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (fixed, fixed)
     rule_spec = pack.general.below_minimum if pack.general is not None else None
@@ -634,7 +691,9 @@ def test_explained(ex: Example) -> None:
         _check_fixed_fine(ex, dj)
     elif dj["tier"] == "weighted":
         _check_weighted_fine(ex, dj)
-    elif dj["tier"] == "below_minimum" and steps(dj, "range.per_unit"):
+    elif dj["tier"] == "below_minimum" and any(
+        steps(dj, c) for c in ("range.per_unit", "range.tranches", "per_day.amount")
+    ):
         _check_below_minimum(ex, dj)
     else:
         _check_range_fine(ex, dj)
