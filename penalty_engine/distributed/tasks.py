@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import json
 import os
-import pickle
 import threading
 import zlib
 from collections.abc import Iterator
@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Engine
-from ..errors import CaseError, EvaluationError, LedgerError, PenaltyEngineError, RuleError
-from ..replay import SAMPLE, Aggregates, Evaluated, Evaluator, Group, Groups, Outcome, Replay, Settings
+from ..errors import CaseError, EvaluationError, LedgerError, Msg, PenaltyEngineError, RuleError, pair
+from ..replay import SAMPLE, Aggregates, Evaluated, Evaluator, Group, Groups, Outcome, Rejected, Replay, Settings
 from . import parts
 from .parts import FilePart, ReadOptions, read_part
 
@@ -213,8 +213,8 @@ def absorb(index: int, folder: str, results: bool, k: int, *dups: dict[int, list
     """Absorb partition ``index`` as ``Replay.absorb`` does, its earlier duplicates known: its output
     lines go to its files; returns its counts, names, aggregates and groups (in ``k`` buckets)."""
     source = part_file(folder, index, "outcomes")
-    with source.open("rb") as fh:
-        outcomes: list[Outcome] = pickle.load(fh)
+    with source.open(encoding="utf-8") as fh:
+        outcomes = [_decoded(line) for line in fh]
     files = {kind: part_file(folder, index, kind) for kind in OUTPUTS}
     groups = PartGroups()
     state = Replay(
@@ -278,8 +278,70 @@ def reduce_groups(*parts: dict[bytes, Partial]) -> tuple[int, list[tuple[bytes, 
     return len(merged), [(key, g.group()) for key, g in merged.items() if g.flagged]
 
 
-def _dump(path: Path, value: object) -> None:
+def _dump(path: Path, outcomes: list[Outcome]) -> None:
+    """A partition's outcomes as JSON lines: plain data, so the shared folder never holds anything that
+    runs when it is read (no pickle), and every amount goes as the text of its Decimal."""
     tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    with tmp.open("w", encoding="utf-8") as fh:
+        for out in outcomes:
+            fh.write(json.dumps(_encoded(out), ensure_ascii=False) + "\n")
     os.replace(tmp, path)  # a task run again (a lost worker) writes the same file whole
+
+
+def _dec(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _undec(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def _encoded(out: Outcome) -> dict[str, Any]:
+    if isinstance(out, Rejected):
+        zh = out.error.zh if isinstance(out.error, Msg) else None
+        return {"rejected": [out.source, out.case_id, str(out.error), zh, out.lines, out.date_error, out.error_zh]}
+    g = out.group
+    group = None if g is None else [g[0].hex(), g[1], str(g[2])]
+    return {
+        "evaluated": [
+            out.case_id,
+            out.source,
+            out.status,
+            out.line,
+            out.names,
+            _dec(out.deviation),
+            _dec(out.deviation_pct),
+            _dec(out.fine),
+            group,
+            out.flagged,
+            out.lines,
+            out.names_of,
+            out.member,
+        ]
+    }
+
+
+def _decoded(line: str) -> Outcome:
+    data = json.loads(line)
+    if "rejected" in data:
+        source, case_id, error, zh, lines, date_error, error_zh = data["rejected"]
+        return Rejected(source, case_id, error if zh is None else pair(error, zh), lines, date_error, error_zh)
+    case_id, source, status, text, names, dev, dev_pct, fine, group, flagged, lines, names_of, member = data[
+        "evaluated"
+    ]
+    kept = None if group is None else (bytes.fromhex(group[0]), group[1], Decimal(group[2]))
+    return Evaluated(
+        case_id,
+        source,
+        status,
+        text,
+        names,
+        _undec(dev),
+        _undec(dev_pct),
+        _undec(fine),
+        kept,
+        flagged,
+        lines=lines,
+        names_of=names_of,
+        member=member,
+    )
