@@ -23,7 +23,7 @@ from typing import Any
 from ..core import Engine, to_case
 from ..errors import CaseError, PenaltyEngineError, field_name, kind_of, msg, text_zh
 from ..models import Case, Decision, Decisions
-from ..replay import Mapping, Row, bad_row, json_error, unexpected
+from ..replay import Mapping, Row, bad_row, dates_after, json_error, unexpected
 
 #: What a pair of decisions is compared on, in the order a change is named.
 ASPECTS = ("outcome", "level", "tier", "band", "amount", "duties", "penalties")
@@ -239,20 +239,14 @@ class Comparer:
     def _case(self, data: dict[str, Any]) -> Case:
         case = to_case(data)
         latest = self.settings.run_date
-        if latest is not None:
-            for name, day in (
-                ("occurred_on", case.occurred_on),
-                ("discovered_on", case.discovered_on),
-                ("decided_on", case.decided_on),
-            ):
-                if day is not None and day > latest:
-                    message = msg(
-                        "{field}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
-                        field=field_name(name),
-                        day=day,
-                        latest=latest,
-                    )
-                    raise CaseError("PE-C005", message, msg("case {case_id}", case_id=case.case_id))
+        for name, day in dates_after(case, latest) if latest is not None else ():
+            message = msg(
+                "{field}: {day} is after the day of the comparison {latest}: a data error, not evaluated",
+                field=field_name(name),
+                day=day,
+                latest=latest,
+            )
+            raise CaseError("PE-C005", message, msg("case {case_id}", case_id=case.case_id))
         return case
 
     def rows(self, rows: Iterable[Row]) -> list[Outcome]:

@@ -15,19 +15,16 @@ import os
 import shutil
 import signal
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from ..core import Engine
-from ..replay import Row, batches, iter_inputs
+from ..replay import Row, iter_inputs, pooled
+from ..replay import remove_stale_workdirs as replay_remove_stale
 from . import report
 from .compare import Comparer, Outcome, Settings
 from .tally import LARGEST, Impact
-
-BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -74,37 +71,21 @@ def run_impact(
     rows = iter_inputs(inputs, settings.mapping, encoding, sheet)
     state = Impact.create(workdir, largest)
     try:
-        if workers <= 1:
-            comparer = Comparer(settings, *(engines or (None, None)))
-            for batch in batches(rows, BATCH):
-                for out in comparer.rows(batch):
-                    state.absorb(out)
-                if progress:
-                    progress(len(batch))
-        else:
-            fork = "fork" in mp.get_all_start_methods()
-            _PRELOADED = engines if fork else None
-            ctx = mp.get_context("fork" if fork else "spawn")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-                pending: deque[tuple[int, Any]] = deque()
-                for batch in batches(rows, BATCH):
-                    pending.append((len(batch), pool.apply_async(_work, (batch,))))
-                    while len(pending) > workers * 3:
-                        _drain(pending.popleft(), state, progress)
-                while pending:
-                    _drain(pending.popleft(), state, progress)
+        if workers > 1 and "fork" in mp.get_all_start_methods():
+            _PRELOADED = engines  # forked workers inherit the loaded engines
+        pooled(
+            rows,
+            state.absorb,
+            workers=workers,
+            local=lambda: Comparer(settings, *(engines or (None, None))).rows,
+            initializer=(_init_worker, (settings,)),
+            work=_work,
+            progress=progress,
+        )
     finally:
         _PRELOADED = None
         state.close()
     return state
-
-
-def _drain(item: tuple[int, Any], state: Impact, progress: Callable[[int], None] | None) -> None:
-    n, handle = item
-    for out in handle.get():
-        state.absorb(out)
-    if progress:
-        progress(n)
 
 
 def partial(path: Path) -> Path:
@@ -177,26 +158,8 @@ WORKDIR_PREFIX = "penalty-impact-"
 
 def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
     """Remove the spill folders that killed runs (``kill -9``) left behind: those whose process is
-    gone. Returns them."""
-    removed = []
-    for path in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*-*"):
-        pid = path.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
-        if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-            removed.append(path)
-    return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # someone else's process, or no way to tell: leave its folder alone
-    return True
+    gone (``replay.remove_stale_workdirs`` with impact's prefix). Returns them."""
+    return replay_remove_stale(root, WORKDIR_PREFIX)
 
 
 def _in_main_thread() -> bool:

@@ -20,11 +20,14 @@ from .run import (
     Replay,
     Settings,
     batches,
+    dates_after,
     default_workers,
     duplicate_id,
     evaluate_rows,
     iter_inputs,
     json_error,
+    pooled,
+    remove_stale_workdirs,
     unexpected,
 )
 
@@ -48,6 +51,7 @@ __all__ = [
     "bad_row",
     "batches",
     "check_encoding",
+    "dates_after",
     "default_workers",
     "detect_encoding",
     "draft_mapping",
@@ -57,7 +61,9 @@ __all__ = [
     "iter_inputs",
     "json_error",
     "load_mapping",
+    "pooled",
     "read_rows",
+    "remove_stale_workdirs",
     "replay",
     "unexpected",
 ]

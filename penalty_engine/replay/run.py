@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from ..core import Engine, to_case
 from ..errors import CaseError, Msg, PenaltyEngineError, field_name, kind_of, msg, pair, text_zh, word
-from ..models import Decision, Decisions
+from ..models import Case, Decision, Decisions
 from .aggregate import Aggregates
 from .classify import NOT_FLAGGED, classify, digest, money, tolerance, view_of
 from .groups import Groups
@@ -167,21 +167,15 @@ class Evaluator:
         _before_the_act(data)
         case = to_case(data)
         latest = self.settings.replay_date
-        if latest is not None:
-            for name, day in (
-                ("occurred_on", case.occurred_on),
-                ("discovered_on", case.discovered_on),
-                ("decided_on", case.decided_on),
-            ):
-                if day is not None and day > latest:
-                    message = msg(
-                        "{field}: {day} is after the replay date {latest}: {data_error}",
-                        field=field_name(name),
-                        day=day,
-                        latest=latest,
-                        data_error=DATA_ERROR,
-                    )
-                    raise _DateError("future", "PE-C005", message, msg("case {case_id}", case_id=case.case_id))
+        for name, day in dates_after(case, latest) if latest is not None else ():
+            message = msg(
+                "{field}: {day} is after the replay date {latest}: {data_error}",
+                field=field_name(name),
+                day=day,
+                latest=latest,
+                data_error=DATA_ERROR,
+            )
+            raise _DateError("future", "PE-C005", message, msg("case {case_id}", case_id=case.case_id))
         result = self.engine.evaluate_any(case, self.settings.as_of)
         view = view_of(result)
         actual = case.actual
@@ -272,6 +266,13 @@ class _DateError(CaseError):
     def __init__(self, kind: str, code: str, message: Msg, where: str = "") -> None:
         super().__init__(code, message, where)
         self.kind = kind
+
+
+def dates_after(case: Case, latest: dt.date) -> list[tuple[str, dt.date]]:
+    """The case's dates (act, discovery, decision) later than ``latest``, the day of a replay or an
+    impact run: an export cannot have them (a data error, not a case to decide)."""
+    days = (("occurred_on", case.occurred_on), ("discovered_on", case.discovered_on), ("decided_on", case.decided_on))
+    return [(name, day) for name, day in days if day is not None and day > latest]
 
 
 def _before_the_act(data: dict[str, Any]) -> None:
@@ -466,32 +467,58 @@ def run_replay(
     rows = iter_inputs(inputs, settings.mapping, encoding, sheet)
     state = Replay.create(workdir, results=results, rejects=rejects)
     try:
-        if workers <= 1:
-            ev = Evaluator(settings)
-            for batch in batches(rows, BATCH):
-                for out in ev.rows(batch):
-                    state.absorb(out)
-                if progress:
-                    progress(len(batch))
-        else:
-            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            with ctx.Pool(workers, initializer=_init_worker, initargs=(settings,)) as pool:
-                pending: deque[Any] = deque()
-                for batch in batches(rows, BATCH):
-                    pending.append((len(batch), pool.apply_async(_work, (batch,))))
-                    while len(pending) > workers * 3:
-                        _drain(pending.popleft(), state, progress)
-                while pending:
-                    _drain(pending.popleft(), state, progress)
+        pooled(
+            rows,
+            state.absorb,
+            workers=workers,
+            local=lambda: Evaluator(settings).rows,
+            initializer=(_init_worker, (settings,)),
+            work=_work,
+            progress=progress,
+        )
     finally:
         state.close()
     return state
 
 
-def _drain(item: tuple[int, Any], state: Replay, progress: Callable[[int], None] | None) -> None:
+def pooled(
+    rows: Iterator[Row],
+    absorb: Callable[[Any], None],
+    *,
+    workers: int,
+    local: Callable[[], Callable[[list[Row]], list[Any]]],
+    initializer: tuple[Callable[..., None], tuple[Any, ...]],
+    work: Callable[[list[Row]], list[Any]],
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """Run ``rows`` in batches and ``absorb`` each outcome in input order: in this process with the
+    function ``local()`` makes (``workers`` ≤ 1), else on a pool of ``workers`` processes, each set up
+    by ``initializer`` (function, arguments) and running ``work``, at most a few batches in flight so
+    memory stays flat. Replay and impact both run this way."""
+    if workers <= 1:
+        run = local()
+        for batch in batches(rows, BATCH):
+            for out in run(batch):
+                absorb(out)
+            if progress:
+                progress(len(batch))
+        return
+    init, initargs = initializer
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers, initializer=init, initargs=initargs) as pool:
+        pending: deque[tuple[int, Any]] = deque()
+        for batch in batches(rows, BATCH):
+            pending.append((len(batch), pool.apply_async(work, (batch,))))
+            while len(pending) > workers * 3:
+                _drain(pending.popleft(), absorb, progress)
+        while pending:
+            _drain(pending.popleft(), absorb, progress)
+
+
+def _drain(item: tuple[int, Any], absorb: Callable[[Any], None], progress: Callable[[int], None] | None) -> None:
     n, handle = item
     for out in handle.get():
-        state.absorb(out)
+        absorb(out)
     if progress:
         progress(n)
 
@@ -510,11 +537,12 @@ def temp_workdir() -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-"))
 
 
-def remove_stale_workdirs(root: Path | None = None) -> list[Path]:
-    """Remove the spill folders of replays whose process no longer runs; returns them."""
+def remove_stale_workdirs(root: Path | None = None, prefix: str = WORKDIR_PREFIX) -> list[Path]:
+    """Remove the spill folders ``<prefix><pid>-…`` (replay's, or impact's) of runs whose process no
+    longer runs; returns them."""
     removed = []
-    for path in (root or Path(tempfile.gettempdir())).glob(f"{WORKDIR_PREFIX}*-*"):
-        pid = path.name[len(WORKDIR_PREFIX) :].split("-", 1)[0]
+    for path in (root or Path(tempfile.gettempdir())).glob(f"{prefix}*-*"):
+        pid = path.name[len(prefix) :].split("-", 1)[0]
         if path.is_dir() and pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
