@@ -39,6 +39,7 @@ from ..models import (
 from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_units, scale, show
 from ..pack import position_of
 from . import _fast, provenance
+from .adjustments import adjust
 from .amounts import Interval
 from .general import Fired
 from .general_stages import ART28
@@ -132,6 +133,8 @@ class VersionRun(PerDayStages):
             options += self._mitigation_without_fine(fired, branch)
         if level is not None and not level.point and band is not None:
             up_to = band.hi
+        if self.cv.adjustments:  # ADR 0025: after the amount (e.g. 公开道歉承诺从轻), never below the minimum
+            band, fine, up_to = adjust(self, statutory, band, fine, up_to, per_day is not None)
         penalties = self._penalties(fine, branch, branch_basis, up_to)
         if per_day is not None and penalties and fine == per_day.amount:
             penalties[0] = {**penalties[0], "days": per_day.days, "daily": per_day.daily}

@@ -8,6 +8,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 
 from __future__ import annotations
 
+from .adjustments import Adjustment, AdjustmentExclusion, ExcludedFrom, ExclusionTest, Reduction
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Correction, Party, Reinspection
 from .common import CORRECTIONS, GUARDIAN_ORDERS, Order, OrderKind, Prose, ProseText, Text, in_lang
 from .decision import (
@@ -97,6 +98,8 @@ __all__ = [
     "SHARED_FILE",
     "SHARED_PARTS",
     "Actual",
+    "Adjustment",
+    "AdjustmentExclusion",
     "AllOf",
     "AmountBand",
     "AnyOf",
@@ -117,6 +120,8 @@ __all__ = [
     "Duty",
     "EdgeMultiple",
     "Effect",
+    "ExcludedFrom",
+    "ExclusionTest",
     "Extends",
     "FactExclusion",
     "FactProblem",
@@ -151,6 +156,7 @@ __all__ = [
     "Provision",
     "Range",
     "RangeFine",
+    "Reduction",
     "Reinspection",
     "RoundingSpec",
     "Rule",

@@ -15,6 +15,7 @@ from pydantic import Field, model_validator
 
 from ..errors import msg
 from ..money import Rounding
+from .adjustments import Adjustment
 from .common import GUARDIAN_ORDERS, Order, ProseText, unique_orders
 from .rules import Amount, Band, Basis, Condition, FactSpec, Frozen, LawRef, PenaltyKind, Ratio, Text
 
@@ -232,6 +233,12 @@ class Pack(Frozen):
     fact_exclusions: tuple[FactExclusion, ...] = Field(
         default=(),
         description="facts that cannot hold together: a case where one holds is refused (PE-C012)",
+        exclude_if=lambda v: v == (),
+    )
+    adjustments: tuple[Adjustment, ...] = Field(
+        default=(),
+        description="post-amount adjustments (ADR 0025), e.g. a reduction for a public apology and pledge, "
+        "with their exclusions; never below the statutory minimum",
         exclude_if=lambda v: v == (),
     )
     similar_case_tolerance: Ratio = Field(

@@ -22,6 +22,7 @@ from pydantic import (
 
 from ..errors import msg
 from ..money import is_terminating
+from .adjustments import ExcludedFrom
 from .common import (
     GUARDIAN_ORDERS,
     AllOf,
@@ -393,6 +394,12 @@ class RuleVersion(Frozen):
     per_day: PerDay | None = Field(
         default=None,
         description="a per-day continuous fine (按日连续处罚, ADR 0023): the original fine × the days counted",
+        exclude_if=_absent,
+    )
+
+    excluded_from: tuple[ExcludedFrom, ...] = Field(
+        default=(),
+        description="exclusions of the pack's post-amount adjustments that hold for this version (ADR 0025)",
         exclude_if=_absent,
     )
 

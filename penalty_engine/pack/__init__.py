@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from ..text import shown_input
+from .adjustments import CompiledAdjustment, CompiledAdjustments, CompiledExclusion, setting_share
 from .compiled import (
     FACT_DECIMAL,
     CompiledRule,
@@ -26,6 +27,9 @@ from .loader import (
 
 __all__ = [
     "FACT_DECIMAL",
+    "CompiledAdjustment",
+    "CompiledAdjustments",
+    "CompiledExclusion",
     "CompiledRule",
     "CompiledVersion",
     "LayeredSource",
@@ -41,5 +45,6 @@ __all__ = [
     "load_pack_files",
     "position_of",
     "resolve_pack",
+    "setting_share",
     "shown_input",
 ]

@@ -48,6 +48,7 @@ from ..models import (
 from ..money import frac_str
 from ..text import words as catalog
 from ..yamlio import Located
+from .adjustments import CompiledAdjustments, check_adjustments, compile_adjustments
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
 from .perday import check_per_day
@@ -99,6 +100,8 @@ class CompiledVersion:
     exclusions: tuple[tuple[FactExclusion, CompiledCondition], ...] = ()
     #: the weighted mode's factors with each level's condition (ADR 0020); empty for other versions
     weighted: CompiledWeights = ()
+    #: the pack's post-amount adjustments with their conditions and this version's exclusions (ADR 0025)
+    adjustments: CompiledAdjustments = ()
 
 
 @dataclass(frozen=True)
@@ -421,6 +424,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
         weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
         check_per_day(pack, facts, v, lambda loc: _where(src, loc), vloc)
+        adjustments = compile_adjustments(pack, v, table, loaded_pack.source.where, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
@@ -481,6 +485,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 set_by=_set_by(v, origin, pack.id),
                 exclusions=tuple(exclusions),
                 weighted=weighted,
+                adjustments=adjustments,
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}
@@ -585,6 +590,7 @@ def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledR
                 errors.append(RuleError("PE-R010", message + suggest(name, seen), where))
     _check_exclusions(loaded)
     _check_touches(loaded)
+    check_adjustments(loaded.pack, loaded.source)
     for j, group in enumerate(loaded.pack.fine_groups):
         for name in group.rules:
             if name not in seen:

@@ -149,7 +149,7 @@ def merge_pack(base: LoadedPack, layer: LayerPack, src: Located) -> tuple[Pack, 
     b, bsrc = base.pack, base.source
     origin = base.origin_of()
     gone = set(layer.not_applied)
-    inherited = ("currency", "common_facts", "general", "fact_exclusions")
+    inherited = ("currency", "common_facts", "general", "fact_exclusions", "adjustments")
     redirects: list[Redirect] = [((name,), bsrc, (name,)) for name in inherited]
     fields: dict[str, Any] = dict(b)
     fields.update(id=layer.id, title=layer.title, jurisdiction=layer.jurisdiction, authority=layer.authority)
