@@ -67,8 +67,9 @@ def _names(adj: Adjustment) -> dict[str, str]:
 
 
 def _quote(ex: CompiledExclusion) -> str:
-    """The exclusion's words as its basis quotes them (the law's text; a benchmark's words otherwise)."""
-    return "；".join(b.text if isinstance(b, LawRef) else str(b.benchmark) for b in ex.exclusion.basis)
+    """The exclusion's words as its basis quotes them (the law's text, without an item's closing ；)."""
+    words = (b.text if isinstance(b, LawRef) else str(b.benchmark) for b in ex.exclusion.basis)
+    return "；".join(w.rstrip("；;") for w in words)
 
 
 def _excluded(run: PerDayStages, ca: CompiledAdjustment, statutory: Interval, amount: Decimal, per_day: bool) -> bool:
