@@ -208,6 +208,19 @@ def explained(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broke
     steps = {s.code: s for s in d.trail}
     if d.recommended_fine is None or "round" not in steps or d.band is None:
         return None
+    if "adjustment.amount" in steps:  # a post-amount reduction (ADR 0025): it, then the amount before it
+        broken = _explained_adjustment(d, steps)
+        if broken is not None:
+            return broken
+        before = steps["adjustment.band"].inputs
+        d = d.model_copy(
+            update={
+                "band": d.band.model_copy(
+                    update={"min": Decimal(before["before_min"]), "max": Decimal(before["before_max"])}
+                ),
+                "recommended_fine": Decimal(before["amount"]),
+            }
+        )
     if "band" not in steps:
         return _explained_level(d, steps)
     band, pos, rnd = steps["band"].inputs, steps["position"].inputs, steps["round"].inputs
@@ -260,6 +273,28 @@ def _explained_level(d: Decision, steps: dict[str, Any]) -> Broken | None:
     fine = f(d.recommended_fine)
     if abs(fine - raw) >= f(Decimal(rnd["unit"])) and fine not in (b_lo, b_hi):
         return Broken(f"fine {fine} is more than one unit from the amount {raw}", (d,))
+    return None
+
+
+def _explained_adjustment(d: Decision, steps: dict[str, Any]) -> Broken | None:
+    """A reduction's band and recommended amount from its steps: amount × (1 − share), each at least the
+    statutory minimum, rounded inside the band (ADR 0025)."""
+    band, rec, f = steps["adjustment.band"].inputs, steps["adjustment.amount"].inputs, Fraction
+    amount, minimum = f(band["amount"]), f(band["range_min"])
+
+    def share(text: str) -> Fraction:
+        return f(text.removesuffix("%")) / 100
+
+    lo = max(amount * (1 - share(band["max_share"])), minimum)
+    hi = max(amount * (1 - share(band["min_share"])), minimum)
+    if d.band is None or (lo, hi) != (f(d.band.min), f(d.band.max)):
+        return Broken(f"the trail's reduced band recomputes to {lo}–{hi}", (d,))
+    raw = max(amount * (1 - share(rec["share"])), minimum)
+    fine = f(d.recommended_fine or 0)
+    unit = f(rec["unit"]) if rec["unit"] != "none" else f(0)
+    near_edge = fine - lo < unit or hi - fine < unit  # stepped inside the band (or the minimum) by the rounding
+    if f(rec["floored"]) != raw or not lo <= fine <= hi or (unit and abs(fine - raw) >= unit and not near_edge):
+        return Broken(f"the trail's reduced fine recomputes to about {raw}, not {fine}", (d,))
     return None
 
 

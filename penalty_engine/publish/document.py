@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ from ..pack import CompiledRule, LoadedPack, compile_pack, load_pack_files
 from ..render import environment
 from ..text import Scope, other_language, words
 from ..values import words as value_words
+from .adjustments import adjustments_view, excluded_view
 from .conditions import cel_text, condition_view
 from .labels import labels
 from .layer import Marks, layer_view
@@ -494,6 +496,15 @@ class _Builder:
             weighted=weighted_view(v.weighted, facts, self.lang, self.t, self.cond, self.quotes)
             if v.weighted
             else None,
+            excluded=excluded_view(
+                self.pack,
+                v,
+                facts,
+                self.lang,
+                self.cond,
+                self.quotes,
+                partial(self.register.add, scope, self.t("excluded")),
+            ),
         )
 
     def rule_view(self, rule: CompiledRule) -> RuleView:
@@ -531,6 +542,7 @@ class _Builder:
             "general": general,
             "scheme": scheme,
             "common_facts": self.fact_rows(self.common),
+            "adjustments": adjustments_view(self.pack, self.rules, self.lang, self.t, self.cond, self.quotes),
             "rules": rules,
             "assumptions": self.register.entries,
             "pack_assumptions": pack_assumptions,

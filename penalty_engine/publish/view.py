@@ -155,6 +155,8 @@ class VersionView:
     marks: dict[str, str] = field(default_factory=dict)
     #: the weighted table (ADR 0020; a ``publish.weighted.WeightedView``), else None
     weighted: Any = None
+    #: the exclusions of the pack's adjustments the version declares (ADR 0025; ``publish.adjustments.ExcludedRow``)
+    excluded: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,12 @@ def facts_for(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
             out[name] = draw(fact_value(rule, name))
         elif draw(st.integers(0, 3)) == 3:
             out[name] = spec.default  # the default, given explicitly
+    adjustments = rule.versions[0].adjustments  # the pack's, the same in every version (ADR 0025)
+    if adjustments and draw(st.booleans()):  # claimed: every yes/no fact its condition reads is true
+        for ca in adjustments:
+            out.update(
+                {n: True for _, _, reads in ca.when.clauses for n in reads if rule.facts[n].type is FactType.bool}
+            )
     return without_contradictions(rule, out)
 
 

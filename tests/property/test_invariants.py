@@ -30,6 +30,7 @@ from penalty_engine.models.decision import Decision
 from penalty_engine.models.rules import FactSpec, FactType
 from penalty_engine.pack.compiled import CompiledRule, CompiledVersion
 
+from .adjusted import RoundIn, adjusted
 from .strategies import (
     Example,
     MonotoneSet,
@@ -326,8 +327,10 @@ def test_bounded(ex: Example) -> None:
     assert fine >= 0
     if d.tier == "fixed":
         assert d.statutory_range.min == d.statutory_range.max == d.band.min == d.band.max == d.recommended_fine
-    elif d.tier == "weighted":  # the band is the amount itself (ADR 0020)
-        assert d.band.min == d.band.max == d.recommended_fine
+    elif d.tier == "weighted":  # the band is the amount itself (ADR 0020), or a reduction's band (ADR 0025)
+        reduced = any(s.code == "adjustment.amount" for s in d.trail)
+        assert reduced or d.band.min == d.band.max == d.recommended_fine
+        assert band_limits(d).contains(fine), "a weighted fine outside its band"
         assert range_limits(ex.rule, d).contains(fine), "a weighted fine outside the statutory range"
     elif d.tier == "below_minimum":
         duties = {duty.kind: duty for duty in d.duties}
@@ -673,10 +676,24 @@ def _check_weighted_fine(ex: Example, dj: dict[str, Any]) -> None:
     b = pack.boundaries
     limits = Limits(rng_lo, rng_hi, b.above == "inclusive", b.below == "inclusive")
     if limits.multiples(FEN) is None:  # narrower than a fen: the exact amount stands (trail: unit "none")
-        assert one(dj, "weighted.round")["inputs"]["unit"] == "none" and frac(dj["recommended_fine"]) == clamped
+        assert one(dj, "weighted.round")["inputs"]["unit"] == "none"
+        assert frac(dj["recommended_fine"]) == adjusted(ex.rule, dj, clamped, _round_in(pack))
         return
     _, result = inside_rounding(clamped, frac(pack.rounding.unit), pack.rounding.mode.value, limits)
-    assert result == frac(dj["recommended_fine"]), "the rounding does not recompute"
+    assert adjusted(ex.rule, dj, result, _round_in(pack)) == frac(dj["recommended_fine"]), "does not recompute"
+
+
+def _round_in(pack: Any) -> RoundIn:
+    """The pack's rounding inside a band (a post-amount adjustment's, ADR 0025)."""
+    unit, mode = frac(pack.rounding.unit), pack.rounding.mode.value
+
+    def round_in(raw: Fraction, lo: Fraction, hi: Fraction) -> Fraction:
+        limits = Limits(lo, hi)
+        if limits.multiples(FEN) is None:  # narrower than a fen: the exact amount stands, as for the table's
+            return raw
+        return inside_rounding(raw, unit, mode, limits)[1]
+
+    return round_in
 
 
 @given(ex=examples())

@@ -260,3 +260,18 @@ def test_packs_without_adjustments_keep_their_dump() -> None:
     transport = load_pack_files(ROOT / "rules" / "cn-transport")
     assert "adjustments" not in transport.pack.model_dump(mode="json")
     assert all("excluded_from" not in v.model_dump(mode="json") for r in transport.rules for v in r.rule.versions)
+
+
+def test_rules_check_invariants_hold_with_a_reduction(write_pack: Any) -> None:
+    from penalty_engine.check.invariants import search
+
+    engine = _mini(write_pack, "45/100")
+    names = ["bounded", "monotone", "rounded", "explained", "deterministic"]
+    assert search(engine, engine.rule("mini/r1"), max_examples=80, names=names) == []
+
+
+def test_rules_check_explains_the_environment_reduction(engine: pe.Engine) -> None:
+    from penalty_engine.check.invariants import explained
+
+    case = _water(**APOLOGY)
+    assert explained(engine, engine.rule("cn-gd-environment/water-over-limit"), case) is None
