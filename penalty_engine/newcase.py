@@ -222,8 +222,7 @@ def build_case(rule: CompiledRule, ask: Ask, say: Say, lang: str = "zh") -> dict
         if age is not None:
             party["age"] = age
     facts: dict[str, Any] = {}
-    groups = [(tx("rule_facts"), rule.rule.facts), (tx("common_facts"), rule.pack.common_facts)]
-    for heading, specs in groups:
+    for heading, specs in fact_groups(rule, lang, template=False):
         if not specs:
             continue
         say(heading)
@@ -339,7 +338,7 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
     out += "party:\n"
     out += f"  kind:                        # {tx('tpl_kind')}\n"
     out += f"  # age: 35                    # {tx('tpl_age')}\n"
-    groups = [(tx("tpl_rule_facts"), rule.rule.facts), (tx("tpl_common_facts"), rule.pack.common_facts)]
+    groups = fact_groups(rule, lang, template=True)
     if not any(specs for _, specs in groups):
         return out + "facts: {}\n"
     out += "facts:\n"
@@ -356,6 +355,22 @@ def template_yaml(rule: CompiledRule, lang: str = "zh") -> str:
             else:
                 out += f"  {name}: {_scalar(spec, spec.default)}\n"
     return out + _correction_template(rule, lang)
+
+
+def fact_groups(rule: CompiledRule, lang: str, *, template: bool) -> list[tuple[str, dict[str, FactSpec]]]:
+    """The facts asked for, by heading: the rule's own, the pack's common facts, then for each of the
+    pack's post-amount adjustments (ADR 0025) the common facts its condition and exclusions read, under
+    its name (e.g. 公开道歉承诺从轻: whether the party applied, apologised and pledged, and the exclusions)."""
+    tx = _text(lang)
+    prefix = "tpl_" if template else ""
+    common = dict(rule.pack.common_facts)
+    later = []
+    for ca in rule.versions[0].adjustments if rule.versions else ():
+        conds = [ca.when, *(e.when for e in ca.exclusions if e.when is not None)]
+        names = {n for c in conds for _, _, reads in c.clauses for n in reads}
+        specs = {n: common.pop(n) for n in list(common) if n in names}  # in the pack's order
+        later.append((tx(f"{prefix}adjustment_facts", label=ca.adjustment.label.get(lang)), specs))
+    return [(tx(f"{prefix}rule_facts"), rule.rule.facts), (tx(f"{prefix}common_facts"), common), *later]
 
 
 def _correction_template(rule: CompiledRule, lang: str) -> str:

@@ -275,3 +275,32 @@ def test_rules_check_explains_the_environment_reduction(engine: pe.Engine) -> No
 
     case = _water(**APOLOGY)
     assert explained(engine, engine.rule("cn-gd-environment/water-over-limit"), case) is None
+
+
+def test_new_case_groups_the_adjustment_facts(engine: pe.Engine) -> None:
+    from penalty_engine.newcase import build_case, template_yaml
+
+    rule = engine.rule("cn-gd-environment/water-over-limit")
+    template = template_yaml(rule)
+    head = template.index("公开道歉承诺从轻的条件和不适用情形")
+    assert all(template.index(f"  {n}: false") > head for n in [*APOLOGY, "suspected_crime", "apologised_before"])
+    assert template.index("  similar_2y:") < head  # the other common facts stay where they were
+    said: list[str] = []
+    case_part = iter(["AP-9", "2025-05-06", "", "2025-07-01", "单位"])  # id, act, discovery, decision, party
+    asked = [0]
+
+    def answer(prompt: str) -> str:
+        # the case's own questions, then the rule's facts as in WATER, "是" to the four claim facts, else the default
+        asked[0] += 1
+        assert asked[0] < 100, f"asked again and again: {prompt}"
+        if asked[0] <= 5:
+            return next(case_part)
+        label = next((n for n, s in rule.facts.items() if prompt.startswith(s.label.zh)), None)
+        if label in WATER:
+            return str(WATER[label])
+        return "是" if label in APOLOGY else ""
+
+    data = build_case(rule, answer, said.append)
+    assert any("公开道歉承诺从轻的条件和不适用情形" in s for s in said)
+    assert all(data["facts"][n] is True for n in APOLOGY)
+    assert engine.evaluate(data).recommended_fine == 216000  # as above: 360000 × 60%
