@@ -31,6 +31,7 @@ STEP_PARTS: dict[str, str] = {
     "level.range_only": "levels",
     "factor": "factors",
     "round": "rounding",
+    "round.exact": "rounding",
 }
 
 

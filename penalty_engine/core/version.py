@@ -441,9 +441,11 @@ class VersionRun(PerDayStages):
     def _amount(self, band: Interval, position: Fraction, position_s: str, rng: Interval) -> Decimal:
         """The fine at the position in the band, rounded inside band and statutory range."""
         rounding, currency = self.pack.rounding, self.pack.currency
-        fine, amount_inputs, raw_s, round_inputs = _fast.amount(band, position, position_s, rng, rounding, currency)
+        fine, amount_inputs, raw_s, round_inputs, round_code = _fast.amount(
+            band, position, position_s, rng, rounding, currency
+        )
         self.trail.add("amount", dict(amount_inputs), result=raw_s.split(" ")[0])
-        self.trail.add("round", dict(round_inputs), result=dec_str(fine))
+        self.trail.add(round_code, dict(round_inputs), result=dec_str(fine))
         return fine
 
     # ---------------------------------------------------------------- penalties and duties
