@@ -433,6 +433,12 @@ def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
     rng_lo, rng_hi = _recompute_range(dj)
     assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (rng_lo, rng_hi)
 
+    level_band = steps(dj, "level.band.amount") + steps(dj, "level.band.multiple")
+    if level_band:  # a level of a published table gives its band as amounts or multiples of the base
+        band_lo, band_hi = _check_level_band(one_of(level_band), rng_lo, rng_hi)
+        assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (band_lo, band_hi)
+        _check_position_and_amount(ex, dj, band_lo, band_hi, rng_lo, rng_hi)
+        return
     # band edges: fractions of the range, inner edges rounded to the unit, kept in the range
     band = one(dj, "band")["inputs"]
     tier = one(dj, "tier")
@@ -459,12 +465,42 @@ def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
     assert (frac(band["band_min"]), frac(band["band_max"])) == (band_lo, band_hi), "band edges do not recompute"
     decision_band = (frac(dj["band"]["min"]), frac(dj["band"]["max"]))
     assert decision_band == (band_lo, band_hi), "the decision's band differs from the trail"
+    _check_position_and_amount(ex, dj, band_lo, band_hi, rng_lo, rng_hi)
 
+
+def _check_level_band(s: Step, rng_lo: Fraction, rng_hi: Fraction) -> tuple[Fraction, Fraction]:
+    """A level's band as the table gives it (amounts, or multiples of the base), cut to the range."""
+    i = s["inputs"]
+    lo, hi = frac(i["min"]), frac(i["max"])
+    if s["code"] == "level.band.multiple":
+        value = frac(i["value"])
+        assert (lo, hi) == (value * frac(i["min_times"]), value * frac(i["max_times"])), "level multiples"
+    assert (frac(i["range_min"]), frac(i["range_max"])) == (rng_lo, rng_hi)
+    band = (max(lo, rng_lo), min(hi, rng_hi))
+    assert (frac(i["band_min"]), frac(i["band_max"])) == band == (frac(s["result"]["min"]), frac(s["result"]["max"]))
+    assert i["kept"] == ("as given" if band == (lo, hi) else "cut to the statutory range")
+    return band
+
+
+def one_of(found: list[Step]) -> Step:
+    assert len(found) == 1, f"expected exactly one level band step, found {len(found)}"
+    return found[0]
+
+
+def _check_position_and_amount(
+    ex: Example, dj: dict[str, Any], band_lo: Fraction, band_hi: Fraction, rng_lo: Fraction, rng_hi: Fraction
+) -> None:
+    """The position (start ± the factors' weights), the amount in the band and its rounding."""
+    pack = ex.rule.pack
+    unit, mode = frac(pack.rounding.unit), pack.rounding.mode.value
     # position: start + aggravating weights − mitigating weights, kept in [0, 1]
     pos_step = one(dj, "position")
     pos = pos_step["inputs"]
     version = applied_version(ex, dj)
+    level = next((lv for lv, _ in version.levels if dj.get("level") and lv.id == dj["level"]["id"]), None)
     start = version.version.start if version.version.start is not None else pack.factor_start
+    if level is not None and level.start is not None:
+        start = level.start
     assert frac(pos["start"]) == start, "the position starts elsewhere than the rule or pack says"
     weights = {f.id: (f.effect, f.weight) for f in version.version.factors}
     plus = minus = Fraction(0)
