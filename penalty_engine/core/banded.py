@@ -19,14 +19,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ..cel import CompiledCondition
 from ..errors import EvaluationError, msg, pair
-from ..models import Banded, BandLevel, BandRow
+from ..models import BandCircumstance, Banded, BandLevel, BandRow
 from ..money import CTX, ceil_units, dec_str, floor_units
 from .amounts import Interval, round_inside
 from .general import Fired
 from .general_stages import cites
 from .perday import PerDayStages
 from .texts import provision_labels
+
+#: A 从重 circumstance that holds, with its condition.
+Held = tuple[BandCircumstance, CompiledCondition]
 
 #: The decision's tier for a banded version.
 BANDED = "banded"
@@ -68,7 +72,7 @@ class BandedStages(PerDayStages):
             "currency": self.pack.currency,
         }
         self.trail.add("banded.average", inputs, result=dec_str(average), basis=cites(spec.average_basis))
-        heavier = [c for c, cond in self.cv.heavier if cond.holds(self.results)]
+        heavier = [(c, cond) for c, cond in self.cv.heavier if cond.holds(self.results)]
         if fired.mitigate:
             return self._band_lighter(spec, rng, lo, average, fired, heavier)
         if heavier:
@@ -202,16 +206,24 @@ class BandedStages(PerDayStages):
         self.trail.add("banded.round", inputs, result=dec_str(result))
         return result
 
+    def _circumstances(self, heavier: list[Held]) -> dict[str, Any]:
+        """The inputs naming the 从重 circumstances that hold, with their clauses (replay groups by them)."""
+        return {
+            "circumstances": [c.id for c, _ in heavier],
+            "circumstances_zh": "、".join(c.label.zh for c, _ in heavier),
+            "circumstances_en": "; ".join(c.label.en for c, _ in heavier),
+            "clauses": [clause for _, cond in heavier for clause in self._clauses(cond)],
+        }
+
     def _band_heavier(
-        self, spec: Banded, lo: Decimal, top: Decimal, average: Decimal, heavier: list[Any]
+        self, spec: Banded, lo: Decimal, top: Decimal, average: Decimal, heavier: list[Held]
     ) -> BandedAmount:
         """从重处罚不得低于平均值: the officer decides from the average (rounded up to the unit) to the top
         of the band; a band of one amount is that amount."""
-        for c in heavier:
+        for c, _ in heavier:
             self.assume(c.assumption)
-        basis = [*(b for c in heavier for b in cites(c.basis)), *cites(spec.average_basis)]
-        labels = {"circumstances_zh": "、".join(c.label.zh for c in heavier)}
-        labels["circumstances_en"] = "; ".join(c.label.en for c in heavier)
+        basis = [*(b for c, _ in heavier for b in cites(c.basis)), *cites(spec.average_basis)]
+        labels = self._circumstances(heavier)
         if lo == top:
             inputs = {**labels, "amount": dec_str(top), "currency": self.pack.currency}
             self.trail.add("banded.heavier.fixed", inputs, result=dec_str(top), basis=basis)
@@ -228,15 +240,14 @@ class BandedStages(PerDayStages):
         return BandedAmount(Interval(floor, top), None, top)
 
     def _band_lighter(
-        self, spec: Banded, rng: Interval, lo: Decimal, average: Decimal, fired: Fired, heavier: list[Any]
+        self, spec: Banded, rng: Interval, lo: Decimal, average: Decimal, fired: Fired, heavier: list[Held]
     ) -> BandedAmount:
         """应当从轻或者减轻 (the law, before the pack's 从重 circumstances): 从轻处罚应当低于平均值, so the officer
         decides from the band's lower end to below the average; a band of one amount gives no part
         below its average: from the statutory minimum to below the amount (or 减轻, the options)."""
         if heavier:
-            labels = {"circumstances_zh": "、".join(c.label.zh for c in heavier)}
-            labels["circumstances_en"] = "; ".join(c.label.en for c in heavier)
-            self.trail.add("banded.heavier.overridden", {**labels, **provision_labels(fired.mitigate)}, result=False)
+            inputs = {**self._circumstances(heavier), **provision_labels(fired.mitigate)}
+            self.trail.add("banded.heavier.overridden", inputs, result=False)
         start = lo if lo < average else rng.lo
         top = max(below(average, self.pack.rounding.unit), start)
         inputs = {

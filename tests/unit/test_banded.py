@@ -97,12 +97,17 @@ def _steps(d: pe.Decision, code: str) -> list[Any]:
 MINOR = {"kind": "individual", "age": 16}
 
 
+def _band(d: pe.Decision) -> tuple[str, str]:
+    assert d.band is not None
+    return str(d.band.min), str(d.band.max)
+
+
 def test_average_off_the_unit_is_rounded_inside_the_band(engine: pe.Engine) -> None:
     # row 1: 1000 to under 2500; highest multiple of 100 below 2500 = 2400 → band 1000–2400;
     # average (1000 + 2500) ÷ 2 = 1750 → half up to 100: 1800
     d = _decide(engine, {"a": "a1", "z": "z1"})
     assert d.tier == "banded" and d.recommended_fine == 1800
-    assert d.band is not None and (d.band.min, d.band.max) == (1000, 2400)
+    assert _band(d) == ("1000", "2400")
     codes = [s.code for s in d.trail if s.code.startswith("banded.")]
     assert codes == [
         "banded.factor",
@@ -124,14 +129,14 @@ def test_an_inclusive_table_keeps_its_upper_end(write_pack: Any) -> None:
     engine = pe.Engine.load(write_pack(rule_text("inclusive"), PACK, name="b.yaml"))
     # row 2 inclusive: 3000–5000; average 4000
     d = _decide(engine, {"a": "a1", "z": "z2"})
-    assert d.recommended_fine == 4000 and d.band is not None and (d.band.min, d.band.max) == (3000, 5000)
+    assert d.recommended_fine == 4000 and _band(d) == ("3000", "5000")
     assert _steps(d, "banded.band.inclusive") and not _steps(d, "banded.band")
 
 
 def test_a_factor_not_established_counts_at_its_first_level(engine: pe.Engine) -> None:
     # a unknown → a1 (第五条); z2 → row 2: 3000 to under 5000 → band 3000–4900, average 4000
     d = _decide(engine, {"z": "z2"})
-    assert d.recommended_fine == 4000 and d.band is not None and (d.band.min, d.band.max) == (3000, 4900)
+    assert d.recommended_fine == 4000 and _band(d) == ("3000", "4900")
     a = _steps(d, "banded.factor")[0]
     assert a.inputs["level"] == "a1" and a.inputs["established"] is False
     assert "测试规定 第五条" in a.basis
@@ -143,7 +148,7 @@ def test_a_factor_not_established_counts_at_its_first_level(engine: pe.Engine) -
 def test_aggravation_leaves_the_band_from_the_average_up(engine: pe.Engine) -> None:
     # row 3: 5000 to under 8000 → top 7900; average 6500; 从重 → the officer decides in 6500–7900
     d = _decide(engine, {"a": "a2", "z": "z1", "hot": True})
-    assert d.recommended_fine is None and d.band is not None and (d.band.min, d.band.max) == (6500, 7900)
+    assert d.recommended_fine is None and _band(d) == ("6500", "7900")
     assert [(p.kind, p.amount) for p in d.penalties] == [("fine", None)]
     (step,) = _steps(d, "banded.heavier")
     assert step.basis == ["测试规定 第十条", "测试规定 第十二条"]
@@ -158,7 +163,7 @@ def test_aggravation_of_a_fixed_row_is_the_amount(engine: pe.Engine) -> None:
 def test_mandatory_mitigation_leaves_the_part_below_the_average(engine: pe.Engine) -> None:
     # row 2: average 4000; 从轻应当低于平均值 → 3000 to 4000 − 100 = 3900, the officer decides
     d = _decide(engine, {"a": "a1", "z": "z2"}, party=MINOR)
-    assert d.recommended_fine is None and d.band is not None and (d.band.min, d.band.max) == (3000, 3900)
+    assert d.recommended_fine is None and _band(d) == ("3000", "3900")
     assert [o.kind for o in d.options] == ["lighter"]  # the mini pack has no below-minimum rule
     assert "decide_mitigation" in {x.kind for x in d.duties}
     (step,) = _steps(d, "banded.lighter")
@@ -168,14 +173,14 @@ def test_mandatory_mitigation_leaves_the_part_below_the_average(engine: pe.Engin
 def test_mandatory_mitigation_comes_before_aggravation(engine: pe.Engine) -> None:
     d = _decide(engine, {"a": "a2", "z": "z1", "hot": True}, party=MINOR)
     # row 3 average 6500: lighter 5000–6400, the aggravation set aside (and said so)
-    assert d.band is not None and (d.band.min, d.band.max) == (5000, 6400)
+    assert _band(d) == ("5000", "6400")
     assert _steps(d, "banded.heavier.overridden") and not _steps(d, "banded.heavier")
 
 
 def test_mandatory_mitigation_of_a_fixed_row_runs_from_the_statutory_minimum(engine: pe.Engine) -> None:
     # fixed 10000: nothing below the average inside the row → statutory minimum 1000 to 10000 − 100 = 9900
     d = _decide(engine, {"a": "a2", "z": "z2"}, party=MINOR)
-    assert d.band is not None and (d.band.min, d.band.max) == (1000, 9900) and d.recommended_fine is None
+    assert _band(d) == ("1000", "9900") and d.recommended_fine is None
 
 
 def test_zh_trail_has_no_english(engine: pe.Engine) -> None:
@@ -208,3 +213,44 @@ def test_malformed_tables_do_not_load(write_pack: Any, old: str, new: str, messa
     assert old in text
     with pytest.raises(pe.PenaltyEngineError, match=message):
         pe.Engine.load(write_pack(text.replace(old, new), PACK, name="b.yaml"))
+
+
+def test_the_published_benchmark_prints_the_table_and_its_assumptions() -> None:
+    from penalty_engine.publish import publish
+
+    doc = " ".join(publish("cn-gd-environment", "markdown", "zh").split())
+    # the §3.14 rows as printed, with the band in amounts (以下不包括本数) and the exact row
+    assert "| 2万元以上4万元以下 | 20000 – 40000（不含上端） |" in doc
+    assert "| 环境敏感区或限批区 | 20万元 | 200000 |" in doc
+    assert "一般处罚按平均金额" in doc and "广东省生态环境行政处罚自由裁量权规定 第二十三条" in doc
+    # the table's own assumption and the 第十条 one (with its condition) are in the register
+    assert "幅度罚款模式的平均金额按裁量表所列区间两端的数额计算" in doc
+    assert "第十条规定“可以从重处罚”" in doc
+    en = " ".join(publish("cn-gd-environment", "markdown", "en").split())
+    assert "| 20,000 to under 40,000 yuan | 20000 – 40000 (upper end excluded) |" in en
+
+
+def test_replay_groups_banded_cases_by_their_levels_and_circumstances() -> None:
+    from penalty_engine.replay.classify import key_of, similarity
+
+    engine = pe.Engine.load("cn-gd-environment")
+
+    def key(facts: dict[str, Any]) -> str:
+        data = {
+            "case_id": "R",
+            "violation": "cn-gd-environment/vocs-not-enclosed",
+            "occurred_on": "2025-04-08",
+            "decided_on": "2025-06-20",
+            "party": {"kind": "organization"},
+            "facts": facts,
+        }
+        return key_of(similarity(engine.evaluate(data)))
+
+    row6 = {"vocs_enclosure": "closed_facilities_missing", "vocs_outlet_zone": "sensitive_or_restricted"}
+    # a fact the table does not read (近二年同类违法行为) does not separate two cases of one row
+    assert key(row6) == key({**row6, "similar_2y": "twice"})
+    assert "vocs_enclosure='closed_facilities_missing'" in key(row6)
+    # another row, or an aggravating circumstance, does
+    assert key(row6) != key({**row6, "vocs_outlet_zone": "outside_sensitive_or_restricted"})
+    assert key(row6) != key({**row6, "emergency_measures_breached": True})
+    assert "emergency_measures_breached=True" in key({**row6, "emergency_measures_breached": True})
