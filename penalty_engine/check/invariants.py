@@ -164,8 +164,10 @@ def deterministic(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> B
 
 
 def _range_only(d: Decision) -> bool:
-    """A level that gives a range and no amount (``point: false``): no recommended fine to compare."""
-    return d.level is not None and d.outcome == "penalty" and d.recommended_fine is None and d.band is not None
+    """A level that gives a range and no amount (``point: false``), or a band table's 从重/从轻 part the officer
+    decides in (ADR 0024): no recommended fine to compare."""
+    officer = d.level is not None or d.tier == "banded"
+    return officer and d.outcome == "penalty" and d.recommended_fine is None and d.band is not None
 
 
 def bounded(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:

@@ -36,6 +36,7 @@ from ..cel import PARTY, Node, cel_value, edges
 from ..errors import RuleError, RuleErrors
 from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
+from .banded import banded_findings
 from .findings import KINDS, Finding, Report, Severity, at, split_where
 from .levels import LevelTally, layer_of
 from .prose import prose_problems
@@ -122,7 +123,7 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
         (("boundaries",), "the reading of 以上/以下", pack.boundaries.assumption is None),
         (("tier_scheme",), "the split of the range into tier bands", pack.tier_scheme.assumption is None),
     ]
-    no_start = (v.weighted or v.per_day for lr in loaded.rules for v in lr.rule.versions)
+    no_start = (v.weighted or v.per_day or v.banded for lr in loaded.rules for v in lr.rule.versions)
     if not all(lr.rule.versions for lr in loaded.rules) or not all(no_start):
         start = (("factor_start",), "the start position in the band", pack.factor_start_assumption is None)
         choices.append(start)  # weighted (ADR 0020) and per-day (ADR 0023) versions have no start position
@@ -339,6 +340,7 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
     conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
     conds += [c for _, c in cv.levels if c is not None] + [c for _, c in cv.factors]
     conds += [c for _, levels in cv.weighted for c in levels if c is not None]
+    conds += [c for _, levels in cv.banded for c in levels if c is not None] + [c for _, c in cv.heavier]
     return sorted({i for c in conds for i in c.indices})
 
 
@@ -437,6 +439,7 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
     found = _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped)
     found += levels.findings() if levels is not None else []
     found += reach.findings() + table_findings(rule, cv) if reach is not None else []
+    found += banded_findings(rule, cv)
     return found, n
 
 

@@ -9,7 +9,8 @@ fixed order (docs/rule-authoring.md, "The general part"; [ADR 0005](../../docs/a
     → penalties → duties
 
 A version with ``weighted`` (ADR 0020) replaces tier, band, factors, position and amount with the
-stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding.
+stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding; a version with
+``banded`` (ADR 0024) with those of ``banded``: levels → row → band → average → 一般/从重/从轻.
 
 Each stage returns what it decides (a value or a record of ``result``) and ``run`` assembles the
 ``Result``; as they go, stages add their steps to the run's trail and the assumptions they rely
@@ -40,9 +41,9 @@ from ..money import CTX, FEN, Rounding, dec_str, floor_units, frac_str, round_un
 from ..pack import position_of
 from . import _fast, provenance
 from .amounts import Interval
+from .banded import BANDED, BandedStages
 from .general import Fired
 from .general_stages import ART28
-from .perday import PerDayStages
 from .result import NO_PENALTY, PENALTY, Position, Result
 from .weighted import WEIGHTED
 
@@ -67,7 +68,7 @@ def _count(quotient: Fraction, partial: PartialCount) -> int:
     return math.floor(quotient)
 
 
-class VersionRun(PerDayStages):
+class VersionRun(BandedStages):
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
     __slots__ = ()
@@ -115,6 +116,8 @@ class VersionRun(PerDayStages):
             statutory = self._range(branch.fine, branch_basis)
             if self.cv.weighted:  # ADR 0020
                 tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired, branch.id)
+            elif self.cv.banded:  # ADR 0024
+                tier, (band, fine, up_to) = BANDED, self._banded(statutory, fired)
             elif self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:
@@ -126,7 +129,7 @@ class VersionRun(PerDayStages):
                 tier, band = self._tier(statutory, fired)
                 position, position_s, factors = self._position(tier)
                 fine = self._amount(band, position, position_s, statutory)
-            weighed = self._weighted_options if self.cv.weighted else None
+            weighed = self._weighted_options if self.cv.weighted or self.cv.banded else None
             options += weighed(statutory, fired) if weighed else self._mitigation_options(statutory, fired, tier)
         elif fired.mitigate or fired.may_mitigate:
             options += self._mitigation_without_fine(fired, branch)
@@ -138,7 +141,7 @@ class VersionRun(PerDayStages):
         duties = self._collective_discussion(self._duties(penalties, tier, up_to, branch), penalties, fired)
         if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
             duties = self._mitigation_duty(fired, duties)
-        elif tier == WEIGHTED and fired.mitigate:
+        elif tier in (WEIGHTED, BANDED) and fired.mitigate:
             duties = self._weighted_duty(fired, duties)
         return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
 

@@ -8,6 +8,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 
 from __future__ import annotations
 
+from .banded import BandCircumstance, Banded, BandFactor, BandLevel, BandRow, RowBand
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Correction, Party, Reinspection
 from .common import CORRECTIONS, GUARDIAN_ORDERS, Order, OrderKind, Prose, ProseText, Text, in_lang
 from .decision import (
@@ -101,6 +102,11 @@ __all__ = [
     "AmountBand",
     "AnyOf",
     "Band",
+    "BandCircumstance",
+    "BandFactor",
+    "BandLevel",
+    "BandRow",
+    "Banded",
     "Basis",
     "Benchmark",
     "Branch",
@@ -153,6 +159,7 @@ __all__ = [
     "RangeFine",
     "Reinspection",
     "RoundingSpec",
+    "RowBand",
     "Rule",
     "RuleOverride",
     "RuleVersion",

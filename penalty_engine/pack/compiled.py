@@ -48,6 +48,7 @@ from ..models import (
 from ..money import frac_str
 from ..text import words as catalog
 from ..yamlio import Located
+from .banded import CompiledBandFactors, CompiledHeavier, compile_banded
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
 from .perday import check_per_day
@@ -99,6 +100,9 @@ class CompiledVersion:
     exclusions: tuple[tuple[FactExclusion, CompiledCondition], ...] = ()
     #: the weighted mode's factors with each level's condition (ADR 0020); empty for other versions
     weighted: CompiledWeights = ()
+    #: the band mode's factors with each level's condition, and its 从重 circumstances (ADR 0024)
+    banded: CompiledBandFactors = ()
+    heavier: CompiledHeavier = ()
 
 
 @dataclass(frozen=True)
@@ -421,6 +425,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
         weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
         check_per_day(pack, facts, v, lambda loc: _where(src, loc), vloc)
+        banded, heavier = compile_banded(v, table, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
@@ -481,6 +486,8 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 set_by=_set_by(v, origin, pack.id),
                 exclusions=tuple(exclusions),
                 weighted=weighted,
+                banded=banded,
+                heavier=heavier,
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}

@@ -49,6 +49,7 @@ from ..pack import CompiledRule, LoadedPack, compile_pack, load_pack_files
 from ..render import environment
 from ..text import Scope, other_language, words
 from ..values import words as value_words
+from .banded import banded_view
 from .conditions import cel_text, condition_view
 from .labels import labels
 from .layer import Marks, layer_view
@@ -461,6 +462,12 @@ class _Builder:
                 entry = self.register.add(scope, self.t("assumptions"), a.text, self.cond(a.when, facts))
             if entry is not None:
                 entries.append(entry)
+        if v.banded is not None:  # the band table's own assumptions (ADR 0024)
+            texts = [(v.banded.assumption, None)] + [(c.assumption, c.when) for c in v.banded.heavier if c.assumption]
+            for text, when in texts:
+                entry = self.register.add(scope, self.t("banded"), text, self.cond(when, facts) if when else None)
+                if entry is not None:
+                    entries.append(entry)
         tiers, implied = self.tier_rows(v, facts) if not v.levels else ([], False)
         start = self.t(
             "start_rule" if v.start is not None else "start_pack",
@@ -473,7 +480,8 @@ class _Builder:
             branches=[self.branch_row(b, facts) for b in v.frame],
             tiers=tiers,
             implied_tier=implied,
-            tiers_apply=not v.weighted and any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
+            tiers_apply=not (v.weighted or v.banded)
+            and any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
             factors=[
                 FactorRow(
                     f.id,
@@ -494,6 +502,7 @@ class _Builder:
             weighted=weighted_view(v.weighted, facts, self.lang, self.t, self.cond, self.quotes)
             if v.weighted
             else None,
+            banded=banded_view(v.banded, facts, self.lang, self.t, self.cond, self.quotes) if v.banded else None,
         )
 
     def rule_view(self, rule: CompiledRule) -> RuleView:

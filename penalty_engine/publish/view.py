@@ -155,6 +155,8 @@ class VersionView:
     marks: dict[str, str] = field(default_factory=dict)
     #: the weighted table (ADR 0020; a ``publish.weighted.WeightedView``), else None
     weighted: Any = None
+    #: the band table (ADR 0024; a ``publish.banded.BandedView``), else None
+    banded: Any = None
 
 
 @dataclass(frozen=True)

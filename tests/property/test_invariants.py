@@ -313,12 +313,20 @@ def test_bounded(ex: Example) -> None:
         assert d.statutory_range.min == d.band.min <= d.band.max <= d.statutory_range.max
         assert "decide_mitigation" in {duty.kind for duty in d.duties}
         return
+    if d.recommended_fine is None and d.tier == "banded":
+        # a band table's 从重 or 从轻 part (ADR 0024): the officer decides inside it, within the range
+        assert d.statutory_range is not None and d.band is not None
+        assert d.statutory_range.min <= d.band.min <= d.band.max <= d.statutory_range.max
+        assert [p.amount for p in d.penalties if p.kind == "fine"] == [None]
+        lighter = any(s.code == "banded.lighter" for s in d.trail)
+        assert lighter == ("decide_mitigation" in {duty.kind for duty in d.duties})
+        return
     if d.recommended_fine is None:
         assert d.tier is None and d.statutory_range is None and d.band is None
         assert d.penalties, "a penalty outcome without any penalty"
         assert all(p.kind != "fine" for p in d.penalties)
         return
-    assert d.tier in RANGE_TIERS | {"fixed", "below_minimum", "weighted"}
+    assert d.tier in RANGE_TIERS | {"fixed", "below_minimum", "weighted", "banded"}
     assert d.statutory_range is not None and d.band is not None
     fines = [p.amount for p in d.penalties if p.kind == "fine"]
     assert fines == [d.recommended_fine], "the fine penalty differs from recommended_fine"
@@ -715,6 +723,39 @@ def _check_weighted_fine(ex: Example, dj: dict[str, Any]) -> None:
     assert result == frac(dj["recommended_fine"]), "the rounding does not recompute"
 
 
+def _check_banded_fine(ex: Example, dj: dict[str, Any]) -> None:
+    """A band table's fine (ADR 0024) from its trail: each factor's level (its first when not
+    established) → the row the table gives those levels → its band as written → the average of its
+    ends → rounded inside the band (upper end excluded: below it) and the statutory range."""
+    spec = applied_version(ex, dj).version.banded
+    assert spec is not None, "a banded decision from a version without a table"
+    rng_lo, rng_hi = _recompute_range(dj)
+    chosen = []
+    for factor, s in zip(spec.factors, steps(dj, "banded.factor"), strict=True):
+        assert s["inputs"]["factor"] == factor.id, "the trail's factors are not the table's, in order"
+        if not s["inputs"]["established"]:
+            assert s["result"] == factor.levels[0].id, "a factor not established counts above its first level"
+        chosen.append(s["result"])
+    rows = spec.rows_for(tuple(chosen))
+    assert rows, "the trail's levels have no row"
+    row = spec.rows[rows[0]]
+    step = one(dj, "banded.row")
+    assert step["inputs"]["row"] == rows[0] + 1, "another row than the table's for these levels"
+    lo, hi = (frac(x) for x in row.band.edges)
+    assert (frac(step["result"]["min"]), frac(step["result"]["max"])) == (lo, hi)
+    unit = frac(ex.rule.pack.rounding.unit)
+    if row.band.fixed is not None or spec.below == "inclusive":
+        top = hi
+    else:  # the highest multiple of the unit below the excluded upper end
+        top = hi - unit if hi % unit == 0 else (hi // unit) * unit
+    lo, hi, top = max(lo, rng_lo), min(hi, rng_hi), min(top, rng_hi)
+    average = (lo + hi) / 2
+    assert frac(one(dj, "banded.average")["result"]) == average, "the average does not recompute"
+    assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (lo, top), "the band is not the row's"
+    _, result = inside_rounding(average, unit, ex.rule.pack.rounding.mode.value, Limits(lo, top))
+    assert result == frac(dj["recommended_fine"]), "the rounding does not recompute"
+
+
 @given(ex=examples())
 def test_explained(ex: Example) -> None:
     """From the decision JSON's trail alone, every number of the fine recomputes exactly."""
@@ -727,6 +768,8 @@ def test_explained(ex: Example) -> None:
         _check_fixed_fine(ex, dj)
     elif dj["tier"] == "weighted":
         _check_weighted_fine(ex, dj)
+    elif dj["tier"] == "banded":
+        _check_banded_fine(ex, dj)
     elif dj["tier"] == "below_minimum" and any(
         steps(dj, c) for c in ("range.per_unit", "range.tranches", "per_day.amount")
     ):
@@ -770,3 +813,21 @@ def test_every_weighted_golden_case_recomputes_from_its_trail(engine: pe.Engine)
         _check_weighted_fine(types.SimpleNamespace(rule=engine.rule(dj["violation"]["id"])), dj)  # type: ignore[arg-type]
         seen += 1
     assert seen >= 9
+
+
+def test_every_banded_golden_case_recomputes_from_its_trail(engine: pe.Engine) -> None:
+    """The band recomputation above, on every shipped banded golden case with a recommended fine."""
+    import types
+
+    from penalty_engine.check.golden import cases_dir, golden_files
+
+    seen = 0
+    for path in golden_files(cases_dir("cn-gd-environment")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("expect", None)
+        dj = as_json(engine.evaluate(data))
+        if dj["tier"] != "banded" or dj["recommended_fine"] is None:
+            continue
+        _check_banded_fine(types.SimpleNamespace(rule=engine.rule(dj["violation"]["id"])), dj)  # type: ignore[arg-type]
+        seen += 1
+    assert seen >= 4
