@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 
 import penalty_engine as pe
+from penalty_engine.check.quote import StatedMultiple, read_amounts
+from penalty_engine.check.static import check_pack
 from penalty_engine.models import MultipleFine
 from penalty_engine.models.trail import render_message
 from penalty_engine.render import render_any
@@ -144,3 +146,37 @@ def test_base_min_is_positive_and_left_out_of_a_dump_while_unset() -> None:
     floored = MultipleFine.model_validate({"times": "cost", "min": 1, "max": 3, "base_min": 100000})
     assert floored.model_dump()["base_min"] == "100000"
     assert floored.base(Decimal(5)) == Decimal(100000) and plain.base(Decimal(5)) == Decimal(5)
+
+
+# ---------------------------------------------------------------- rules check: the quoted floor
+
+
+def test_the_quoted_floor_is_read_with_its_multiple() -> None:
+    text = "处所需处置费用三倍以上五倍以下的罚款，所需处置费用不足二十万元的，按二十万元计算。"
+    (stated,) = read_amounts(text)
+    assert isinstance(stated, StatedMultiple)
+    assert (stated.min, stated.max, stated.base_min) == (Decimal(3), Decimal(5), Decimal(200000))
+
+
+def _quote_findings(root: Any) -> list[Any]:
+    return [f for f in check_pack(root).findings if f.kind == "quote_mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("fine", "message"),
+    [
+        ("{times: cost, min: 1, max: 3, base_min: 100000}", None),
+        ("{times: cost, min: 1, max: 3}", "'base_min' is none where the law says 100000"),
+        ("{times: cost, min: 1, max: 3, base_min: 200000}", "'base_min' is 200000 where the law says 100000"),
+    ],
+)
+def test_a_floor_the_law_states_must_be_in_the_frame(write_pack: Any, fine: str, message: str | None) -> None:
+    rule = RULE.replace("{times: cost, min: 1, max: 3, base_min: 100000}", fine)
+    found = _quote_findings(write_pack(rule, MINI_PACK, name="hw.yaml"))
+    assert [f.message.split(": ", 2)[-1] for f in found] == ([message] if message else [])
+
+
+def test_a_floor_in_the_frame_that_the_quoted_law_does_not_state_is_an_error(write_pack: Any) -> None:
+    rule = RULE.replace("，所需处置费用不足十万元的，按十万元计算。", "。")
+    (found,) = _quote_findings(write_pack(rule, MINI_PACK, name="hw.yaml"))
+    assert "'base_min' is 100000 where the law says none" in found.message
