@@ -346,10 +346,19 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
 
 def _level_bases(cv: CompiledVersion) -> set[str]:
     """The base facts of the multiple branches of a version with levels (an amount band there is
-    checked against the range at each witness base value)."""
-    if not cv.levels:
-        return set()
-    return {b.fine.times for b, _ in cv.branches if isinstance(b.fine, MultipleFine)}
+    checked against the range at each witness base value), and of every multiple with a floor on
+    its base (``base_min``: the witnesses fall below, at and above the floor)."""
+    multiples = [b.fine for b, _ in cv.branches if isinstance(b.fine, MultipleFine)]
+    return {f.times for f in multiples if cv.levels or f.base_min is not None}
+
+
+def _base_floors(cv: CompiledVersion, name: str) -> set[Decimal]:
+    """The floors on the base ``name`` of the version's multiple fines (所需处置费用不足二十万元的，按二十万元计算)."""
+    return {
+        b.fine.base_min
+        for b, _ in cv.branches
+        if isinstance(b.fine, MultipleFine) and b.fine.times == name and b.fine.base_min is not None
+    }
 
 
 def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -357,7 +366,7 @@ def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[t
     clauses = _frame_clauses(cv)
     trees = [cv.table.trees[i] for i in clauses]
     read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY} | _level_bases(cv))
-    axes = {n: _candidates(rule.facts[n], _constants(trees, n)) for n in read}
+    axes = {n: _candidates(rule.facts[n], _constants(trees, n) | _base_floors(cv, n)) for n in read}
     parties = _parties(trees, any(PARTY in cv.table.reads[i] for i in clauses))
     names = list(axes)
     total = len(parties)

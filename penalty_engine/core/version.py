@@ -97,6 +97,8 @@ class VersionRun(BandedStages):
             per_day = self._per_day(self.cv.version.per_day)
             if per_day is None:
                 return self._result(NO_PENALTY, "none")
+            if not any(o["kind"] == "no_penalty" for o in options):  # 可以按日连续处罚: the authority may
+                options += self._per_day_options(self.cv.version.per_day)
         if per_day is not None or isinstance(branch.fine, PerUnitFine | TrancheFine):
             spec = branch.fine
             if per_day is not None:
@@ -340,7 +342,7 @@ class VersionRun(BandedStages):
                 basis=basis,
             )
         else:
-            value: Decimal = self.ev.facts[spec.times]
+            value = self._base(spec, basis)
             lo, hi = scale(value, spec.min), scale(value, spec.max)  # multiples are finite decimals: exact
             lo_s, hi_s = dec_str(lo), dec_str(hi)
             self.trail.add(
@@ -359,6 +361,22 @@ class VersionRun(BandedStages):
                 basis=basis,
             )
         return Interval(lo, hi, lo_incl, hi_incl)
+
+    def _base(self, spec: MultipleFine, basis: list[str]) -> Decimal:
+        """The base of a multiple fine: the fact, raised to the statute's floor on the base when below it
+        (所需处置费用不足二十万元的，按二十万元计算), with a trail step citing the branch's provision."""
+        value: Decimal = self.ev.facts[spec.times]
+        base = spec.base(value)
+        if base != value:
+            inputs = {
+                "fact": spec.times,
+                **self._fact_label(spec.times),
+                "value": dec_str(value),
+                "base_min": dec_str(base),
+                "currency": self.pack.currency,
+            }
+            self.trail.add("range.base_min", inputs, result=dec_str(base), basis=basis)
+        return base
 
     def _tier(self, rng: Interval, fired: Fired) -> tuple[str, Interval]:
         """The benchmark tier that holds (else standard), capped at lighter by mandatory mitigation,

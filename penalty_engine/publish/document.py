@@ -349,7 +349,11 @@ class _Builder:
         if isinstance(fine, MultipleFine):
             label = facts[fine.times].label.get(self.lang) if fine.times in facts else fine.times
             text = t("fine_multiple", label=label, lo=frac_str(fine.min), hi=frac_str(fine.max))
-            return text, t("multiple_note", label=label)
+            note = t("multiple_note", label=label)
+            if fine.base_min is not None:  # the statute's floor on the base (所需处置费用不足二十万元的…)
+                floor = t("multiple_base_min_note", label=label, base_min=_money(fine.base_min, cur, t))
+                note = f"{note}{floor}" if self.lang == "zh" else f"{note} {floor}"
+            return text, note
         counted = fine.per if isinstance(fine, PerUnitFine) else fine.parts_of
         spec = facts.get(counted)
         label = spec.label.get(self.lang) if spec else counted

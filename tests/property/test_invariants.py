@@ -420,7 +420,16 @@ def inside_rounding(raw: Fraction, unit: Fraction, mode: str, limits: Limits) ->
     return used, min(max(to_multiple(raw, used, mode), inside[0]), inside[1])
 
 
-def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
+def _base_floor(ex: Example, dj: dict[str, Any]) -> Fraction | None:
+    """The floor on the base of the multiple fine of the branch that applied (``base_min``), if any."""
+    cv = applied_version(ex, dj)
+    branch = one(dj, "branch")["result"]
+    fine = next(b.fine for b in cv.version.frame if b.id == branch)
+    floor = getattr(fine, "base_min", None)
+    return frac(floor) if floor is not None else None
+
+
+def _recompute_range(ex: Example, dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
     found = steps(dj, "range.range") + steps(dj, "range.multiple")
     assert len(found) == 1, "expected exactly one range step"
     s = found[0]
@@ -429,7 +438,16 @@ def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
         lo, hi = frac(i["min"]), frac(i["max"])
     else:
         value = frac(i["value"])
-        assert value == frac(fact_in_trail(dj, i["fact"])), "the range multiplies another value than the fact"
+        fact = frac(fact_in_trail(dj, i["fact"]))
+        floor = _base_floor(ex, dj)  # the statute's floor on the base (所需处置费用不足二十万元的，按二十万元计算)
+        raised = steps(dj, "range.base_min")
+        assert bool(raised) == (floor is not None and fact < floor), "a base raised without need, or not when needed"
+        if raised:
+            (r,) = raised
+            assert frac(r["inputs"]["value"]) == fact and frac(r["inputs"]["base_min"]) == floor
+            assert value == floor == frac(r["result"]), "the range multiplies another value than the raised base"
+        else:
+            assert value == fact, "the range multiplies another value than the fact"
         lo, hi = value * frac(i["min_times"]), value * frac(i["max_times"])
         assert (frac(i["min"]), frac(i["max"])) == (lo, hi), "the multiple range does not recompute"
     assert (frac(s["result"]["min"]), frac(s["result"]["max"])) == (lo, hi)
@@ -438,7 +456,7 @@ def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
 
 def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
     pack = ex.rule.pack
-    rng_lo, rng_hi = _recompute_range(dj)
+    rng_lo, rng_hi = _recompute_range(ex, dj)
     assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (rng_lo, rng_hi)
 
     level_band = steps(dj, "level.band.amount") + steps(dj, "level.band.multiple")
@@ -691,7 +709,7 @@ def _check_weighted_fine(ex: Example, dj: dict[str, Any]) -> None:
     assert spec is not None, "a weighted decision from a version without a table"
     if not isinstance(spec, Weighted):  # the two-stage form: tests/unit/test_two_stage.py recomputes it
         return
-    rng_lo, rng_hi = _recompute_range(dj)
+    rng_lo, rng_hi = _recompute_range(ex, dj)
     start = _pct(one(dj, "weighted.start")["result"])
     assert start == spec.start, "the trail starts elsewhere than the table"
     chosen = []
