@@ -747,7 +747,7 @@ def _check_banded_fine(ex: Example, dj: dict[str, Any]) -> None:
     ends → rounded inside the band (upper end excluded: below it) and the statutory range."""
     spec = applied_version(ex, dj).version.banded
     assert spec is not None, "a banded decision from a version without a table"
-    rng_lo, rng_hi = _recompute_range(dj)
+    rng_lo, rng_hi = _recompute_range(ex, dj)
     chosen = []
     for factor, s in zip(spec.factors, steps(dj, "banded.factor"), strict=True):
         assert s["inputs"]["factor"] == factor.id, "the trail's factors are not the table's, in order"
