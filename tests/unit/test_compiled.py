@@ -177,3 +177,29 @@ def test_a_field_the_evaluator_does_not_know_sends_the_version_to_the_interprete
 def test_unknown_evaluator_is_refused() -> None:
     with pytest.raises(ValueError, match="evaluator"):
         pe.Engine.load("cn-transport", evaluator="fast")  # type: ignore[arg-type]
+
+
+def test_the_quick_plain_check_says_what_the_full_walk_says() -> None:
+    """``plain_problem`` answers the usual case dicts without walking them (ADR 0026); on hostile
+    ones it gives exactly the full walk's answer."""
+    import random
+
+    from penalty_engine.yamlio import plain_problem, walk_problem
+    from tests.fuzz.mutate import hostile, mutate_case, seed_cases
+
+    rnd = random.Random(26)
+    seeds = seed_cases()
+    checked = problems = 0
+    for _ in range(3000):
+        data, _as_of = mutate_case(rnd, rnd.choice(seeds))
+        if rnd.random() < 0.3:
+            data[rnd.choice(["facts", "party", "note"])] = {"x": [hostile(rnd), {"y": hostile(rnd)}]}
+        assert plain_problem(data) == walk_problem(data)
+        checked += 1
+        problems += walk_problem(data) is not None
+    assert checked == 3000 and problems > 50
+    deep: dict[str, object] = {}
+    node = deep
+    for _ in range(60):
+        node["d"] = node = {}
+    assert plain_problem(deep) == walk_problem(deep) is not None
