@@ -101,6 +101,16 @@ def make_case(rnd: random.Random, rule: CompiledRule, i: int) -> tuple[dict[str,
         "party": party,
         "facts": facts,
     }
+    if any(b.per_day for b in version.frame):  # a per-day fine: the order to correct and a re-inspection
+        ordered = occurred + dt.timedelta(days=rnd.randint(0, 30))
+        served = ordered + dt.timedelta(days=rnd.randint(0, 5))
+        again = served + dt.timedelta(days=rnd.randint(1, 60))
+        decided = max(decided, again)
+        case["correction"] = {
+            "ordered_on": ordered.isoformat(),
+            "served_on": served.isoformat(),
+            "reinspections": [{"date": again.isoformat(), "continuing": rnd.random() < 0.8}],
+        }
     if rnd.random() < 0.75:
         case["decided_on"] = decided.isoformat()
     return case, decided

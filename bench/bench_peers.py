@@ -223,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20260415)
     args = ap.parse_args(argv)
     pinned = pin_one_core()
-    compiled, interpreter = pe.Engine.load("cn-transport"), pe.Engine.load("cn-transport", evaluator="interpreter")
+    compiled = pe.Engine.load("cn-transport", evaluator="compiled")
+    interpreter = pe.Engine.load("cn-transport", evaluator="interpreter")
     cases = make_cases(args.n, args.seed)
     zen = zen_decider()
 

@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--broken", type=int, default=5000, help="generated cases with errors injected (default 5000)")
     ap.add_argument("--seed", type=int, default=20260410)
     args = ap.parse_args(argv)
-    compiled, reference = pe.Engine.load(), pe.Engine.load(evaluator="interpreter")
+    compiled, reference = pe.Engine.load(evaluator="compiled"), pe.Engine.load(evaluator="interpreter")
     covered = sum(c for versions in compiled.coverage().values() for _, c in versions)
     total = sum(len(versions) for versions in compiled.coverage().values())
     print(f"compiled evaluator covers {covered} of {total} rule versions")

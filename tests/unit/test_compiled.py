@@ -31,6 +31,12 @@ def reference() -> pe.Engine:
     return pe.Engine.load(evaluator="interpreter")
 
 
+@pytest.fixture(scope="module")
+def engine() -> pe.Engine:
+    """The compiled evaluator (opt-in: the default engine is the interpreter)."""
+    return pe.Engine.load(evaluator="compiled")
+
+
 def freight(**facts: Any) -> dict[str, Any]:
     return case("cn-transport/unlicensed-freight", {"illegal_gain": "50000", **facts}, occurred_on="2026-03-01")
 
@@ -54,7 +60,7 @@ def test_the_comparison_sees_a_wrong_band(
     fast = _fast
     wide = SimpleNamespace(band=lambda lo, hi, *rest: fast.band(lo, hi + 1, *rest), amount=fast.amount)
     monkeypatch.setattr(compiled_mod, "_fast", wide)  # the compiled evaluator's only, not the interpreter's
-    wrong = pe.Engine.load()
+    wrong = pe.Engine.load(evaluator="compiled")
     _, differences = compare(generated_items(wrong, 60, 0, seed=3), wrong, reference)
     assert differences
 
