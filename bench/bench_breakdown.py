@@ -28,7 +28,7 @@ from typing import Any
 from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sibling bench_evaluate, however this runs
-from bench_evaluate import make_case, pin_one_core
+from bench_evaluate import make_case, pin_one_core  # type: ignore[import-not-found,unused-ignore]
 
 import penalty_engine as pe
 from penalty_engine.core import evaluation, version
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--n and --repeat must be at least 1")
 
     pinned = pin_one_core()
-    engine = pe.Engine.load()
+    engine = pe.Engine.load(evaluator="interpreter")  # the parts of the interpreter (the reference)
     rules = engine.rules()
     rnd = random.Random(args.seed)
     cases = [make_case(rnd, rules[i % len(rules)], i) for i in range(args.n)]

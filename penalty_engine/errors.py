@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "PE-R020": "a number or date in a rule file is beyond what the engine computes exactly",
     "PE-R021": "a CEL condition is beyond a limit (length, nesting, list size, comprehensions)",
     "PE-R022": "a pack sets again what the shared general part it uses sets (the law's provisions, bases, facts)",
+    "PE-R023": "a pack pins another version of the shared general part than the one found",
     # cases
     "PE-C001": "case file cannot be read or parsed",
     "PE-C002": "required field missing",

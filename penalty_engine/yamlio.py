@@ -377,11 +377,59 @@ def parse_json(text: str, path: str = "<string>") -> Located:
     return Located(data, path, {})
 
 
+#: values ``plain_problem`` never objects to, by their exact type
+_HARMLESS = frozenset((bool, float, type(None), Decimal))
+#: ``_surely_plain`` answers for data up to this many values and this depth (else the full walk does)
+_QUICK_NODES, _QUICK_DEPTH = 4096, 8
+
+
+def _surely_plain(container: Any, depth: int = 0) -> int:
+    """How many values a dict or list holds when it surely has none of ``plain_problem``'s
+    problems (small, shallow, text keys, values of the usual types), else -1: then
+    ``plain_problem`` walks it and says what. The shape of every case dict, in a fraction of the
+    full walk's time."""
+    seen = 1
+    if type(container) is dict:
+        for key in container:
+            if type(key) is not str or not (key.isascii() or text_problem(key) is None):
+                return -1
+        seen += len(container)
+        values: Any = container.values()
+    else:
+        values = container
+    for v in values:
+        t = type(v)
+        if t is str:
+            if not v.isascii() and text_problem(v) is not None:
+                return -1
+        elif t is int:
+            if v.bit_length() > _MAX_INT_BITS:
+                return -1
+        elif t is dict or t is list or t is tuple:
+            n = _surely_plain(v, depth + 1) if depth + 1 < _QUICK_DEPTH else -1
+            if n < 0:
+                return -1
+            seen += n - 1
+        elif t not in _HARMLESS:
+            return -1
+        seen += 1
+        if seen > _QUICK_NODES:
+            return -1
+    return seen
+
+
 def plain_problem(data: Any) -> Msg | None:
     """What makes plain data (a case given as a dict, parsed JSON) unsafe to read, else None:
     nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` values, text that is not valid
     Unicode, an integer of more than ``MAX_NUMBER_CHARS`` digits. Iterative, stops at the first
     problem; a cycle is reported as too deep."""
+    if type(data) is dict and _surely_plain(data) >= 0:
+        return None
+    return walk_problem(data)
+
+
+def walk_problem(data: Any) -> Msg | None:
+    """``plain_problem`` by walking every value (what it does when ``_surely_plain`` cannot say)."""
     stack: list[tuple[Any, int]] = [(data, 0)]
     seen = 0
     while stack:

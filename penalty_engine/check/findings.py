@@ -46,6 +46,10 @@ KINDS: dict[str, Severity] = {
     "weights_over": "warning",
     "weighted_below_minimum": "warning",
     "weight_level_unreachable": "warning",
+    "banded_overlap": "error",
+    "banded_hole": "error",
+    "banded_outside_range": "error",
+    "banded_order": "warning",
 }
 
 

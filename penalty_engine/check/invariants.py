@@ -164,8 +164,10 @@ def deterministic(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> B
 
 
 def _range_only(d: Decision) -> bool:
-    """A level that gives a range and no amount (``point: false``): no recommended fine to compare."""
-    return d.level is not None and d.outcome == "penalty" and d.recommended_fine is None and d.band is not None
+    """A level that gives a range and no amount (``point: false``), or a band table's 从重/从轻 part the officer
+    decides in (ADR 0024): no recommended fine to compare."""
+    officer = d.level is not None or d.tier == "banded"
+    return officer and d.outcome == "penalty" and d.recommended_fine is None and d.band is not None
 
 
 def bounded(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broken | None:
@@ -238,6 +240,7 @@ def explained(engine: Engine, rule: CompiledRule, case: dict[str, Any]) -> Broke
         return min(max(cut, Decimal(band["range_min"])), Decimal(band["range_max"]))
 
     b_lo, b_hi = edge(f(band["lower"])), edge(f(band["upper"]))
+    assert d.band is not None and d.recommended_fine is not None
     if (b_lo, b_hi) != (d.band.min, d.band.max):
         return Broken(f"the trail's band recomputes to {b_lo}–{b_hi}", (d,))
     position = min(max(f(pos["start"]) + f(pos["plus"]) - f(pos["minus"]), f(0)), f(1))

@@ -214,6 +214,7 @@ class LevelTally:
         base = facts.get(fine.times, self.rule.defaults.get(fine.times))
         if not isinstance(base, Decimal):
             return
+        base = fine.base(base)  # the statute's floor on the base (base_min), as the engine applies it
         r_lo, r_hi = scale(base, fine.min), scale(base, fine.max)
         for k, (lv, _) in enumerate(cv.levels):
             spec = lv.band_for(branch.id)

@@ -74,7 +74,7 @@ _SMALL = {"十": 10, "百": 100, "千": 1000}
 _LARGE = {"万": 10**4, "亿": 10**8}
 
 #: What a multiple is a multiple of (处违法所得2倍以上10倍以下的罚款).
-_OBJECTS = ("违法所得", "非法所得", "货值金额", "违法经营额", "营业额")
+_OBJECTS = ("违法所得", "非法所得", "货值金额", "违法经营额", "营业额", "所需处置费用")
 
 #: Units of a counted fact (``FactSpec.unit``) in kg, to compare 每超1吨 with ``unit: 1000`` on kg.
 _FACT_MASS_UNITS: dict[str, Decimal] = {
@@ -85,7 +85,7 @@ _FACT_MASS_UNITS: dict[str, Decimal] = {
     "吨": Decimal(1000),
 }
 
-Form = Literal["range", "fixed", "per_unit", "cap", "boundary"]
+Form = Literal["range", "fixed", "per_unit", "cap", "base_min", "boundary"]
 
 #: The phrases read, in the law's words. ``{lo}``, ``{hi}``, ``{unit}``, ``{rate}``, ``{cap}`` and
 #: ``{amount}`` are amounts; ``{of}`` an optional object of ``_OBJECTS``. A boundary phrase names
@@ -96,6 +96,7 @@ _PHRASES: tuple[tuple[Form, str, str], ...] = (
     ("fixed", "", "处以?{of}{hi}的?罚款"),
     ("per_unit", "", "每超过?{unit}的?[，,]?(?:处以?|并处)?罚款{rate}"),
     ("cap", "", "最[高多](?:罚款)?不得?超过{cap}"),
+    ("base_min", "", "不足{lo}的?[，,]?按{hi}计算"),  # 所需处置费用不足二十万元的，按二十万元计算
     ("boundary", "不足", "不足{amount}"),
     ("boundary", "未超过", "未超过{amount}"),
     ("boundary", "超过", "超过{amount}"),
@@ -131,11 +132,21 @@ class StatedRange:
 
 @dataclass(frozen=True, slots=True)
 class StatedMultiple:
-    """处违法所得1倍以上5倍以下的罚款 → ``min 1, max 5``, with a cap when 最高不得超过 follows."""
+    """处违法所得1倍以上5倍以下的罚款 → ``min 1, max 5``, with a cap when 最高不得超过 follows and a floor on
+    the base when 不足X元的，按X元计算 follows (所需处置费用不足二十万元的，按二十万元计算 → ``base_min 200000``)."""
 
     min: Decimal
     max: Decimal
     cap: Decimal | None = None
+    words: str = field(default="", compare=False)
+    base_min: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatedBaseMin:
+    """不足二十万元的，按二十万元计算: the floor on the base of the multiple before it in its sentence."""
+
+    amount: Decimal
     words: str = field(default="", compare=False)
 
 
@@ -167,7 +178,7 @@ class StatedBoundary:
     words: str = field(default="", compare=False)
 
 
-Stated = StatedRange | StatedMultiple | StatedPerUnit | StatedCap | StatedBoundary
+Stated = StatedRange | StatedMultiple | StatedPerUnit | StatedCap | StatedBaseMin | StatedBoundary
 
 
 def cn_amount(numeral: str) -> Decimal:
@@ -224,6 +235,9 @@ def _read_phrase(form: Form, relation: str, m: re.Match[str]) -> Stated | None:
     if form == "cap":
         cap, dim = groups["cap"]
         return StatedCap(cap, words=words) if dim == "money" else None
+    if form == "base_min":
+        (lo, lo_dim), (hi, hi_dim) = groups["lo"], groups["hi"]
+        return StatedBaseMin(hi, words=words) if lo == hi and lo_dim == hi_dim == "money" else None
     amount, dim = groups["amount"]
     return StatedBoundary(relation, amount, dim, words=words) if dim != "times" else None
 
@@ -262,7 +276,24 @@ def read_amounts(text: str) -> list[Stated]:
         if stated is not None:
             found.append(_Read(start, -neg_end, stated))
             reach = -neg_end
-    return _attach_caps(text, found)
+    return _attach_caps(text, _attach_base_floors(text, found))
+
+
+def _attach_base_floors(text: str, found: list[_Read]) -> list[_Read]:
+    """Fold each floor on the base into the nearest multiple before it in its sentence (a floor with
+    none is left out: nothing it could be compared with)."""
+    out: list[_Read] = []
+    for r in found:
+        if not isinstance(r.stated, StatedBaseMin):
+            out.append(r)
+            continue
+        same = len(_SENTENCE_END.findall(text, 0, r.start))
+        owner = next((o for o in reversed(out) if isinstance(o.stated, StatedMultiple)), None)
+        if owner is not None and len(_SENTENCE_END.findall(text, 0, owner.start)) == same:
+            assert isinstance(owner.stated, StatedMultiple)
+            owner.end = r.end
+            owner.stated = replace(owner.stated, base_min=r.stated.amount, words=text[owner.start : owner.end])
+    return out
 
 
 def _attach_caps(text: str, found: list[_Read]) -> list[Stated]:
@@ -324,6 +355,8 @@ def _range_fields(s: StatedRange, fine: RangeFine) -> list[_Field]:
 def _multiple_fields(s: StatedMultiple, fine: MultipleFine) -> list[_Field]:
     # a multiple fine has no cap field: a cap the law states is missing from the frame
     fields = [_Field("min", s.min, to_decimal(fine.min)), _Field("max", s.max, to_decimal(fine.max))]
+    if s.base_min is not None or fine.base_min is not None:  # the floor on the base (所需处置费用不足二十万元的…)
+        fields.append(_Field("base_min", s.base_min, fine.base_min))
     return [*fields, _Field("cap", s.cap, None)] if s.cap is not None else fields
 
 

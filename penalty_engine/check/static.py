@@ -36,6 +36,7 @@ from ..cel import PARTY, Node, cel_value, edges
 from ..errors import RuleError, RuleErrors
 from ..models import FactSpec, FactType, MultipleFine, PerUnitFine, to_json
 from ..pack import CompiledRule, CompiledVersion, LoadedPack, compile_rule, load_pack_files
+from .banded import banded_findings
 from .findings import KINDS, Finding, Report, Severity, at, split_where
 from .levels import LevelTally, layer_of
 from .prose import prose_problems
@@ -122,7 +123,7 @@ def _unmarked(loaded: LoadedPack) -> Iterator[Finding]:
         (("boundaries",), "the reading of 以上/以下", pack.boundaries.assumption is None),
         (("tier_scheme",), "the split of the range into tier bands", pack.tier_scheme.assumption is None),
     ]
-    no_start = (v.weighted or v.per_day for lr in loaded.rules for v in lr.rule.versions)
+    no_start = (v.weighted or v.per_day or v.banded for lr in loaded.rules for v in lr.rule.versions)
     if not all(lr.rule.versions for lr in loaded.rules) or not all(no_start):
         start = (("factor_start",), "the start position in the band", pack.factor_start_assumption is None)
         choices.append(start)  # weighted (ADR 0020) and per-day (ADR 0023) versions have no start position
@@ -339,15 +340,25 @@ def _frame_clauses(cv: CompiledVersion) -> list[int]:
     conds = [c for _, c in cv.branches if c is not None] + [c for _, c in cv.tiers if c is not None]
     conds += [c for _, c in cv.levels if c is not None] + [c for _, c in cv.factors]
     conds += [c for _, levels in cv.weighted for c in levels if c is not None]
+    conds += [c for _, levels in cv.banded for c in levels if c is not None] + [c for _, c in cv.heavier]
     return sorted({i for c in conds for i in c.indices})
 
 
 def _level_bases(cv: CompiledVersion) -> set[str]:
     """The base facts of the multiple branches of a version with levels (an amount band there is
-    checked against the range at each witness base value)."""
-    if not cv.levels:
-        return set()
-    return {b.fine.times for b, _ in cv.branches if isinstance(b.fine, MultipleFine)}
+    checked against the range at each witness base value), and of every multiple with a floor on
+    its base (``base_min``: the witnesses fall below, at and above the floor)."""
+    multiples = [b.fine for b, _ in cv.branches if isinstance(b.fine, MultipleFine)]
+    return {f.times for f in multiples if cv.levels or f.base_min is not None}
+
+
+def _base_floors(cv: CompiledVersion, name: str) -> set[Decimal]:
+    """The floors on the base ``name`` of the version's multiple fines (所需处置费用不足二十万元的，按二十万元计算)."""
+    return {
+        b.fine.base_min
+        for b, _ in cv.branches
+        if isinstance(b.fine, MultipleFine) and b.fine.times == name and b.fine.base_min is not None
+    }
 
 
 def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
@@ -355,7 +366,7 @@ def _witnesses(rule: CompiledRule, cv: CompiledVersion, seed: int) -> Iterator[t
     clauses = _frame_clauses(cv)
     trees = [cv.table.trees[i] for i in clauses]
     read = sorted({n for i in clauses for n in cv.table.reads[i] if n != PARTY} | _level_bases(cv))
-    axes = {n: _candidates(rule.facts[n], _constants(trees, n)) for n in read}
+    axes = {n: _candidates(rule.facts[n], _constants(trees, n) | _base_floors(cv, n)) for n in read}
     parties = _parties(trees, any(PARTY in cv.table.reads[i] for i in clauses))
     names = list(axes)
     total = len(parties)
@@ -437,6 +448,7 @@ def _witness_analysis(rule: CompiledRule, cv: CompiledVersion, seed: int) -> tup
     found = _witness_findings(rule, cv, branch_first, tier_first, factor_holds, overlaps, gap, clamped)
     found += levels.findings() if levels is not None else []
     found += reach.findings() + table_findings(rule, cv) if reach is not None else []
+    found += banded_findings(rule, cv)
     return found, n
 
 

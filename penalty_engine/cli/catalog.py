@@ -60,7 +60,8 @@ def fine_text(fine: Any) -> str:
     if isinstance(fine, RangeFine):
         return f"{fine.min}–{fine.max}"
     if isinstance(fine, MultipleFine):
-        return f"{fine.times} × {fine.min}–{fine.max}"
+        floor = f" (≥ {fine.base_min})" if fine.base_min is not None else ""
+        return f"{fine.times}{floor} × {fine.min}–{fine.max}"
     if isinstance(fine, TrancheFine):
         edges = [f"{t.above}–{t.up_to if t.up_to is not None else '∞'}: {t.rate}" for t in fine.tranches]
         cap = f", cap {fine.cap}" if fine.cap is not None else ""

@@ -19,6 +19,7 @@ from .. import impact as im
 from .. import replay as rp
 from .common import Lang, LangOpt, err, guarded, load_engine, say
 from .lang import cli_help, cli_pattern, cli_text
+from .replay import dask_runner
 
 
 def impact(
@@ -35,6 +36,8 @@ def impact(
     workers: Annotated[int, typer.Option("--workers", "-j", help=cli_help("workers_opt"))] = 0,
     as_of: Annotated[str | None, typer.Option("--as-of", help=cli_help("as_of_rows"))] = None,
     largest: Annotated[int, typer.Option("--largest", min=0, help=cli_help("impact.largest"))] = 50,
+    dask: Annotated[str | None, typer.Option("--dask", help=cli_help("replay.dask"))] = None,
+    dask_shared: Annotated[Path | None, typer.Option("--dask-shared", help=cli_help("replay.dask_shared"))] = None,
 ) -> None:
     """``penalty impact`` (help: ``cli.help.impact``): the comparison with its outputs, its summary
     line on stderr."""
@@ -43,6 +46,9 @@ def impact(
     except ValueError:
         say(cli_text("as_of"))
         raise typer.Exit(2) from None
+    if dask is not None and workers:
+        say(cli_text("dask_and_workers"))
+        raise typer.Exit(2)
     if report is None and json_out is None and xlsx is None:
         say(cli_text("impact_outputs"))
         raise typer.Exit(2)
@@ -56,6 +62,7 @@ def impact(
     )
     outputs = im.Outputs(json=json_out, html=report, xlsx=xlsx, lang=lang.value)
     n_workers = workers if workers > 0 else rp.default_workers()
+    extra = {"runner": dask_runner(dask, dask_shared, impact=True)} if dask is not None else {}
 
     def run(progress: Callable[[int], None] | None = None) -> im.Impact:
         return guarded(
@@ -69,6 +76,7 @@ def impact(
                 progress=progress,
                 largest=largest,
                 engines=engines,
+                **extra,
             )
         )
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -78,7 +78,7 @@ def replay(
         lang=lang,
     )
     n_workers = workers if workers > 0 else rp.default_workers()
-    extra = {"runner": _dask_runner(dask, dask_shared)} if dask is not None else {}
+    extra = {"runner": dask_runner(dask, dask_shared)} if dask is not None else {}
 
     def run(progress: Callable[[int], None] | None) -> rp.Replay:
         return guarded(
@@ -97,17 +97,18 @@ def replay(
         raise typer.Exit(1)
 
 
-def _dask_runner(dask: str, shared: Path | None) -> Callable[..., rp.Replay]:
-    """The runner of ``--dask`` (the ``distributed`` extra: ``pip install penalty-engine[distributed]``)."""
+def dask_runner(dask: str, shared: Path | None, impact: bool = False) -> Callable[..., Any]:
+    """The runner of ``--dask`` for replay (or ``impact``), from the ``distributed`` extra
+    (``pip install penalty-engine[distributed]``)."""
     if dask.startswith("local:") and not (dask.removeprefix("local:").isdigit() and int(dask[6:]) > 0):
         say(cli_text("dask_address", got=dask))
         raise typer.Exit(2)
     try:
-        from ..distributed import runner
+        from ..distributed import impact_runner, runner
     except ImportError:
         say(cli_text("dask_missing"))
         raise typer.Exit(2) from None
-    return runner(dask, shared=shared)
+    return impact_runner(dask, shared=shared) if impact else runner(dask, shared=shared)
 
 
 def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | None], rp.Replay]) -> rp.Replay:

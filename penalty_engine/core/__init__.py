@@ -6,7 +6,9 @@ depend on the rule version, ``general_stages`` those of the general part of è¡Œæ
 pure rules of ``general``), ``amounts`` the band, position and rounding arithmetic, ``result`` the
 records stages return; ``catalog`` the loaded rules as JSON-ready data (listings, one rule).
 ``_fast`` is private: memo and the fingerprint's JSON written directly, the same results as the
-plain code (ADR 0008).
+plain code (ADR 0008). ``compiled`` is the compiled evaluator (each covered rule version a closure
+deciding the outcome and amounts) and ``lazy`` its ``LazyDecision``, whose other parts the
+interpreter (``evaluation``, the reference) makes when first read (ADR 0026).
 """
 
 from __future__ import annotations

@@ -55,8 +55,11 @@ def adjust(
     for ca in run.cv.adjustments:
         if not ca.when.holds(run.results):
             continue
-        amount = out.fine if out.fine is not None else out.band.hi if out.band is not None else None
-        if amount is None or _excluded(run, ca, statutory, amount, per_day):
+        if out.band is None:
+            continue
+        amount = out.fine if out.fine is not None else out.band.hi
+        shown = dec_str(amount) if out.fine is not None else f"{dec_str(out.band.lo)}–{dec_str(out.band.hi)}"
+        if _excluded(run, ca, statutory, amount, shown, per_day):
             continue
         out = _reduce(run, ca, statutory, out)
     return out
@@ -72,8 +75,11 @@ def _quote(ex: CompiledExclusion) -> str:
     return "；".join(w.rstrip("；;") for w in words)
 
 
-def _excluded(run: PerDayStages, ca: CompiledAdjustment, statutory: Interval, amount: Decimal, per_day: bool) -> bool:
-    """Whether an exclusion holds (the first one, in the pack's order, is written to the trail)."""
+def _excluded(
+    run: PerDayStages, ca: CompiledAdjustment, statutory: Interval, amount: Decimal, shown: str, per_day: bool
+) -> bool:
+    """Whether an exclusion holds (the first one, in the pack's order, is written to the trail with the
+    fine, or the officer's band when there is no recommended fine, as ``shown``)."""
     for ex in ca.exclusions:
         found = _holds(run, ex, statutory, amount, per_day)
         if found is None:
@@ -86,7 +92,7 @@ def _excluded(run: PerDayStages, ca: CompiledAdjustment, statutory: Interval, am
             "exclusion_zh": e.label.zh,
             "exclusion_en": e.label.en,
             "quote": _quote(ex),
-            "amount": dec_str(amount),
+            "amount": shown,
             "currency": run.pack.currency,
             **extra,
         }

@@ -37,12 +37,33 @@ class Interval(NamedTuple):
 
 class Amount(NamedTuple):
     """The fine at a position in the band, rounded, with the inputs of its ``amount`` and ``round`` steps
-    (shared by every case that gives the same amount: never change them, copy them)."""
+    (shared by every case that gives the same amount: never change them, copy them). ``round_code``
+    is ``round.exact`` when no whole fen lies inside the limits and the exact amount is kept."""
 
     fine: Decimal
     amount_inputs: dict[str, Any]
     raw_text: str
     round_inputs: dict[str, Any]
+    round_code: str = "round"
+
+
+class NoRoundAmount(ValueError):
+    """No multiple of the rounding unit, nor of one fen, lies inside the limits (a statutory range
+    narrower than one fen, from a tiny base such as a gain of 0.003 yuan): the exact amount stands."""
+
+
+def exact_inside(raw: Decimal, limits: list[Interval]) -> Decimal:
+    """``raw`` kept inside every interval, unrounded (when no whole fen lies inside them)."""
+    lo = max([i.lo for i in limits])
+    hi = min([i.hi for i in limits])
+    return min(max(raw, lo), hi)
+
+
+def exact_inputs(raw: Decimal, limits: list[Interval], currency: str) -> dict[str, Any]:
+    """The inputs of the ``round.exact`` step: the limits no whole fen lies inside."""
+    lo = max([i.lo for i in limits])
+    hi = min([i.hi for i in limits])
+    return {"raw": dec_str(raw), "min": dec_str(lo), "max": dec_str(hi), "fen": dec_str(FEN), "currency": currency}
 
 
 def _inside(x: Decimal, limits: list[Interval]) -> bool:
@@ -56,7 +77,8 @@ def round_inside(
     """Round ``raw`` to a multiple of ``unit``; if that leaves an interval, step inward.
 
     Returns (rounded, result, unit used). When no multiple of the unit lies inside every
-    interval, the unit falls back to one fen (0.01) so the amount still stays inside.
+    interval, the unit falls back to one fen (0.01) so the amount still stays inside; when no whole
+    fen lies inside either, ``NoRoundAmount`` (the caller keeps the exact amount, ``exact_inside``).
     """
     lo = max([i.lo for i in limits])
     hi = min([i.hi for i in limits])
@@ -72,7 +94,7 @@ def round_inside(
                 result -= u
         if _inside(result, limits):
             return rounded, result, u
-    raise ValueError(f"no amount inside {lo}–{hi}")
+    raise NoRoundAmount(f"no amount inside {lo}–{hi}")
 
 
 def band(
@@ -112,7 +134,11 @@ def amount(
     band_lo, band_hi = dec_str(band.lo), dec_str(band.hi)
     amount_inputs = {"band_min": band_lo, "band_max": band_hi, "position": position_s, "raw": raw_s}
     unit, mode = rounding.unit, rounding.mode
-    rounded, result, used = round_inside(raw, unit, mode, [rng, band])
+    try:
+        rounded, result, used = round_inside(raw, unit, mode, [rng, band])
+    except NoRoundAmount:
+        fine = exact_inside(raw, [rng, band])
+        return Amount(fine, amount_inputs, raw_s, exact_inputs(raw, [rng, band], currency), "round.exact")
     round_inputs = {
         "raw": raw_s,
         "unit": dec_str(used),

@@ -190,7 +190,7 @@ def read_values(data: dict[str, Any], located: Located | None = None) -> dict[st
 
 
 _OUTCOMES = frozenset(("penalty", "no_penalty"))
-_TIERS = frozenset(("none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted"))
+_TIERS = frozenset(("none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted", "banded"))
 
 
 def _read_actual(actual: dict[str, Any], read: Any) -> dict[str, Any]:

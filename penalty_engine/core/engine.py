@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ..cel import CelPath
 from ..errors import CaseError, RuleError, RuleErrors, collect, field_name, joined, kind_of, msg, pair, suggest
@@ -34,10 +34,12 @@ from ..money import dec_str
 from ..pack import CompiledRule, bundled_pack_paths, compile_pack, load_pack_files
 from ..yamlio import Located
 from .case_io import case_where, to_case
+from .compiled import RulePlan
 from .evaluation import Evaluation
 from .texts import both
 
 ART29 = "行政处罚法 第二十九条"
+Evaluator = Literal["compiled", "interpreter"]
 
 
 class Engine:
@@ -54,10 +56,16 @@ class Engine:
         rules: Iterable[CompiledRule],
         not_applied: Mapping[str, NotApplied] | None = None,
         layers: Iterable[str] = (),
+        evaluator: Evaluator = "interpreter",
     ) -> None:
         """``rules`` compiled; ``not_applied``: ``pack/rule`` ids a layer does not apply; ``layers``:
         the ids of the packs that are layers (ADR 0011): a bare rule id that a base and its layers
-        share names the base's rule."""
+        share names the base's rule; ``evaluator``: ``"compiled"`` decides the versions it covers
+        with the compiled evaluator and gives lazy decisions, ``"interpreter"`` runs every case on
+        the interpreter, the reference (ADR 0026; the output is the same byte for byte)."""
+        if evaluator not in ("compiled", "interpreter"):
+            raise ValueError(f"evaluator: 'compiled' or 'interpreter', got {evaluator!r}")
+        self.evaluator = evaluator
         self._not_applied = dict(not_applied or {})
         self._layers = frozenset(layers)
         self._rules: dict[str, CompiledRule] = {}
@@ -68,13 +76,20 @@ class Engine:
                 raise RuleError("PE-R011", message)
             self._rules[r.id] = r
             self._bare.setdefault(r.rule.id, []).append(r.id)
+        #: each rule's compiled versions (ADR 0026); none with the interpreter alone
+        self._plans = {r.id: RulePlan(r) for r in self._rules.values()} if evaluator == "compiled" else {}
 
     @classmethod
-    def load(cls, *packs: str | Path, cel: CelPath = "tree") -> Engine:
+    def load(cls, *packs: str | Path, cel: CelPath = "tree", evaluator: Evaluator = "interpreter") -> Engine:
         """Load packs by folder or bundled id; with no argument, every bundled pack.
 
         ``cel="library"`` runs every condition on the CEL library, without the fast path (the
-        reference path; results are the same, ADR 0009).
+        reference path; results are the same, ADR 0009). ``evaluator="compiled"`` decides the
+        versions it covers with the compiled evaluator and returns lazy decisions: about three times
+        faster when only the decided fields (outcome, fine, band, level, tier) are read, slower when
+        the trail or the JSON is read too, which then runs the interpreter as well. The default,
+        ``"interpreter"``, suits every caller that keeps the whole decision (the command line, the
+        service, replay, impact). Same output byte for byte either way (ADR 0026).
 
         Raises:
             RuleError: (often ``RuleErrors``) naming file:line for every defect found.
@@ -94,7 +109,7 @@ class Engine:
                 layers.add(loaded.pack.id)
         if errors:
             raise RuleErrors(errors)
-        return cls(compiled, not_applied, layers)
+        return cls(compiled, not_applied, layers, evaluator)
 
     def _implements(self, violation: str) -> dict[str, list[str]]:
         """The rules ``violation``'s rule implements (``pack/rule`` → citations)."""
@@ -186,7 +201,20 @@ class Engine:
         rule = self._rules.get(c.violation or "")  # the usual case: a full ``pack/rule`` id
         if rule is None:
             rule = self.rule(c.violation or "", case_where(source, c.case_id, ("violation",)))
+        plan = self._plans.get(rule.id)
+        if plan is not None:  # the compiled evaluator: a lazy decision, or None for the interpreter
+            lazy: Decision | None = plan.decide(c, decided_on, decided_source, source)
+            if lazy is not None:
+                return lazy
         return Evaluation(rule, c, decided_on, decided_source, source).run()
+
+    def coverage(self) -> dict[str, list[tuple[str, bool]]]:
+        """Per rule id, (version key, whether the compiled evaluator decides it) of each version
+        (every version ``False`` with the interpreter alone)."""
+        return {
+            rid: self._plans[rid].versions() if rid in self._plans else [(v.key, False) for v in r.versions]
+            for rid, r in sorted(self._rules.items())
+        }
 
     def evaluate_any(
         self,

@@ -30,7 +30,7 @@ from ..money import CTX, dec_str, frac_str, scale, show_sum
 from ..pack import CompiledVersion
 from ..text import words
 from . import _fast
-from .amounts import Interval, round_inside
+from .amounts import Interval, NoRoundAmount, exact_inputs, exact_inside, round_inside
 from .exclusions import refuse_contradictions
 from .general import HEARING_KINDS, Fired, hearing_threshold, reaches
 from .result import BelowMinimum
@@ -277,7 +277,12 @@ class GeneralStages:
         start = self.pack.factor_start
         raw = CTX.add(band.lo, scale(CTX.subtract(band.hi, band.lo), start))
         unit, mode = self.pack.rounding.unit, self.pack.rounding.mode
-        rounded, result, used = round_inside(raw, unit, mode, [band])
+        exact = False
+        try:
+            rounded, result, used = round_inside(raw, unit, mode, [band])
+            used_s = dec_str(used)
+        except NoRoundAmount:  # a band narrower than one fen: the exact amount stands (next step)
+            rounded, result, used_s, exact = raw, exact_inside(raw, [band]), "none", True
         self.trail.add(
             "below_minimum",
             {
@@ -288,7 +293,7 @@ class GeneralStages:
                 "band_max": dec_str(band.hi),
                 "start": frac_str(start),
                 "raw": show_sum(band.lo, CTX.subtract(band.hi, band.lo), start),
-                "unit": dec_str(used),
+                "unit": used_s,
                 "mode": mode.value,
                 "rounded": dec_str(rounded),
                 "provisions": [p.id for p in fired.mitigate],
@@ -297,6 +302,8 @@ class GeneralStages:
             result=dec_str(result),
             basis=basis + list(self.rule.cites["below_minimum"]),
         )
+        if exact:
+            self.trail.add("round.exact", exact_inputs(raw, [band], self.pack.currency), result=dec_str(result))
         return BelowMinimum(band, result)
 
     # ---------------------------------------------------------------- duties

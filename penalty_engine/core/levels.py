@@ -16,8 +16,6 @@ the band is kept inside the statutory range: the law wins, and the trail says so
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from ..errors import EvaluationError, msg, pair
 from ..models import AmountBand, Band, Branch, Level, MultipleBand, MultipleFine
 from ..money import dec_str, frac_str, scale
@@ -131,7 +129,7 @@ class LevelStages(GeneralStages):
         else:
             assert isinstance(spec, MultipleBand) and isinstance(branch.fine, MultipleFine)
             name = branch.fine.times
-            base: Decimal = self.ev.facts[name]
+            base = branch.fine.base(self.ev.facts[name])  # the statute's floor on the base, if any
             m_lo, m_hi = spec.multiples
             lo, hi = scale(base, m_lo), scale(base, m_hi)  # multiples are finite decimals: exact
             code = "level.band.multiple"

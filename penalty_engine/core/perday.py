@@ -22,6 +22,7 @@ from ..errors import CaseError, field_name, msg
 from ..models import Correction, CountFrom, PerDay, SettingRef
 from ..money import CTX, dec_str
 from .general_stages import cites
+from .texts import both
 from .weighted import WeightedStages
 
 _START = {
@@ -113,6 +114,16 @@ class PerDayStages(WeightedStages):
         }
         self.trail.add("per_day.amount", amount_inputs, result=dec_str(amount), basis=cites(spec.amount_basis))
         return PerDayFine(days, daily, amount)
+
+    def _per_day_options(self, spec: PerDay) -> list[dict[str, Any]]:
+        """An article that says the authority 可以 (may) fine per day (大气污染防治法 第一百二十三条): the
+        decision offers not to, citing it; the amount is the fine if the authority does."""
+        if not spec.optional:
+            return []
+        options: dict[str, dict[str, Any]] = {}
+        cited = cites(spec.basis)
+        self._option(options, "no_penalty", cited, both("reason.per_day_optional", basis=cited[0]))
+        return list(options.values())
 
     def _setting(self, value: Any) -> Any:
         """A pack setting's value (noting its assumption), or ``value`` itself when it is not a setting."""

@@ -21,6 +21,7 @@ from .general import HEARING_KINDS
 STEP_PARTS: dict[str, str] = {
     "branch": "frame",
     "range.range": "frame",
+    "range.base_min": "frame",
     "range.multiple": "frame",
     "range.per_unit": "frame",
     "penalty": "frame",
@@ -31,6 +32,7 @@ STEP_PARTS: dict[str, str] = {
     "level.range_only": "levels",
     "factor": "factors",
     "round": "rounding",
+    "round.exact": "rounding",
 }
 
 

@@ -9,7 +9,8 @@ fixed order (docs/rule-authoring.md, "The general part"; [ADR 0005](../../docs/a
     → penalties → duties
 
 A version with ``weighted`` (ADR 0020) replaces tier, band, factors, position and amount with the
-stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding.
+stages of ``weighted``: weights → sum → × statutory maximum → clamp → rounding; a version with
+``banded`` (ADR 0024) with those of ``banded``: levels → row → band → average → 一般/从重/从轻.
 
 Each stage returns what it decides (a value or a record of ``result``) and ``run`` assembles the
 ``Result``; as they go, stages add their steps to the run's trail and the assumptions they rely
@@ -41,9 +42,9 @@ from ..pack import position_of
 from . import _fast, provenance
 from .adjustments import adjust
 from .amounts import Interval
+from .banded import BANDED, BandedStages
 from .general import Fired
 from .general_stages import ART28
-from .perday import PerDayStages
 from .result import NO_PENALTY, PENALTY, Position, Result
 from .weighted import WEIGHTED
 
@@ -68,7 +69,7 @@ def _count(quotient: Fraction, partial: PartialCount) -> int:
     return math.floor(quotient)
 
 
-class VersionRun(PerDayStages):
+class VersionRun(BandedStages):
     """The stages that depend on the rule version, with their own trail and assumptions."""
 
     __slots__ = ()
@@ -97,6 +98,8 @@ class VersionRun(PerDayStages):
             per_day = self._per_day(self.cv.version.per_day)
             if per_day is None:
                 return self._result(NO_PENALTY, "none")
+            if not any(o["kind"] == "no_penalty" for o in options):  # 可以按日连续处罚: the authority may
+                options += self._per_day_options(self.cv.version.per_day)
         if per_day is not None or isinstance(branch.fine, PerUnitFine | TrancheFine):
             spec = branch.fine
             if per_day is not None:
@@ -116,6 +119,8 @@ class VersionRun(PerDayStages):
             statutory = self._range(branch.fine, branch_basis)
             if self.cv.weighted:  # ADR 0020
                 tier, (band, fine, up_to) = WEIGHTED, self._weighted(statutory, fired, branch.id)
+            elif self.cv.banded:  # ADR 0024
+                tier, (band, fine, up_to) = BANDED, self._banded(statutory, fired)
             elif self.cv.levels:
                 level, tier, band = self._level(statutory, fired, branch)
                 if level.point:
@@ -127,7 +132,7 @@ class VersionRun(PerDayStages):
                 tier, band = self._tier(statutory, fired)
                 position, position_s, factors = self._position(tier)
                 fine = self._amount(band, position, position_s, statutory)
-            weighed = self._weighted_options if self.cv.weighted else None
+            weighed = self._weighted_options if self.cv.weighted or self.cv.banded else None
             options += weighed(statutory, fired) if weighed else self._mitigation_options(statutory, fired, tier)
         elif fired.mitigate or fired.may_mitigate:
             options += self._mitigation_without_fine(fired, branch)
@@ -141,7 +146,7 @@ class VersionRun(PerDayStages):
         duties = self._collective_discussion(self._duties(penalties, tier, up_to, branch), penalties, fired)
         if fired.mitigate and any(o["kind"] == "mitigate_penalty" for o in options):
             duties = self._mitigation_duty(fired, duties)
-        elif tier == WEIGHTED and fired.mitigate:
+        elif tier in (WEIGHTED, BANDED) and fired.mitigate:
             duties = self._weighted_duty(fired, duties)
         return self._result(PENALTY, tier, statutory, band, fine, penalties, factors, duties, options, level)
 
@@ -340,7 +345,7 @@ class VersionRun(PerDayStages):
                 basis=basis,
             )
         else:
-            value: Decimal = self.ev.facts[spec.times]
+            value = self._base(spec, basis)
             lo, hi = scale(value, spec.min), scale(value, spec.max)  # multiples are finite decimals: exact
             lo_s, hi_s = dec_str(lo), dec_str(hi)
             self.trail.add(
@@ -359,6 +364,22 @@ class VersionRun(PerDayStages):
                 basis=basis,
             )
         return Interval(lo, hi, lo_incl, hi_incl)
+
+    def _base(self, spec: MultipleFine, basis: list[str]) -> Decimal:
+        """The base of a multiple fine: the fact, raised to the statute's floor on the base when below it
+        (所需处置费用不足二十万元的，按二十万元计算), with a trail step citing the branch's provision."""
+        value: Decimal = self.ev.facts[spec.times]
+        base = spec.base(value)
+        if base != value:
+            inputs = {
+                "fact": spec.times,
+                **self._fact_label(spec.times),
+                "value": dec_str(value),
+                "base_min": dec_str(base),
+                "currency": self.pack.currency,
+            }
+            self.trail.add("range.base_min", inputs, result=dec_str(base), basis=basis)
+        return base
 
     def _tier(self, rng: Interval, fired: Fired) -> tuple[str, Interval]:
         """The benchmark tier that holds (else standard), capped at lighter by mandatory mitigation,
@@ -444,9 +465,11 @@ class VersionRun(PerDayStages):
     def _amount(self, band: Interval, position: Fraction, position_s: str, rng: Interval) -> Decimal:
         """The fine at the position in the band, rounded inside band and statutory range."""
         rounding, currency = self.pack.rounding, self.pack.currency
-        fine, amount_inputs, raw_s, round_inputs = _fast.amount(band, position, position_s, rng, rounding, currency)
+        fine, amount_inputs, raw_s, round_inputs, round_code = _fast.amount(
+            band, position, position_s, rng, rounding, currency
+        )
         self.trail.add("amount", dict(amount_inputs), result=raw_s.split(" ")[0])
-        self.trail.add("round", dict(round_inputs), result=dec_str(fine))
+        self.trail.add(round_code, dict(round_inputs), result=dec_str(fine))
         return fine
 
     # ---------------------------------------------------------------- penalties and duties

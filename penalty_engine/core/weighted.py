@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 from ..models import Weighted
 from ..money import dec_str, scale, show
-from .amounts import Interval, round_inside
+from .amounts import Interval, NoRoundAmount, exact_inputs, exact_inside, round_inside
 from .general import Fired
 from .general_stages import cites
 from .levels import LevelStages
@@ -145,13 +145,13 @@ class WeightedStages(LevelStages):
         self.assume(rounding.assumption)
         try:
             rounded, result, used = round_inside(raw, rounding.unit, rounding.mode, [rng])
-            used_s = dec_str(used)
-        except ValueError:  # a range narrower than one fen (a tiny base): the exact amount stands
-            rounded = result = raw
-            used_s = "none"
+        except NoRoundAmount:  # a range narrower than one fen (a tiny base): the exact amount stands
+            result = exact_inside(raw, [rng])
+            self.trail.add("round.exact", exact_inputs(raw, [rng], self.pack.currency), result=dec_str(result))
+            return result
         inputs = {
             "raw": dec_str(raw),
-            "unit": used_s,
+            "unit": dec_str(used),
             "mode": rounding.mode.value,
             "rounded": dec_str(rounded),
             "range_min": dec_str(rng.lo),

@@ -10,10 +10,14 @@ below imports this package.
     from penalty_engine.distributed import runner
     from penalty_engine.replay import Outputs, Settings, replay
     replay(["past.jsonl"], Settings(), Outputs(json=Path("s.json")), runner=runner("local:2"))
+
+``penalty impact --dask`` compares the partitions on the workers the same way; the driver streams
+their outcomes in input order into the impact totals (``impact_runner``).
 """
 
 from __future__ import annotations
 
 from .driver import Stats, connect, run_on_dask, runner
+from .impact import runner as impact_runner
 
-__all__ = ["Stats", "connect", "run_on_dask", "runner"]
+__all__ = ["Stats", "connect", "impact_runner", "run_on_dask", "runner"]

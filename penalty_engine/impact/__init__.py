@@ -12,13 +12,14 @@ writes JSON (``penalty-engine/impact@1``), HTML and XLSX with words from the tex
 
 from __future__ import annotations
 
-from .compare import ASPECTS, THRESHOLD_DUTIES, Compared, Comparer, OneSided, Pair, Rejected, Settings, Side
+from .compare import ASPECTS, THRESHOLD_DUTIES, Compared, Comparer, OneSided, Outcome, Pair, Rejected, Settings, Side
 from .job import Outputs, impact, run_impact
 from .report import SCHEMA, Context
-from .tally import Impact
+from .tally import LARGEST, Impact
 
 __all__ = [
     "ASPECTS",
+    "LARGEST",
     "SCHEMA",
     "THRESHOLD_DUTIES",
     "Compared",
@@ -26,6 +27,7 @@ __all__ = [
     "Context",
     "Impact",
     "OneSided",
+    "Outcome",
     "Outputs",
     "Pair",
     "Rejected",

@@ -103,9 +103,12 @@ def impact(
     progress: Callable[[int], None] | None = None,
     largest: int = LARGEST,
     engines: tuple[Engine, Engine] | None = None,
+    runner: Callable[..., Impact] = run_impact,
 ) -> Impact:
     """Run a comparison and write every requested output; returns the totals. ``engines``: the two
     sides already loaded from ``settings.before`` and ``settings.after`` (else they are loaded here).
+    ``runner`` compares the rows (``run_impact``'s signature): a process pool by default, a Dask
+    cluster with ``penalty_engine.distributed.impact_runner``; the outputs are written the same way.
 
     Raises ``RuleError`` when a side's packs do not load and ``CaseError`` for an input no row of
     which can be read safely (then no output is written).
@@ -121,7 +124,7 @@ def impact(
     if main:
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
-        state = run_impact(
+        state = runner(
             inputs,
             settings,
             workdir=workdir,

@@ -9,6 +9,7 @@ imports nothing of the package above ``errors``, ``money`` and ``yamlio``.
 from __future__ import annotations
 
 from .adjustments import Adjustment, AdjustmentExclusion, ExcludedFrom, ExclusionTest, Reduction
+from .banded import BandCircumstance, Banded, BandFactor, BandLevel, BandRow, RowBand
 from .case import MAX_DATE, MIN_DATE, Actual, Case, Correction, Party, Reinspection
 from .common import CORRECTIONS, GUARDIAN_ORDERS, Order, OrderKind, Prose, ProseText, Text, in_lang
 from .decision import (
@@ -104,6 +105,11 @@ __all__ = [
     "AmountBand",
     "AnyOf",
     "Band",
+    "BandCircumstance",
+    "BandFactor",
+    "BandLevel",
+    "BandRow",
+    "Banded",
     "Basis",
     "Benchmark",
     "Branch",
@@ -159,6 +165,7 @@ __all__ = [
     "Reduction",
     "Reinspection",
     "RoundingSpec",
+    "RowBand",
     "Rule",
     "RuleOverride",
     "RuleVersion",

@@ -57,7 +57,9 @@ class Actual(_Model):
 
     outcome: Literal["penalty", "no_penalty"]
     fine: Amount | None = None
-    tier: Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted"] | None = None
+    tier: Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted", "banded"] | None = (
+        None
+    )
     duties: tuple[str, ...] | None = None
     officer: str | None = None
     unit: str | None = None

@@ -124,7 +124,7 @@ class Option(_Out):
 
 
 Outcome = Literal["penalty", "no_penalty"]
-TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted"]
+TierOut = Literal["none", "fixed", "lighter", "standard", "heavier", "below_minimum", "weighted", "banded"]
 
 
 class Decision(_Out):

@@ -34,11 +34,21 @@ class RangeFine(Frozen):
 
 
 class MultipleFine(Frozen):
-    """A multiple of a money fact: 处违法所得1倍以上5倍以下 → ``{times: illegal_gain, min: 1, max: 5}``."""
+    """A multiple of a money fact: 处违法所得1倍以上5倍以下 → ``{times: illegal_gain, min: 1, max: 5}``.
+
+    ``base_min`` is the statute's floor on the base, where it sets one: 处所需处置费用三倍以上五倍以下的
+    罚款，所需处置费用不足二十万元的，按二十万元计算 (固体废物污染环境防治法 第一百一十二条第二款) →
+    ``{times: disposal_cost, min: 3, max: 5, base_min: 200000}``: a base below it counts as it."""
 
     times: str = Field(description="the money fact multiplied")
     min: Ratio
     max: Ratio
+    base_min: Amount | None = Field(
+        default=None,
+        gt=0,
+        description="the statute's floor on the base (所需处置费用不足二十万元的，按二十万元计算 → 200000)",
+        exclude_if=lambda v: v is None,
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> MultipleFine:
@@ -47,6 +57,12 @@ class MultipleFine(Frozen):
         if not (is_terminating(self.min) and is_terminating(self.max)):
             raise ValueError(msg("multiples are decimal numbers such as 1, 2 or 0.5 (a statutory range must be exact)"))
         return self
+
+    def base(self, value: Decimal) -> Decimal:
+        """The amount the multiples apply to: the fact's ``value``, raised to ``base_min`` when below it."""
+        if self.base_min is not None and value < self.base_min:
+            return self.base_min
+        return value
 
 
 class PartialCount(StrEnum):

@@ -38,3 +38,8 @@ class PerDay(Frozen):
     none_basis: tuple[Basis, ...] = Field(
         default=(), description="corrected at the re-inspection: no per-day fine (第十二条第二款)"
     )
+    optional: bool = Field(
+        default=False,
+        description="the article says the authority 可以 (may) fine per day: the decision offers not to",
+        exclude_if=lambda v: v is False,  # left out of a dump while false: older rules keep their hash
+    )

@@ -23,6 +23,7 @@ from pydantic import (
 from ..errors import msg
 from ..money import is_terminating
 from .adjustments import ExcludedFrom
+from .banded import Banded
 from .common import (
     GUARDIAN_ORDERS,
     AllOf,
@@ -396,6 +397,11 @@ class RuleVersion(Frozen):
         description="a per-day continuous fine (按日连续处罚, ADR 0023): the original fine × the days counted",
         exclude_if=_absent,
     )
+    banded: Banded | None = Field(
+        default=None,
+        description="the band mode (幅度罚款模式, ADR 0024): factor levels crossed into rows of bands",
+        exclude_if=_absent,
+    )
 
     excluded_from: tuple[ExcludedFrom, ...] = Field(
         default=(),
@@ -422,6 +428,10 @@ class RuleVersion(Frozen):
             raise ValueError(msg("a 'weighted' version has no 'tiers', 'levels', 'factors' or 'start'"))
         if self.per_day is not None and (self.weighted or self.levels or self.tiers or self.factors):
             raise ValueError(msg("a 'per_day' version has no 'weighted', 'tiers', 'levels' or 'factors'"))
+        if self.banded is not None and (self.weighted or self.per_day or self.levels or self.tiers or self.factors):
+            raise ValueError(msg("a 'banded' version has no 'weighted', 'per_day', 'tiers', 'levels' or 'factors'"))
+        if self.banded is not None and self.start is not None:
+            raise ValueError(msg("a 'banded' version has no 'start': the amount is the band's average"))
         if (self.per_day is not None) != any(b.per_day for b in self.frame):
             raise ValueError(msg("a 'per_day' version has a branch with 'per_day: true', and only such a version"))
         lids = [lv.id for lv in self.levels]

@@ -63,6 +63,10 @@ class GeneralUse(Frozen):
     """The keys of a pack's ``general:`` that name a shared part and add to it."""
 
     use: str = Field(min_length=1, description="a bundled shared part's id, or a path relative to the pack folder")
+    version: str | None = Field(
+        default=None,
+        description="the version of the shared part the pack is written against; another one found is PE-R023",
+    )
     local_basis: dict[str, tuple[LawRef, ...]] = Field(
         default_factory=dict,
         description="by provision id: the pack's own basis (a local rule restating the provision), after the law's",

@@ -49,6 +49,7 @@ from ..money import frac_str
 from ..text import words as catalog
 from ..yamlio import Located
 from .adjustments import CompiledAdjustments, check_adjustments, compile_adjustments
+from .banded import CompiledBandFactors, CompiledHeavier, compile_banded
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
 from .perday import check_per_day
@@ -102,6 +103,9 @@ class CompiledVersion:
     weighted: CompiledWeights = ()
     #: the pack's post-amount adjustments with their conditions and this version's exclusions (ADR 0025)
     adjustments: CompiledAdjustments = ()
+    #: the band mode's factors with each level's condition, and its 从重 circumstances (ADR 0024)
+    banded: CompiledBandFactors = ()
+    heavier: CompiledHeavier = ()
 
 
 @dataclass(frozen=True)
@@ -425,6 +429,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
         weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
         check_per_day(pack, facts, v, lambda loc: _where(src, loc), vloc)
         adjustments = compile_adjustments(pack, v, table, loaded_pack.source.where, lambda loc: _where(src, loc), vloc)
+        banded, heavier = compile_banded(v, table, lambda loc: _where(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
@@ -486,6 +491,8 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 exclusions=tuple(exclusions),
                 weighted=weighted,
                 adjustments=adjustments,
+                banded=banded,
+                heavier=heavier,
             )
         )
     defaults = {n: coerce(s, s.default) for n, s in facts.items() if not s.required}

@@ -46,7 +46,7 @@ from .layered import LayeredSource, Redirect
 from .loader import bundled_packs_dir, read_located, schema_error, validate_model
 
 #: Keys of a pack's ``general:`` that are not fields of ``General`` (read by ``GeneralUse``).
-USE_KEYS = ("use", "local_basis")
+USE_KEYS = ("use", "version", "local_basis")
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ def load_with_shared(root: Path, src: Located) -> tuple[Pack, LayeredSource, Sha
     Raises:
         RuleErrors: the pack or the shared file is invalid (PE-R004 at the file:line at fault),
             the shared file is missing (PE-R009), the pack writes what the shared part sets (PE-R022),
+            the pack pins another version of the shared part than the one found (PE-R023),
             ``local_basis`` names no shared provision (PE-R010).
     """
     g = src.data["general"]
@@ -111,6 +112,16 @@ def load_with_shared(root: Path, src: Located) -> tuple[Pack, LayeredSource, Sha
     path, shown = resolve_shared(root, use.use, src.where(("general", "use")))
     ssrc = read_located(path)
     shared: SharedGeneral = validate_model(SharedGeneral, ssrc)
+    if use.version is not None and use.version != shared.version:
+        message = msg(
+            "general.version: the pack is written against version '{want}' of the shared general part "
+            "'{shared}', and {file} is version '{found}': review the pack against it, then change the pin",
+            want=use.version,
+            shared=shared.id,
+            file=shown,
+            found=shared.version,
+        )
+        raise RuleErrors([RuleError("PE-R023", message, src.where(("general", "version")))])
     _refuse(pack, own_general, use, shared, src, shown)
     return _merge(pack, own_general, use, shared, src, ssrc, shown)
 

@@ -51,6 +51,7 @@ from ..render import environment
 from ..text import Scope, other_language, words
 from ..values import words as value_words
 from .adjustments import adjustments_view, excluded_view
+from .banded import banded_view
 from .conditions import cel_text, condition_view
 from .labels import labels
 from .layer import Marks, layer_view
@@ -350,7 +351,11 @@ class _Builder:
         if isinstance(fine, MultipleFine):
             label = facts[fine.times].label.get(self.lang) if fine.times in facts else fine.times
             text = t("fine_multiple", label=label, lo=frac_str(fine.min), hi=frac_str(fine.max))
-            return text, t("multiple_note", label=label)
+            note = t("multiple_note", label=label)
+            if fine.base_min is not None:  # the statute's floor on the base (所需处置费用不足二十万元的…)
+                floor = t("multiple_base_min_note", label=label, base_min=_money(fine.base_min, cur, t))
+                note = f"{note}{floor}" if self.lang == "zh" else f"{note} {floor}"
+            return text, note
         counted = fine.per if isinstance(fine, PerUnitFine) else fine.parts_of
         spec = facts.get(counted)
         label = spec.label.get(self.lang) if spec else counted
@@ -463,6 +468,12 @@ class _Builder:
                 entry = self.register.add(scope, self.t("assumptions"), a.text, self.cond(a.when, facts))
             if entry is not None:
                 entries.append(entry)
+        if v.banded is not None:  # the band table's own assumptions (ADR 0024)
+            texts = [(v.banded.assumption, None)] + [(c.assumption, c.when) for c in v.banded.heavier if c.assumption]
+            for text, when in texts:
+                entry = self.register.add(scope, self.t("banded"), text, self.cond(when, facts) if when else None)
+                if entry is not None:
+                    entries.append(entry)
         tiers, implied = self.tier_rows(v, facts) if not v.levels else ([], False)
         start = self.t(
             "start_rule" if v.start is not None else "start_pack",
@@ -475,7 +486,8 @@ class _Builder:
             branches=[self.branch_row(b, facts) for b in v.frame],
             tiers=tiers,
             implied_tier=implied,
-            tiers_apply=not v.weighted and any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
+            tiers_apply=not (v.weighted or v.banded)
+            and any(isinstance(b.fine, (RangeFine, MultipleFine)) for b in v.frame),
             factors=[
                 FactorRow(
                     f.id,
@@ -505,6 +517,7 @@ class _Builder:
                 self.quotes,
                 partial(self.register.add, scope, self.t("excluded")),
             ),
+            banded=banded_view(v.banded, facts, self.lang, self.t, self.cond, self.quotes) if v.banded else None,
         )
 
     def rule_view(self, rule: CompiledRule) -> RuleView:

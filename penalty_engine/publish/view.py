@@ -157,6 +157,8 @@ class VersionView:
     weighted: Any = None
     #: the exclusions of the pack's adjustments the version declares (ADR 0025; ``publish.adjustments.ExcludedRow``)
     excluded: list[Any] = field(default_factory=list)
+    #: the band table (ADR 0024; a ``publish.banded.BandedView``), else None
+    banded: Any = None
 
 
 @dataclass(frozen=True)

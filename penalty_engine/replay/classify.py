@@ -23,6 +23,12 @@ from ..models import Actual, Decision, Decisions, Range
 from ..money import dec_str
 
 WEIGHTED = "weighted"  # the tier of a decision quantified by a weighted table (ADR 0020)
+#: the trail steps whose clauses say which facts made a decision what it is; a band table's levels and
+#: its 从重 circumstances decide its band (ADR 0024)
+_READ_BY = frozenset(
+    {"tier", "tier.capped", "level", "level.capped", "factor", "weighted.factor", "banded.factor"}
+    | {"banded.heavier", "banded.heavier.fixed", "banded.heavier.overridden"}
+)
 
 STATUSES = (
     "wrong_outcome",
@@ -85,7 +91,7 @@ def similarity(d: Decision) -> dict[str, Any]:
             reads[str(step.inputs["fact"])] = step.inputs["daily"]
             reads["per_day.days"] = step.inputs["days"]
             continue
-        elif code not in ("tier", "tier.capped", "level", "level.capped", "factor", "weighted.factor"):
+        elif code not in _READ_BY:
             continue
         inputs = step.inputs
         tried = inputs.get("tried")

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import penalty_engine as pe
 from penalty_engine.cel import PARTY, cel_value, edges
 from penalty_engine.models import coerce
-from penalty_engine.models.rules import FactSpec, FactType, PerUnitFine
+from penalty_engine.models.rules import FactSpec, FactType, MultipleFine, PerUnitFine
 from penalty_engine.pack.compiled import CompiledRule, CompiledVersion
 
 #: Open-ended versions are sampled up to this day.
@@ -115,7 +115,8 @@ def _boundary_candidates(rule_id: str, name: str) -> tuple[Decimal, ...]:
     of ``name`` in the tree of each clause, ``cel.edges``: no regular expression reads CEL).
 
     Also the multiples of the unit of a per-unit formula counted on ``name``, around the first
-    units and around the cap. All inside the fact's drawing bounds.
+    units and around the cap, and the floor on the base of a multiple fine of ``name``
+    (``base_min``). All inside the fact's drawing bounds.
     """
     rule = rule_by_id(rule_id)
     spec = rule.facts[name]
@@ -130,6 +131,8 @@ def _boundary_candidates(rule_id: str, name: str) -> tuple[Decimal, ...]:
                 points |= edges(tree).get(name, set())
         for branch in cv.version.frame:
             fine = branch.fine
+            if isinstance(fine, MultipleFine) and fine.times == name and fine.base_min is not None:
+                points.add(fine.base_min)  # the statute's floor on the base: below, at and above it
             if isinstance(fine, PerUnitFine) and fine.per == name:
                 ks = {1, 2, 3}
                 if fine.cap is not None and fine.rate > 0:
@@ -247,7 +250,8 @@ def facts_for(draw: st.DrawFn, rule: CompiledRule) -> dict[str, Any]:
         elif draw(st.integers(0, 3)) == 3:
             out[name] = spec.default  # the default, given explicitly
     adjustments = rule.versions[0].adjustments  # the pack's, the same in every version (ADR 0025)
-    if adjustments and draw(st.booleans()):  # claimed: every yes/no fact its condition reads is true
+    claimed: bool = draw(st.booleans()) if adjustments else False  # claimed: its yes/no facts are true
+    if claimed:
         for ca in adjustments:
             out.update(
                 {n: True for _, _, reads in ca.when.clauses for n in reads if rule.facts[n].type is FactType.bool}

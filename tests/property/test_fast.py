@@ -57,7 +57,7 @@ def test_the_fingerprint_text_written_directly_equals_the_generic_encoders(
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(_fast, "fingerprint_text", both)
-        engine().evaluate(case, as_of=ex.as_of)
+        assert engine().evaluate(case, as_of=ex.as_of).fingerprint.startswith("sha256:")  # made when read (ADR 0026)
     assert len(compared) == 1
 
 

@@ -314,12 +314,20 @@ def test_bounded(ex: Example) -> None:
         assert d.statutory_range.min == d.band.min <= d.band.max <= d.statutory_range.max
         assert "decide_mitigation" in {duty.kind for duty in d.duties}
         return
+    if d.recommended_fine is None and d.tier == "banded":
+        # a band table's 从重 or 从轻 part (ADR 0024): the officer decides inside it, within the range
+        assert d.statutory_range is not None and d.band is not None
+        assert d.statutory_range.min <= d.band.min <= d.band.max <= d.statutory_range.max
+        assert [p.amount for p in d.penalties if p.kind == "fine"] == [None]
+        lighter = any(s.code == "banded.lighter" for s in d.trail)
+        assert lighter == ("decide_mitigation" in {duty.kind for duty in d.duties})
+        return
     if d.recommended_fine is None:
         assert d.tier is None and d.statutory_range is None and d.band is None
         assert d.penalties, "a penalty outcome without any penalty"
         assert all(p.kind != "fine" for p in d.penalties)
         return
-    assert d.tier in RANGE_TIERS | {"fixed", "below_minimum", "weighted"}
+    assert d.tier in RANGE_TIERS | {"fixed", "below_minimum", "weighted", "banded"}
     assert d.statutory_range is not None and d.band is not None
     fines = [p.amount for p in d.penalties if p.kind == "fine"]
     assert fines == [d.recommended_fine], "the fine penalty differs from recommended_fine"
@@ -415,7 +423,16 @@ def inside_rounding(raw: Fraction, unit: Fraction, mode: str, limits: Limits) ->
     return used, min(max(to_multiple(raw, used, mode), inside[0]), inside[1])
 
 
-def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
+def _base_floor(ex: Example, dj: dict[str, Any]) -> Fraction | None:
+    """The floor on the base of the multiple fine of the branch that applied (``base_min``), if any."""
+    cv = applied_version(ex, dj)
+    branch = one(dj, "branch")["result"]
+    fine = next(b.fine for b in cv.version.frame if b.id == branch)
+    floor = getattr(fine, "base_min", None)
+    return frac(floor) if floor is not None else None
+
+
+def _recompute_range(ex: Example, dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
     found = steps(dj, "range.range") + steps(dj, "range.multiple")
     assert len(found) == 1, "expected exactly one range step"
     s = found[0]
@@ -424,7 +441,16 @@ def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
         lo, hi = frac(i["min"]), frac(i["max"])
     else:
         value = frac(i["value"])
-        assert value == frac(fact_in_trail(dj, i["fact"])), "the range multiplies another value than the fact"
+        fact = frac(fact_in_trail(dj, i["fact"]))
+        floor = _base_floor(ex, dj)  # the statute's floor on the base (所需处置费用不足二十万元的，按二十万元计算)
+        raised = steps(dj, "range.base_min")
+        assert bool(raised) == (floor is not None and fact < floor), "a base raised without need, or not when needed"
+        if raised:
+            (r,) = raised
+            assert frac(r["inputs"]["value"]) == fact and frac(r["inputs"]["base_min"]) == floor
+            assert value == floor == frac(r["result"]), "the range multiplies another value than the raised base"
+        else:
+            assert value == fact, "the range multiplies another value than the fact"
         lo, hi = value * frac(i["min_times"]), value * frac(i["max_times"])
         assert (frac(i["min"]), frac(i["max"])) == (lo, hi), "the multiple range does not recompute"
     assert (frac(s["result"]["min"]), frac(s["result"]["max"])) == (lo, hi)
@@ -433,9 +459,15 @@ def _recompute_range(dj: dict[str, Any]) -> tuple[Fraction, Fraction]:
 
 def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
     pack = ex.rule.pack
-    rng_lo, rng_hi = _recompute_range(dj)
+    rng_lo, rng_hi = _recompute_range(ex, dj)
     assert (frac(dj["statutory_range"]["min"]), frac(dj["statutory_range"]["max"])) == (rng_lo, rng_hi)
 
+    level_band = steps(dj, "level.band.amount") + steps(dj, "level.band.multiple")
+    if level_band:  # a level of a published table gives its band as amounts or multiples of the base
+        band_lo, band_hi = _check_level_band(one_of(level_band), rng_lo, rng_hi)
+        assert (frac(dj["band"]["min"]), frac(dj["band"]["max"])) == (band_lo, band_hi)
+        _check_position_and_amount(ex, dj, band_lo, band_hi, rng_lo, rng_hi)
+        return
     # band edges: fractions of the range, inner edges rounded to the unit, kept in the range
     band = one(dj, "band")["inputs"]
     tier = one(dj, "tier")
@@ -462,12 +494,42 @@ def _check_range_fine(ex: Example, dj: dict[str, Any]) -> None:
     assert (frac(band["band_min"]), frac(band["band_max"])) == (band_lo, band_hi), "band edges do not recompute"
     decision_band = (frac(dj["band"]["min"]), frac(dj["band"]["max"]))
     assert decision_band == (band_lo, band_hi), "the decision's band differs from the trail"
+    _check_position_and_amount(ex, dj, band_lo, band_hi, rng_lo, rng_hi)
 
+
+def _check_level_band(s: Step, rng_lo: Fraction, rng_hi: Fraction) -> tuple[Fraction, Fraction]:
+    """A level's band as the table gives it (amounts, or multiples of the base), cut to the range."""
+    i = s["inputs"]
+    lo, hi = frac(i["min"]), frac(i["max"])
+    if s["code"] == "level.band.multiple":
+        value = frac(i["value"])
+        assert (lo, hi) == (value * frac(i["min_times"]), value * frac(i["max_times"])), "level multiples"
+    assert (frac(i["range_min"]), frac(i["range_max"])) == (rng_lo, rng_hi)
+    band = (max(lo, rng_lo), min(hi, rng_hi))
+    assert (frac(i["band_min"]), frac(i["band_max"])) == band == (frac(s["result"]["min"]), frac(s["result"]["max"]))
+    assert i["kept"] == ("as given" if band == (lo, hi) else "cut to the statutory range")
+    return band
+
+
+def one_of(found: list[Step]) -> Step:
+    assert len(found) == 1, f"expected exactly one level band step, found {len(found)}"
+    return found[0]
+
+
+def _check_position_and_amount(
+    ex: Example, dj: dict[str, Any], band_lo: Fraction, band_hi: Fraction, rng_lo: Fraction, rng_hi: Fraction
+) -> None:
+    """The position (start ± the factors' weights), the amount in the band and its rounding."""
+    pack = ex.rule.pack
+    unit, mode = frac(pack.rounding.unit), pack.rounding.mode.value
     # position: start + aggravating weights − mitigating weights, kept in [0, 1]
     pos_step = one(dj, "position")
     pos = pos_step["inputs"]
     version = applied_version(ex, dj)
+    level = next((lv for lv, _ in version.levels if dj.get("level") and lv.id == dj["level"]["id"]), None)
     start = version.version.start if version.version.start is not None else pack.factor_start
+    if level is not None and level.start is not None:
+        start = level.start
     assert frac(pos["start"]) == start, "the position starts elsewhere than the rule or pack says"
     weights = {f.id: (f.effect, f.weight) for f in version.version.factors}
     plus = minus = Fraction(0)
@@ -650,7 +712,7 @@ def _check_weighted_fine(ex: Example, dj: dict[str, Any]) -> None:
     assert spec is not None, "a weighted decision from a version without a table"
     if not isinstance(spec, Weighted):  # the two-stage form: tests/unit/test_two_stage.py recomputes it
         return
-    rng_lo, rng_hi = _recompute_range(dj)
+    rng_lo, rng_hi = _recompute_range(ex, dj)
     start = _pct(one(dj, "weighted.start")["result"])
     assert start == spec.start, "the trail starts elsewhere than the table"
     chosen = []
@@ -696,6 +758,41 @@ def _round_in(pack: Any) -> RoundIn:
     return round_in
 
 
+def _check_banded_fine(ex: Example, dj: dict[str, Any]) -> None:
+    """A band table's fine (ADR 0024) from its trail: each factor's level (its first when not
+    established) → the row the table gives those levels → its band as written → the average of its
+    ends → rounded inside the band (upper end excluded: below it) and the statutory range."""
+    spec = applied_version(ex, dj).version.banded
+    assert spec is not None, "a banded decision from a version without a table"
+    rng_lo, rng_hi = _recompute_range(ex, dj)
+    chosen = []
+    for factor, s in zip(spec.factors, steps(dj, "banded.factor"), strict=True):
+        assert s["inputs"]["factor"] == factor.id, "the trail's factors are not the table's, in order"
+        if not s["inputs"]["established"]:
+            assert s["result"] == factor.levels[0].id, "a factor not established counts above its first level"
+        chosen.append(s["result"])
+    rows = spec.rows_for(tuple(chosen))
+    assert rows, "the trail's levels have no row"
+    row = spec.rows[rows[0]]
+    step = one(dj, "banded.row")
+    assert step["inputs"]["row"] == rows[0] + 1, "another row than the table's for these levels"
+    lo, hi = (frac(x) for x in row.band.edges)
+    assert (frac(step["result"]["min"]), frac(step["result"]["max"])) == (lo, hi)
+    unit = frac(ex.rule.pack.rounding.unit)
+    if row.band.fixed is not None or spec.below == "inclusive":
+        top = hi
+    else:  # the highest multiple of the unit below the excluded upper end
+        top = hi - unit if hi % unit == 0 else (hi // unit) * unit
+    lo, hi, top = max(lo, rng_lo), min(hi, rng_hi), min(top, rng_hi)
+    average = (lo + hi) / 2
+    assert frac(one(dj, "banded.average")["result"]) == average, "the average does not recompute"
+    before = steps(dj, "adjustment.band")  # a post-amount reduction (ADR 0025) reduced the row's band
+    band = (frac(before[0]["inputs"]["before_min"]), frac(before[0]["inputs"]["before_max"])) if before else None
+    assert (band or (frac(dj["band"]["min"]), frac(dj["band"]["max"]))) == (lo, top), "the band is not the row's"
+    _, result = inside_rounding(average, unit, ex.rule.pack.rounding.mode.value, Limits(lo, top))
+    assert adjusted(ex.rule, dj, result, _round_in(ex.rule.pack)) == frac(dj["recommended_fine"]), "no recompute"
+
+
 @given(ex=examples())
 def test_explained(ex: Example) -> None:
     """From the decision JSON's trail alone, every number of the fine recomputes exactly."""
@@ -708,6 +805,8 @@ def test_explained(ex: Example) -> None:
         _check_fixed_fine(ex, dj)
     elif dj["tier"] == "weighted":
         _check_weighted_fine(ex, dj)
+    elif dj["tier"] == "banded":
+        _check_banded_fine(ex, dj)
     elif dj["tier"] == "below_minimum" and any(
         steps(dj, c) for c in ("range.per_unit", "range.tranches", "per_day.amount")
     ):
@@ -751,3 +850,21 @@ def test_every_weighted_golden_case_recomputes_from_its_trail(engine: pe.Engine)
         _check_weighted_fine(types.SimpleNamespace(rule=engine.rule(dj["violation"]["id"])), dj)  # type: ignore[arg-type]
         seen += 1
     assert seen >= 9
+
+
+def test_every_banded_golden_case_recomputes_from_its_trail(engine: pe.Engine) -> None:
+    """The band recomputation above, on every shipped banded golden case with a recommended fine."""
+    import types
+
+    from penalty_engine.check.golden import cases_dir, golden_files
+
+    seen = 0
+    for path in golden_files(cases_dir("cn-gd-environment")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data.pop("expect", None)
+        dj = as_json(engine.evaluate(data))
+        if dj["tier"] != "banded" or dj["recommended_fine"] is None:
+            continue
+        _check_banded_fine(types.SimpleNamespace(rule=engine.rule(dj["violation"]["id"])), dj)  # type: ignore[arg-type]
+        seen += 1
+    assert seen >= 4

@@ -44,6 +44,12 @@ def _steps(d: pe.Decision, prefix: str) -> list[Any]:
     return [s for s in d.trail if s.code.startswith(prefix)]
 
 
+def _figures(d: pe.Decision) -> tuple[Any, ...]:
+    """The band's ends and the recommended fine."""
+    assert d.band is not None
+    return (d.band.min, d.band.max, d.recommended_fine)
+
+
 def _zh(step: Any) -> str:
     return render_message(step.code, step.inputs, step.result, "zh")
 
@@ -51,7 +57,7 @@ def _zh(step: Any) -> str:
 def test_the_reduction_gives_a_band_and_the_recommended_share(engine: pe.Engine) -> None:
     d = engine.evaluate(_water(**APOLOGY))
     # band 360000 × 50% … 360000 × 70% = 180000 … 252000; recommended 360000 × (1 − 40%) = 216000
-    assert (d.band.min, d.band.max, d.recommended_fine) == (180000, 252000, 216000)  # type: ignore[union-attr]
+    assert _figures(d) == (180000, 252000, 216000)
     band, amount = _steps(d, "adjustment.")
     assert band.code == "adjustment.band" and amount.code == "adjustment.amount"
     assert "360000 × (1 − 50%) = 180000 元，360000 × (1 − 30%) = 252000 元" in _zh(band)
@@ -84,7 +90,7 @@ def test_the_reduction_moves_the_fine_below_the_hearing_threshold(engine: pe.Eng
     before = engine.evaluate({**base, "facts": facts}, as_of=AS_OF)
     after = engine.evaluate({**base, "facts": {**facts, **APOLOGY}}, as_of=AS_OF)
     assert before.recommended_fine == 100000 and "hearing_notice" in {x.kind for x in before.duties}
-    assert (after.band.min, after.band.max, after.recommended_fine) == (50000, 70000, 60000)  # type: ignore[union-attr]
+    assert _figures(after) == (50000, 70000, 60000)
     assert "hearing_notice" not in {x.kind for x in after.duties}
 
 
@@ -109,7 +115,7 @@ def test_each_condition_is_needed(engine: pe.Engine, missing: str) -> None:
 )
 def test_an_exclusion_keeps_the_amount_and_is_quoted(engine: pe.Engine, fact: str, exclusion: str, item: str) -> None:
     d = engine.evaluate(_water(**APOLOGY, **{fact: True}))
-    assert d.recommended_fine == 360000 and (d.band.min, d.band.max) == (360000, 360000)  # type: ignore[union-attr]
+    assert _figures(d) == (360000, 360000, 360000)
     (step,) = _steps(d, "adjustment.")
     assert step.code == "adjustment.excluded" and step.inputs["exclusion"] == exclusion
     assert any(f"第十四条第一款第{item}项" in b for b in step.basis)
@@ -191,10 +197,10 @@ def test_a_tier_version_is_reduced_alike(write_pack: Any) -> None:
     engine = _mini(write_pack)
     # standard band 2000–3000 (thirds of 1000–4000), position 1/2: 2500; pledged: band 1250–1750, 2500 × 60% = 1500
     d = engine.evaluate(case("mini/r1", {"pledged": True}), as_of=AS_OF)
-    assert (d.tier, d.band.min, d.band.max, d.recommended_fine) == ("standard", 1250, 1750, 1500)  # type: ignore[union-attr]
+    assert d.tier == "standard" and _figures(d) == (1250, 1750, 1500)
     # heavier (n ≥ 2): band 3000–4000, 3500; × 60% = 2100, band 1750–2450
     d = engine.evaluate(case("mini/r1", {"pledged": True, "n": 2}), as_of=AS_OF)
-    assert (d.band.min, d.band.max, d.recommended_fine) == (1750, 2450, 2100)  # type: ignore[union-attr]
+    assert _figures(d) == (1750, 2450, 2100)
     # not pledged: as before
     assert engine.evaluate(case("mini/r1"), as_of=AS_OF).recommended_fine == 2500
 
@@ -247,11 +253,11 @@ def test_the_setting_is_a_share_in_the_range(write_pack: Any, share: str) -> Non
 
 def test_a_reduction_is_ordered_and_exact() -> None:
     with pytest.raises(ValidationError):
-        Reduction(min="50/100", max="30/100", recommended="40/100")  # type: ignore[arg-type]
+        Reduction.model_validate({"min": "50/100", "max": "30/100", "recommended": "40/100"})
     with pytest.raises(ValidationError):
-        Reduction(min="1/3", max="1/2", recommended="2/5")  # type: ignore[arg-type]
+        Reduction.model_validate({"min": "1/3", "max": "1/2", "recommended": "2/5"})
     with pytest.raises(ValidationError):
-        Reduction(min="30/100", max="50/100", recommended="60/100")  # type: ignore[arg-type]
+        Reduction.model_validate({"min": "30/100", "max": "50/100", "recommended": "60/100"})
 
 
 def test_packs_without_adjustments_keep_their_dump() -> None:

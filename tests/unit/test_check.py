@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from penalty_engine.check.banded import BANDED_KINDS
 from penalty_engine.check.static import KINDS, check_pack
 from penalty_engine.check.weights import WEIGHT_KINDS
 from tests.conftest import MINI_PACK, MINI_RULE
@@ -161,11 +162,12 @@ def test_gap_witness_is_the_boundary(write_pack: Any) -> None:
 
 def test_zoo_covers_every_static_kind_but_the_level_and_layer_ones() -> None:
     # the level and layer kinds have their own zoo: tests/unit/test_check_levels.py; the weighted tables'
-    # kinds theirs: tests/unit/test_check_weights.py
+    # kinds theirs: tests/unit/test_check_weights.py; the band tables' tests/unit/test_banded_check.py
     assert {z[0] for z in ZOO} == {k for k in KINDS if not k.startswith(("level_", "layer_"))} - {
         "invariant",
         "statutory_step",
         *WEIGHT_KINDS,
+        *BANDED_KINDS,
     }
 
 

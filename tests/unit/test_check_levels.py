@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from penalty_engine.check.banded import BANDED_KINDS
 from penalty_engine.check.static import KINDS, check_pack
 from penalty_engine.check.weights import WEIGHT_KINDS
 from tests.conftest import MINI_PACK, MINI_RULE
@@ -104,6 +105,7 @@ def test_the_level_zoo_and_the_defect_zoo_cover_every_static_kind() -> None:
         "invariant",
         "statutory_step",
         *WEIGHT_KINDS,  # tests/unit/test_check_weights.py
+        *BANDED_KINDS,  # tests/unit/test_banded_check.py
     }
 
 

@@ -54,7 +54,10 @@ def test_both_packs_use_the_one_text_of_the_law() -> None:
     assert amounts == {"individual": 5000, "organization": 100000}
     assert {h.party: h.amount for h in transport.pack.general.hearing} == {"individual": 1000, "organization": 20000}
     assert environment.pack.general.collective_discussion_kinds is None
-    assert list(environment.pack.common_facts)[-1] == "similar_2y"
+    # the pack's own facts follow the shared ones: similar_2y, then those of its adjustment (ADR 0025)
+    own = list(environment.pack.common_facts)[len(transport.pack.common_facts) :]
+    assert own[0] == "similar_2y" and own[-1] == "other_rule_excludes"
+    assert list(environment.pack.common_facts)[: len(transport.pack.common_facts)] == list(transport.pack.common_facts)
     assert "similar_2y" not in transport.pack.common_facts
 
 
@@ -90,7 +93,7 @@ def test_using_the_shared_part_equals_writing_it_out(tmp_path: Path) -> None:
     shutil.copytree(resolve_pack("cn-transport"), root)
     data = parse_yaml((root / "pack.yaml").read_text(encoding="utf-8"), "pack.yaml").data
     shared = parse_yaml(SHARED.read_text(encoding="utf-8"), str(SHARED)).data
-    own = {k: v for k, v in data["general"].items() if k != "use"}
+    own = {k: v for k, v in data["general"].items() if k not in ("use", "version")}
     data["general"] = {**shared["general"], **own, "lists": {**shared["general"]["lists"], **own["lists"]}}
     data["common_facts"] = shared["common_facts"]
     (root / "pack.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -116,6 +119,19 @@ def test_a_missing_shared_part_is_named_with_its_line(write_pack: Any) -> None:
     assert err.code == "PE-R009" and err.where == f"{root / 'pack.yaml'}:{_line(root / 'pack.yaml', 'use:')}"
     assert "no shared general part 'cn-genral'" in err.message and "did you mean 'cn-general'" in err.message
     assert "共用总则" in err.message_zh
+
+
+def test_a_pack_pins_the_version_of_the_law_it_was_reviewed_against(write_pack: Any) -> None:
+    root = write_pack(pack=MINI_PACK + 'general:\n  use: cn-general\n  version: "2019"\n')
+    (err,) = _errors(root)
+    line = _line(root / "pack.yaml", 'version: "2019"')
+    assert err.code == "PE-R023" and err.where == f"{root / 'pack.yaml'}:{line}"
+    assert "version '2019'" in err.message and "is version '2021'" in err.message
+    assert "“2019”版" in err.message_zh and "“2021”版" in err.message_zh
+    # the pin that matches loads, and both shipped packs pin the version they were reviewed against
+    pe.Engine.load(write_pack(pack=MINI_PACK + 'general:\n  use: cn-general\n  version: "2021"\n'))
+    for pack in ("cn-transport", "cn-gd-environment"):
+        assert 'version: "2021"' in (bundled_packs_dir() / pack / "pack.yaml").read_text(encoding="utf-8")
 
 
 def test_a_broken_shared_part_is_named_at_its_own_line(write_pack: Any) -> None:

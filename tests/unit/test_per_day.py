@@ -189,3 +189,23 @@ def test_the_penalty_line_shows_the_daily_amount_and_the_days(engine: pe.Engine)
     assert "fine: CNY 4,000,000 (per day: CNY 200,000 a day × 20 days)" in render_any(d, "text", "en")
     paragraphs = [p.text for p in docx.Document(io.BytesIO(render_document(d, "docx", "zh"))).paragraphs]
     assert any("4,000,000元（按日连续处罚：每日 200,000元 × 20 日）" in p for p in paragraphs)
+
+
+def test_an_article_that_says_may_offers_not_fining_per_day(engine: pe.Engine) -> None:
+    # 大气污染防治法 第一百二十三条 "可以…按日连续处罚": the same dates as CASE, 2025-09-03 … 09-30 = 28 days,
+    # 150000 × 28 = 4200000, with the option not to fine per day citing the article; the water rule (not
+    # marked optional) offers none
+    air = engine.evaluate({**CASE, "violation": "cn-gd-environment/air-refusal-per-day"})
+    assert air.recommended_fine == 4200000
+    (option,) = air.options
+    assert option.kind == "no_penalty" and option.basis[0] == "大气污染防治法 第一百二十三条第（二）项"
+    assert "“可以”按日连续处罚" in option.reason
+    assert engine.evaluate(CASE).options == []
+
+
+def test_optional_is_left_out_of_a_dump_while_false(engine: pe.Engine) -> None:
+    # the water rule's per-day part dumps as before the field existed (its hash and fingerprints unchanged)
+    water = engine.rule("cn-gd-environment/water-refusal-per-day").versions[0].version.per_day
+    air = engine.rule("cn-gd-environment/air-refusal-per-day").versions[0].version.per_day
+    assert water is not None and air is not None
+    assert "optional" not in water.model_dump() and air.model_dump()["optional"] is True

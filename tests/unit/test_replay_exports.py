@@ -45,6 +45,7 @@ ZH_TIER = {
     "heavier": "从重",
     "below_minimum": "减轻",
     "weighted": "权重累加",
+    "banded": "幅度罚款",
 }
 ZH_OUTCOME = {"penalty": "给予行政处罚", "no_penalty": "不予行政处罚"}
 ZH_PARTY = {"individual": "个人", "organization": "单位"}

@@ -51,7 +51,7 @@ STAGES: tuple[tuple[str, frozenset[str]], ...] = (
     ("general", frozenset({"provision", "no_penalty", "mitigation"})),
     ("frame", frozenset({"branch", "range"})),
     ("tier", frozenset({"tier", "level", "band", "below_minimum"})),
-    ("amount", frozenset({"factor", "position", "amount", "round"})),
+    ("amount", frozenset({"factor", "position", "amount", "round", "round.exact"})),
     ("outcome", frozenset({"penalty", "duty", "option"})),
 )
 

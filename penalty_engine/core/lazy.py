@@ -1,0 +1,154 @@
+"""A decision whose costly parts are built when first read (issue #15, ADR 0026).
+
+``LazyDecision`` is a ``Decision`` made by the compiled evaluator (``core.compiled``) with the
+fields it decided itself — outcome, tier, level, statutory range, band, recommended fine, and the
+cheap ones (schema, case id, violation, dates, currency, engine) — and a compact record of how to
+make the rest: the rule, the validated case, the decision date and where the case was read from.
+Reading any other field (penalties, factors, duties, options, assumptions, ``set_by``, the trail,
+the fingerprint), serialising it, comparing it, copying or pickling it first *expands* it: the
+reference interpreter (``Evaluation``) makes the whole decision from the record, the decided fields
+are checked against it (their ``repr``, so ``100`` and ``100.00`` differ), and the object becomes a
+plain ``Decision`` with the reference's fields, for good. The output is the interpreter's, byte for
+byte: it is the interpreter's.
+
+How nothing reads a half-made decision: every reader of a pydantic model's fields other than
+attribute access (pydantic's serialiser, ``repr``, ``==`` after its type check, ``copy``, pickle)
+reads ``obj.__dict__``; here ``__dict__`` is a property that expands first. Attribute access of a
+field that is not yet there reaches ``__getattr__``, which expands. The instance keeps the layout
+of ``Decision`` (``__slots__ = ()``), so it can become one. The pending record sits in
+``__pydantic_private__`` (``Decision`` has no private attributes; ``None`` once expanded).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..models import Decision
+
+#: the descriptor of a model instance's own ``__dict__`` (the slot ``BaseModel`` declares)
+_DICT = BaseModel.__dict__["__dict__"]
+_set = object.__setattr__
+FIELDS = tuple(Decision.model_fields)
+#: the fields a ``LazyDecision`` has when it is made (the compiled evaluator decided them)
+DECIDED = (
+    "schema_",
+    "case_id",
+    "violation",
+    "dates",
+    "outcome",
+    "tier",
+    "level",
+    "statutory_range",
+    "band",
+    "recommended_fine",
+    "currency",
+    "engine",
+)
+_LAZY = frozenset(FIELDS) - frozenset(DECIDED)
+
+
+class DisagreementError(RuntimeError):
+    """A bug: the compiled evaluator decided a field otherwise than the interpreter (internal, never
+    shown to a user as a finding; ``bench/compare_evaluators.py`` is there so that it never happens)."""
+
+
+class Pending:
+    """What expanding a lazy decision needs: a function that makes the whole decision with the
+    reference interpreter (the rule, the validated case and the dates are in its closure)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Decision]) -> None:
+        self.make = make
+
+
+class LazyDecision(Decision):
+    """A ``Decision`` whose trail, fingerprint and other sub-models are made on first read (see the
+    module docstring); after that it is a plain ``Decision``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def made(cls, values: dict[str, Any], pending: Pending) -> LazyDecision:
+        """A lazy decision with the decided ``values`` (every name of ``DECIDED``, in field order)."""
+        obj = cls.__new__(cls)
+        _DICT.__set__(obj, values)
+        _set(obj, "__pydantic_fields_set__", set(FIELDS))
+        _set(obj, "__pydantic_extra__", None)
+        _set(obj, "__pydantic_private__", pending)
+        return obj
+
+    def expand(self) -> Decision:
+        """Make the whole decision (once) and become it; returns ``self``."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if not isinstance(pending, Pending):
+            return self
+        full = pending.make()
+        mine = _DICT.__get__(self)
+        theirs = _DICT.__get__(full)
+        for name in DECIDED:
+            if repr(mine[name]) != repr(theirs[name]):  # never: the comparison set checks it
+                raise DisagreementError(
+                    f"the compiled evaluator and the interpreter disagree on {name} of case {mine['case_id']}: "
+                    f"{mine[name]!r} != {theirs[name]!r}"
+                )
+        _DICT.__set__(self, dict(theirs))
+        _set(self, "__pydantic_fields_set__", set(full.__pydantic_fields_set__))
+        _set(self, "__pydantic_private__", None)
+        _set(self, "__class__", Decision)
+        return self
+
+    def _fields(self) -> dict[str, Any]:
+        """The fields, all of them: reading them expands the decision."""
+        self.expand()
+        return _DICT.__get__(self)  # type: ignore[no-any-return]
+
+    #: a property, so that every reader of the fields (pydantic's serialiser among them) expands first
+    __dict__ = property(_fields)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in _LAZY:
+            self.expand()
+            return getattr(self, name)
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def __eq__(self, other: object) -> bool:
+        self.expand()
+        return self == other
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        self.expand()
+        return self.__reduce_ex__(protocol)
+
+    def __copy__(self) -> Any:
+        self.expand()
+        return self.__copy__()
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Any:
+        self.expand()
+        return self.__deepcopy__(memo)
+
+    def __repr__(self) -> str:
+        self.expand()
+        return repr(self)
+
+    def __str__(self) -> str:
+        self.expand()
+        return str(self)
+
+    def __hash__(self) -> int:
+        self.expand()
+        return hash(self)
+
+
+def expanded(value: Any) -> Any:
+    """``value`` with a lazy decision expanded (anything else as it is)."""
+    if type(value) is LazyDecision:
+        value.expand()
+    return value
+
+
+__all__ = ["DECIDED", "DisagreementError", "LazyDecision", "Pending", "expanded"]
