@@ -737,8 +737,8 @@ def _check_weighted_fine(ex: Example, dj: dict[str, Any]) -> None:
     pack = ex.rule.pack
     b = pack.boundaries
     limits = Limits(rng_lo, rng_hi, b.above == "inclusive", b.below == "inclusive")
-    if limits.multiples(FEN) is None:  # narrower than a fen: the exact amount stands (trail: unit "none")
-        assert one(dj, "weighted.round")["inputs"]["unit"] == "none"
+    if limits.multiples(FEN) is None:  # narrower than a fen: the exact amount stands (trail: round.exact)
+        assert steps(dj, "round.exact") or one(dj, "weighted.round")["inputs"]["unit"] == "none"
         assert frac(dj["recommended_fine"]) == adjusted(ex.rule, dj, clamped, _round_in(pack))
         return
     _, result = inside_rounding(clamped, frac(pack.rounding.unit), pack.rounding.mode.value, limits)
