@@ -57,6 +57,8 @@ def generate(
         case, decided = make_case(rnd, rule, i)
         if decided > EXPORT_DATE:
             continue  # past decisions are in the past: replay rejects a row dated after its run
+        if "correction" in case:
+            continue  # a per-day fine's order and re-inspections are no column of a flat export
         case["case_id"] = f"GEN-{seed}-{i:07d}"
         case["decided_on"] = decided.isoformat()
         try:
