@@ -65,6 +65,8 @@ def generate(
             d = engine.evaluate(case, as_of=decided)
         except pe.PenaltyEngineError:
             continue
+        if d.recommended_fine is not None and d.recommended_fine != d.recommended_fine.quantize(Decimal("0.01")):
+            continue  # an exact amount below a fen (a tiny base, round.exact) is no fine an officer wrote down
         if rnd.random() < no_actual_share:
             made += 1
             yield case, None
