@@ -28,6 +28,7 @@ from .general import Fired
 from .general_stages import cites
 from .perday import PerDayStages
 from .texts import provision_labels
+from .weighted import choose_level
 
 #: A 从重 circumstance that holds, with its condition.
 Held = tuple[BandCircumstance, CompiledCondition]
@@ -85,30 +86,10 @@ class BandedStages(PerDayStages):
     def _band_factor(self, i: int, spec: Banded) -> BandLevel:
         """The level of factor ``i``: the first whose condition holds, else its first (not established)."""
         factor = spec.factors[i]
-        conds = self.cv.banded[i][1]
-        tried = []
-        level = None
-        for lv, cond in zip(factor.levels, conds, strict=True):
-            holds = cond is not None and cond.holds(self.results)
-            tried.append({"level": lv.id, "holds": holds, "clauses": self._clauses(cond)})
-            if holds:
-                level = lv
-                break
-        established = level is not None
-        if level is None:
-            level = factor.lowest
-        basis = cites(factor.basis) if established else [*cites(factor.basis), *cites(spec.unknown_basis)]
-        inputs = {
-            "factor": factor.id,
-            "factor_zh": factor.label.zh,
-            "factor_en": factor.label.en,
-            "level": level.id,
-            "level_zh": level.label.zh,
-            "level_en": level.label.en,
-            "established": established,
-            "how": "the first level that holds" if established else "not established: its lowest level",
-            "tried": tried,
-        }
+        chosen, inputs, basis = choose_level(
+            factor, self.cv.banded[i][1], self.results, self._clauses, spec.unknown_basis
+        )
+        level: BandLevel = chosen
         self.trail.add("banded.factor", inputs, result=level.id, basis=basis)
         return level
 

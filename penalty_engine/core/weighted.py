@@ -17,6 +17,7 @@ mitigation leaves the amount and offers the same options.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, NamedTuple
@@ -36,6 +37,44 @@ WEIGHTED = "weighted"
 def pct(value: Fraction) -> str:
     """A weight as the table prints it: 5/100 → ``5%``."""
     return f"{show(value * 100)}%"
+
+
+def choose_level(
+    factor: Any,
+    conds: Sequence[Any],
+    results: Any,
+    clauses: Callable[[Any], Any],
+    unknown_basis: Sequence[Any],
+    extra: Callable[[Any], dict[str, Any]] = lambda lv: {},
+) -> tuple[Any, dict[str, Any], list[str]]:
+    """The level of a table's factor (weighted or band table): the first whose condition holds, else
+    its lowest (a factor not established, 粤环发〔2021〕7号 第五条); with the inputs of its trail step
+    (``extra``: the table's own figures of the level, after its names) and the step's basis."""
+    tried = []
+    level = None
+    for lv, cond in zip(factor.levels, conds, strict=True):
+        holds = cond is not None and cond.holds(results)
+        tried.append({"level": lv.id, "holds": holds, "clauses": clauses(cond)})
+        if holds:
+            level = lv
+            break
+    established = level is not None
+    if level is None:
+        level = factor.lowest
+    basis = cites(factor.basis) if established else [*cites(factor.basis), *cites(unknown_basis)]
+    inputs = {
+        "factor": factor.id,
+        "factor_zh": factor.label.zh,
+        "factor_en": factor.label.en,
+        "level": level.id,
+        "level_zh": level.label.zh,
+        "level_en": level.label.en,
+        **extra(level),
+        "established": established,
+        "how": "the first level that holds" if established else "not established: its lowest level",
+        "tried": tried,
+    }
+    return level, inputs, basis
 
 
 class WeightedAmount(NamedTuple):
@@ -89,36 +128,12 @@ class WeightedStages(LevelStages):
         """The level of factor ``i``: the first whose condition holds, else its lowest (not established)."""
         factor = spec.factors[i]
         conds = self.cv.weighted[i][1]
-        tried = []
-        level = None
-        for lv, cond in zip(factor.levels, conds, strict=True):
-            holds = cond is not None and cond.holds(self.results)
-            tried.append({"level": lv.id, "holds": holds, "clauses": self._clauses(cond)})
-            if holds:
-                level = lv
-                break
-        established = level is not None
-        if level is None:
-            level = factor.lowest
-        basis = cites(factor.basis) if established else [*cites(factor.basis), *cites(spec.unknown_basis)]
-        self.trail.add(
-            "weighted.factor",
-            {
-                "factor": factor.id,
-                "factor_zh": factor.label.zh,
-                "factor_en": factor.label.en,
-                "level": level.id,
-                "level_zh": level.label.zh,
-                "level_en": level.label.en,
-                "weight": pct(level.weight),
-                "established": established,
-                "how": "the first level that holds" if established else "not established: its lowest level",
-                "tried": tried,
-            },
-            result=pct(level.weight),
-            basis=basis,
+        level, inputs, basis = choose_level(
+            factor, conds, self.results, self._clauses, spec.unknown_basis, lambda lv: {"weight": pct(lv.weight)}
         )
-        return level.weight
+        weight: Fraction = level.weight
+        self.trail.add("weighted.factor", inputs, result=pct(weight), basis=basis)
+        return weight
 
     def _weighted_sum(self, spec: Weighted, chosen: list[Fraction]) -> Fraction:
         """The sum of the start and the chosen weights, capped and floored."""

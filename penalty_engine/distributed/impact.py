@@ -155,30 +155,11 @@ def runner(dask: Any, *, shared: Path | None = None, chunk: int = parts.CHUNK) -
     (``local:N``, a scheduler's address or a ``Client``); ``shared``: a folder the driver and every
     worker can read and write (default: the run's temporary folder)."""
 
-    def run(
-        inputs: Iterable[str | Path],
-        settings: Settings,
-        *,
-        workdir: Path,
-        encoding: str | None = None,
-        sheet: str | None = None,
-        progress: Callable[[int], None] | None = None,
-        largest: int = LARGEST,
-        **_: Any,
-    ) -> Impact:
+    def run(inputs: Iterable[str | Path], settings: Settings, **kwargs: Any) -> Impact:
+        kwargs.pop("workers", None)  # the cluster's workers compare
+        kwargs.pop("engines", None)  # each worker loads both sides itself
         with connect(dask) as client:
-            return run_on_dask(
-                client,
-                inputs,
-                settings,
-                workdir=workdir,
-                encoding=encoding,
-                sheet=sheet,
-                progress=progress,
-                largest=largest,
-                shared=shared,
-                chunk=chunk,
-            )
+            return run_on_dask(client, inputs, settings, shared=shared, chunk=chunk, **kwargs)
 
     return run
 
