@@ -44,6 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", type=int, default=10_000_000, help="rows to generate (default 10,000,000)")
     ap.add_argument("--dask", default="local:2", help="local:N or a scheduler address (default local:2)")
     ap.add_argument("--shared", type=Path, help="a folder the driver and the workers share (default: /tmp)")
+    ap.add_argument(
+        "--evaluator",
+        choices=["compiled", "interpreter"],
+        default="compiled",
+        help="how decisions are made (default compiled, as replay does; the output is the same)",
+    )
     args = ap.parse_args(argv)
     from tests.distributed.data import REPLAY_DATE
 
@@ -70,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             out.mkdir()
             state = replay(
                 [Path(p) for p in paths],
-                Settings(replay_date=REPLAY_DATE),
+                Settings(replay_date=REPLAY_DATE, evaluator=args.evaluator),
                 Outputs(json=out / "summary.json", results=out / "results.jsonl"),
                 runner=run,  # type: ignore[arg-type]
             )

@@ -37,6 +37,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=0, help="worker processes (default: CPUs)")
     ap.add_argument("--input", type=Path, help="replay this file instead of generating one")
     ap.add_argument("--keep", type=Path, help="write outputs to this folder")
+    ap.add_argument(
+        "--evaluator",
+        choices=["compiled", "interpreter"],
+        default="compiled",
+        help="how decisions are made (default compiled, as replay does; the output is the same)",
+    )
     args = ap.parse_args(argv)
     workers = args.workers or default_workers()
     with tempfile.TemporaryDirectory(prefix="bench-replay-") as tmp:
@@ -55,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         state = replay(
             [data],
-            Settings(),
+            Settings(evaluator=args.evaluator),
             Outputs(json=out / "summary.json", results=out / "results.jsonl", html=out / "report.html"),
             workers=workers,
         )

@@ -13,8 +13,11 @@ keys dropped or added, rule ids broken) are evaluated by ``Engine.load()`` (comp
 
 - the error, if any: its class, code and message (``str``), which names the place;
 - otherwise the fields the compiled evaluator decides, read first, before anything else (their
-  ``repr``: ``100`` and ``100.00`` differ), then the decision JSON (``model_dump_json``) and the
-  plain-text rendering in Chinese and in English (every trail message).
+  ``repr``: ``100`` and ``100.00`` differ), then what replay reads of a decision without expanding
+  it (the kinds of its duties in order, and the similar-case parts of a decision with a band, which
+  a lazy decision gives from the compiled evaluator's record: ``core/record.py``), then the decision
+  JSON (``model_dump_json``) and the plain-text rendering in Chinese and in English (every trail
+  message).
 
 It prints how many cases each side decided, how many the compiled evaluator decided itself (the
 others went to the interpreter), and each difference (exit 1 if any).
@@ -40,6 +43,7 @@ from penalty_engine.core import read_case_file  # noqa: E402
 from penalty_engine.core.lazy import DECIDED, LazyDecision  # noqa: E402
 from penalty_engine.models import Decisions  # noqa: E402
 from penalty_engine.render import render_any  # noqa: E402
+from penalty_engine.replay.classify import duty_kinds, similarity  # noqa: E402
 from tests.fuzz.mutate import mutate_case  # noqa: E402
 
 AS_OF = dt.date(2026, 4, 10)
@@ -85,8 +89,9 @@ def outcome(engine: pe.Engine, case: Any, as_of: Any, source: Any) -> tuple[Any,
         decided: list[str] = []
     else:
         decided = [repr(getattr(result, name)) for name in DECIDED]  # read first: no expansion
+        decided += [repr(duty_kinds(result)), repr(similarity(result) if result.band is not None else None)]
         if lazy and type(result) is not LazyDecision:
-            raise AssertionError("reading the decided fields expanded the decision")
+            raise AssertionError("reading the decided fields, duty kinds or similar-case parts expanded the decision")
     try:
         texts = [render_any(result, "text", lang) for lang in ("zh", "en")]
         return ("decision", decided, result.model_dump_json(), *texts), lazy

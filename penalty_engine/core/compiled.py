@@ -43,16 +43,18 @@ from .amounts import Interval
 from .case_io import case_where
 from .evaluation import ENGINE, Evaluation, _party, _range
 from .general import limitation, severity
-from .lazy import LazyDecision, Pending
+from .lazy import Alike, LazyDecision, Pending
+from .record import Explainer, Why
 
 PENALTY = "penalty"
 NO_PENALTY = "no_penalty"
-#: What a version decides: outcome, tier, statutory range, band, fine.
-Decided = tuple[str, str | None, Interval | None, Interval | None, Decimal | None]
+#: What a version decides: outcome, tier, statutory range, band, fine, and the record of why
+#: (``record.Why``; ``None`` when the limitation period ran out).
+Decided = tuple[str, str | None, Interval | None, Interval | None, Decimal | None, Why | None]
 VersionFn = Callable[[list[bool], dict[str, Any]], Decided | None]
+Compiled = tuple[VersionFn, Explainer]
 Holds = Callable[[Sequence[bool]], bool]  # a compiled condition's test of the clause results
 TierRow = tuple[Holds | None, str, Band, str, str]  # (holds, tier, band, lower text, upper text)
-_NONE: Decided = (NO_PENALTY, "none", None, None, None)
 
 #: The fields of the models this evaluator was written for. A field not listed here that a pack,
 #: rule or version sets (another value than its default) is a form it does not know: the version
@@ -149,9 +151,10 @@ def _unknown(model: BaseModel) -> bool:
     return False
 
 
-def compile_version(rule: CompiledRule, cv: CompiledVersion) -> VersionFn | None:
-    """``cv`` as a specialised function of the clause results and the typed facts, or ``None`` when
-    its form is not covered (it then runs on the interpreter)."""
+def compile_version(rule: CompiledRule, cv: CompiledVersion) -> Compiled | None:
+    """``cv`` as a specialised function of the clause results and the typed facts, with the tables
+    that read its records (``record.Explainer``), or ``None`` when its form is not covered (it then
+    runs on the interpreter)."""
     pack, v = rule.pack, cv.version
     if cv.levels or cv.weighted or v.per_day is not None or v.levels or v.weighted is not None:
         return None
@@ -231,19 +234,19 @@ def compile_version(rule: CompiledRule, cv: CompiledVersion) -> VersionFn | None
         for j, (holds, effect) in enumerate(provisions):
             if holds(results):
                 if effect == "no_penalty" or j in recommended:
-                    return _NONE
+                    return (NO_PENALTY, "none", None, None, None, (-1, -1, 0, results))
                 if effect == "mitigate":
                     mitigate = True
-        for row in branches:
+        for b, row in enumerate(branches):  # noqa: B007 (b is the branch chosen, read after the loop)
             if row[0] is None or row[0](results):
                 break
         else:
             return None  # no branch holds: the interpreter's error (PE-E001)
         kind, data = row[1], row[2]
         if kind == 0:
-            return _NONE
+            return (NO_PENALTY, "none", None, None, None, (b, -1, 0, results))
         if kind == 3:
-            return (PENALTY, None, None, None, None)
+            return (PENALTY, None, None, None, None, (b, -1, 0, results))
         if kind == 1:
             statutory: Interval = data
         elif kind == 2:
@@ -251,10 +254,10 @@ def compile_version(rule: CompiledRule, cv: CompiledVersion) -> VersionFn | None
             statutory = Interval(scale(value, data[1]), scale(value, data[2]), lo_incl, hi_incl)
         else:
             return None
-        chosen = standard
-        for t_row in tiers:
+        chosen, k = standard, len(tiers)  # k: the index of the tier chosen (len(tiers): standard)
+        for j, t_row in enumerate(tiers):
             if t_row[0] is None or t_row[0](results):
-                chosen = t_row
+                chosen, k = t_row, j
                 break
         name, spec, lower_s, upper_s = chosen[1], chosen[2], chosen[3], chosen[4]
         if mitigate and name != "lighter":
@@ -267,9 +270,10 @@ def compile_version(rule: CompiledRule, cv: CompiledVersion) -> VersionFn | None
                 mask |= 1 << j
         position = table[mask] if table else position_of(start, factor_models, mask)
         fine = amount_of(band, position[0], position[5], statutory, rounding, currency)[0]
-        return (PENALTY, name, statutory, band, fine)
+        return (PENALTY, name, statutory, band, fine, (b, k, mask, results))
 
-    return run
+    effects = tuple(effect for _holds, effect in provisions)
+    return run, Explainer(rule, cv, effects, frozenset(recommended))
 
 
 class RulePlan:
@@ -280,7 +284,7 @@ class RulePlan:
     def __init__(self, rule: CompiledRule) -> None:
         self.rule = rule
         #: each version's function, by its index in ``rule.versions`` (``None``: the interpreter)
-        self.fns: tuple[VersionFn | None, ...] = tuple(compile_version(rule, cv) for cv in rule.versions)
+        self.fns: tuple[Compiled | None, ...] = tuple(compile_version(rule, cv) for cv in rule.versions)
         self.covered = _unknown(rule.pack) is False and _unknown(rule.pack.general) is False
         self.covered = self.covered and not _unknown(rule.rule)
 
@@ -306,6 +310,7 @@ class RulePlan:
         fn = self.fns[cv.index]
         if fn is None:
             return None
+        explainer = fn[1]
         facts, activation = self._facts(case)
         if facts is None:
             return None
@@ -319,21 +324,22 @@ class RulePlan:
         if check is not None and check.expired:  # the interpreter still runs the version's clauses
             if self._results(cv, activation, where) is None:
                 return None
-            chosen, version = _NONE, cv
+            expired: Decided = (NO_PENALTY, "none", None, None, None, None)
+            chosen, version = expired, cv
         else:
-            first = self._run(cv, fn, activation, facts, where)
+            first = self._run(cv, fn[0], activation, facts, where)
             if first is None:
                 return None
             chosen, version = first, cv
             later = cv if cv.version.in_force(decided_on) else rule.version_on(decided_on)
             if later is not None and later is not cv:
                 fn2 = self.fns[later.index]
-                second = self._run(later, fn2, activation, facts, where) if fn2 is not None else None
-                if second is None:
+                second = self._run(later, fn2[0], activation, facts, where) if fn2 is not None else None
+                if second is None or fn2 is None:
                     return None
                 if _severity(second) < _severity(first):
-                    chosen, version = second, later
-        outcome, tier, statutory, band, fine = chosen
+                    chosen, version, explainer = second, later, fn2[1]
+        outcome, tier, statutory, band, fine, why = chosen
         values = {
             "schema_": SCHEMA,
             "case_id": case.case_id,
@@ -354,7 +360,13 @@ class RulePlan:
         def make() -> Any:
             return Evaluation(rule, case, decided_on, decided_source, source).run()
 
-        return LazyDecision.made(values, Pending(make))
+        def alike() -> Alike | None:
+            return None if band is None or why is None else explainer.alike(why, case)
+
+        def duty_kinds() -> tuple[str, ...]:
+            return explainer.duty_kinds(why, facts, case, decided_on, tier, fine)
+
+        return LazyDecision.made(values, Pending(make, alike, duty_kinds))
 
     @staticmethod
     def _results(cv: CompiledVersion, activation: dict[str, Any], where: Any) -> list[bool] | None:

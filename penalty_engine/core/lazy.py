@@ -22,7 +22,7 @@ of ``Decision`` (``__slots__ = ()``), so it can become one. The pending record s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel
 
@@ -55,14 +55,33 @@ class DisagreementError(RuntimeError):
     shown to a user as a finding; ``bench/compare_evaluators.py`` is there so that it never happens)."""
 
 
+class Alike(NamedTuple):
+    """What makes a fined case alike others, as the trail would show it (replay's similar-case key),
+    from the compiled evaluator's record: the branch, the ids of the factors weighed (in the
+    version's order) and the JSON values of the facts the trail's tier and factor steps read."""
+
+    branch: str
+    factors: tuple[str, ...]
+    facts: dict[str, Any]
+
+
 class Pending:
     """What expanding a lazy decision needs: a function that makes the whole decision with the
-    reference interpreter (the rule, the validated case and the dates are in its closure)."""
+    reference interpreter (the rule, the validated case and the dates are in its closure), and
+    two that read the compiled evaluator's record (``core.record``): the case's ``Alike`` (``None``
+    without a band) and the kinds of its duties, in the decision's order."""
 
-    __slots__ = ("make",)
+    __slots__ = ("alike", "duty_kinds", "make")
 
-    def __init__(self, make: Callable[[], Decision]) -> None:
+    def __init__(
+        self,
+        make: Callable[[], Decision],
+        alike: Callable[[], Alike | None] | None = None,
+        duty_kinds: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
         self.make = make
+        self.alike = alike
+        self.duty_kinds = duty_kinds
 
 
 class LazyDecision(Decision):
@@ -100,6 +119,22 @@ class LazyDecision(Decision):
         _set(self, "__pydantic_private__", None)
         _set(self, "__class__", Decision)
         return self
+
+    def alike(self) -> Alike | None:
+        """What makes this case alike others (``Alike``) without expanding it; ``None`` once expanded
+        or for a case without a band (read the trail then)."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if isinstance(pending, Pending) and pending.alike is not None:
+            return pending.alike()
+        return None
+
+    def duty_kinds(self) -> tuple[str, ...] | None:
+        """The kinds of the decision's duties, in its order, without expanding it; ``None`` once
+        expanded (read ``duties`` then)."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        if isinstance(pending, Pending) and pending.duty_kinds is not None:
+            return pending.duty_kinds()
+        return None
 
     def _fields(self) -> dict[str, Any]:
         """The fields, all of them: reading them expands the decision."""
@@ -151,4 +186,4 @@ def expanded(value: Any) -> Any:
     return value
 
 
-__all__ = ["DECIDED", "DisagreementError", "LazyDecision", "Pending", "expanded"]
+__all__ = ["DECIDED", "Alike", "DisagreementError", "LazyDecision", "Pending", "expanded"]

@@ -31,7 +31,7 @@ from .parts import FilePart, ReadOptions, read_part
 #: the files a partition writes, concatenated by the driver in partition order
 OUTPUTS = ("results", "rejects", "flagged", "members")
 
-_ENGINES: dict[tuple[tuple[str, ...], int], Engine] = {}
+_ENGINES: dict[tuple[tuple[str, ...], str, int], Engine] = {}
 _EVALUATORS: dict[tuple[str, int], Evaluator] = {}
 _LOCK = threading.Lock()
 _KEEP = 8  # engines and evaluators kept per worker process (those of other replays go first)
@@ -45,13 +45,13 @@ def evaluator(run: str, settings: Settings) -> Evaluator:
     thread = threading.get_ident()
     with _LOCK:
         found = _EVALUATORS.get((run, thread))
-        engine = _ENGINES.get((settings.packs, thread))
+        engine = _ENGINES.get((settings.packs, settings.evaluator, thread))
     if found is None:
         if engine is None:
-            engine = Engine.load(*settings.packs)
+            engine = Engine.load(*settings.packs, evaluator=settings.evaluator)
         found = Evaluator(settings, engine)
         with _LOCK:
-            _keep(_ENGINES, (settings.packs, thread), engine)
+            _keep(_ENGINES, (settings.packs, settings.evaluator, thread), engine)
             _keep(_EVALUATORS, (run, thread), found)
     return found
 

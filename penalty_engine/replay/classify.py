@@ -15,10 +15,11 @@ it always had.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from ..core import LazyDecision
 from ..models import Actual, Decision, Decisions, Range
 from ..money import dec_str
 
@@ -53,11 +54,31 @@ class View:
     statutory_range: Range | None
     band: Range | None
     recommended_fine: Decimal | None  # None: no penalty, or a level that gives a range only
-    duties: frozenset[str]
+    #: the kinds of the duties; ``None``: read from ``source`` when asked (``duty_kinds``), so that a
+    #: lazy decision is not expanded for a row whose export gives no duties to compare
+    duties: frozenset[str] | None
     key: str | None  # similarity key: None when the case has no band to compare within
     #: what makes cases alike: ``{"parts": [similarity(d), …], "same_act": None | bool}`` (None: one
     #: decision); None with ``key``
     alike: dict[str, Any] | None = None
+    #: the decision(s) the duties are read from when asked (left out of ``repr`` and ``==``: reading
+    #: it whole would expand a lazy decision)
+    source: Decision | Decisions | None = field(default=None, repr=False, compare=False)
+
+    def duty_kinds(self) -> frozenset[str]:
+        """The kinds of the duties the decision (or the decisions) list."""
+        if self.duties is not None:
+            return self.duties
+        result = self.source
+        decisions = [result] if isinstance(result, Decision) else result.decisions if result is not None else []
+        return frozenset(kind for d in decisions for kind in duty_kinds(d))
+
+
+def duty_kinds(d: Decision) -> tuple[str, ...]:
+    """The kinds of a decision's duties; a lazy decision of the compiled evaluator gives them from its
+    record without being expanded (``LazyDecision.duty_kinds``, ADR 0026)."""
+    kinds = d.duty_kinds() if type(d) is LazyDecision else None
+    return tuple(x.kind for x in d.duties) if kinds is None else kinds
 
 
 def _reads(node: Any, out: dict[str, Any]) -> None:
@@ -75,7 +96,12 @@ def _reads(node: Any, out: dict[str, Any]) -> None:
 def similarity(d: Decision) -> dict[str, Any]:
     """What makes cases alike, as parts: rule id and version, branch, final tier (and level, when the
     decision has one), the matched factors and the values of the facts the rule read (JSON values).
-    The report explains a similar-case group in words from these parts."""
+    The report explains a similar-case group in words from these parts. A lazy decision of the
+    compiled evaluator gives them from its record without being expanded (``LazyDecision.alike``:
+    the same parts the trail gives, ADR 0026)."""
+    record = d.alike() if type(d) is LazyDecision else None
+    if record is not None:
+        return _parts(d, record.branch, list(record.factors), record.facts)
     branch: Any = None
     reads: dict[str, Any] = {}
     for step in d.trail:
@@ -105,13 +131,17 @@ def similarity(d: Decision) -> dict[str, Any]:
                 reads.update(c.get("reads") or {})
         else:
             _reads(inputs, reads)
+    return _parts(d, branch, [f.id for f in d.factors], reads)
+
+
+def _parts(d: Decision, branch: Any, factors: list[str], reads: dict[str, Any]) -> dict[str, Any]:
     return {
         "rule": d.violation.id,
         "version": d.violation.version,
         "branch": branch,
         "tier": d.tier,
         "level": None if d.level is None else d.level.id,
-        "factors": sorted(f.id for f in d.factors),
+        "factors": sorted(factors),
         "facts": {k: reads[k] for k in sorted(reads)},
     }
 
@@ -148,16 +178,16 @@ def view_of(result: Decision | Decisions) -> View:
             statutory_range=result.statutory_range,
             band=result.band,
             recommended_fine=result.recommended_fine,
-            duties=frozenset(x.kind for x in result.duties),
+            duties=None,
             key=None if alike is None else alike_key(alike),
             alike=alike,
+            source=result,
         )
     standing = {f.violation for f in result.combined.fines}
     fined = [d for d in result.decisions if d.violation.id in standing and d.band and d.statutory_range]
     outcome = "penalty" if any(d.outcome == "penalty" for d in result.decisions) else "no_penalty"
-    duties = frozenset(x.kind for d in result.decisions for x in d.duties)
     if not fined:
-        return View(outcome, None, None, None, None, duties, None)
+        return View(outcome, None, None, None, None, None, None, source=result)
     band = Range(
         min=sum((d.band.min for d in fined if d.band), Decimal(0)),
         max=sum((d.band.max for d in fined if d.band), Decimal(0)),
@@ -170,7 +200,7 @@ def view_of(result: Decision | Decisions) -> View:
     recs = [d.recommended_fine for d in fined]
     rec = None if None in recs else sum((r for r in recs if r is not None), Decimal(0))
     several = {"parts": [similarity(d) for d in fined], "same_act": result.same_act}
-    return View(outcome, None, rng, band, rec, duties, alike_key(several), several)
+    return View(outcome, None, rng, band, rec, None, alike_key(several), several, result)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,7 +244,7 @@ def classify(view: View, actual: Actual | None) -> Verdict:
             return Verdict("below_band", deviation, pct)
     if actual.tier is not None and view.tier is not None and actual.tier != view.tier:
         return Verdict("wrong_tier", deviation, pct)
-    if actual.duties is not None and not view.duties <= set(actual.duties):
+    if actual.duties is not None and not view.duty_kinds() <= set(actual.duties):
         return Verdict("missing_duty", deviation, pct)
     return Verdict("consistent", deviation, pct)
 

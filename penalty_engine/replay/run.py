@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..core import Engine, to_case
+from ..core import Evaluator as EvaluatorKind
 from ..errors import CaseError, Msg, PenaltyEngineError, field_name, kind_of, msg, pair, text_zh, word
 from ..models import Case, Decision, Decisions
 from .aggregate import Aggregates
@@ -55,6 +56,9 @@ class Settings:
     #: the day the replay is run (the shell gives it: ``--as-of`` or today); a row dated after it is a
     #: data error of the export, rejected, never evaluated silently
     replay_date: dt.date | None = None
+    #: how decisions are made: the compiled evaluator (decisions expanded only for the flagged rows
+    #: the report shows) or the interpreter (the reference); the output is the same byte for byte
+    evaluator: EvaluatorKind = "compiled"
 
 
 @dataclass(slots=True)
@@ -110,7 +114,7 @@ class Evaluator:
 
     def __init__(self, settings: Settings, engine: Engine | None = None) -> None:
         self.settings = settings
-        self.engine = engine if engine is not None else Engine.load(*settings.packs)
+        self.engine = engine if engine is not None else Engine.load(*settings.packs, evaluator=settings.evaluator)
         self.mapping = settings.mapping or Mapping()
         self._units: dict[str, tuple[Decimal, Decimal]] = {}
         self._named: set[str] = set()
