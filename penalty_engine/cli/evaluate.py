@@ -12,24 +12,35 @@ import json
 import re
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..core import Engine, read_case_file, to_case
 from ..errors import PenaltyEngineError
-from ..ledger import Entry, Ledger
 from ..models import Decision, Decisions
 from ..render import SUFFIXES, DocFormat, law_texts, render_any, render_document
+from ..yamlio import Located
 from .common import DateOpt, Fmt, Lang, PackOpt, fail, guarded, load_engine, print_text, say
 from .lang import cli_help, cli_text, os_reason
 from .ledger import open_or_exit
+
+if TYPE_CHECKING:  # imported where used (--record): a quick start does not load the ledger
+    from ..ledger import Entry, Ledger
 
 
 def _json_value(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def _read(path: str) -> Located | PenaltyEngineError:
+    """The case file read, or the error it gives (shown in its turn; ``-`` is read once)."""
+    try:
+        return read_case_file(path)
+    except PenaltyEngineError as exc:
+        return exc
 
 
 def _caller() -> str:
@@ -42,6 +53,8 @@ def _caller() -> str:
 
 def _entry(engine: Engine, data: Any, decision: Decision | Decisions, caller: str) -> Entry:
     """The ledger entry of one decision: the case as read (dates as ISO text) and the decision JSON."""
+    from ..ledger import Entry
+
     first = decision.decisions[0] if isinstance(decision, Decisions) else decision
     pack = engine.rule(first.violation.id).pack
     case = json.loads(json.dumps(data, default=_json_value, ensure_ascii=False))
@@ -113,16 +126,21 @@ def evaluate(
             param_hint="'--output' / '-o'",
         )
     written: set[Path] = set()
-    engine = load_engine(pack)
+    read = [_read(path) for path in cases]  # read first: the packs the cases name are all that load
+    engine = (
+        load_engine(pack) if pack else guarded(lambda: Engine.load_for(r.data for r in read if isinstance(r, Located)))
+    )
     ledger: Ledger | None = open_or_exit(record) if record else None
     caller = _caller()
     language = (lang or (Lang.en if fmt is Fmt.json and output is None else Lang.zh)).value
     day = as_of.date() if as_of else dt.date.today()
     source = "--as-of" if as_of else "today"
     failed = 0
-    for i, path in enumerate(cases):
+    for i in range(len(cases)):
         try:
-            located = read_case_file(path)
+            located = read[i]
+            if isinstance(located, PenaltyEngineError):
+                raise located
             decision = engine.evaluate_any(located.data, as_of=day, source=located, as_of_label=source)
         except PenaltyEngineError as exc:
             fail(exc)

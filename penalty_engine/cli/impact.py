@@ -11,15 +11,16 @@ import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import impact as im
-from .. import replay as rp
 from .common import Lang, LangOpt, err, guarded, load_engine, say
 from .lang import cli_help, cli_pattern, cli_text
 from .replay import dask_runner
+
+if TYPE_CHECKING:
+    from .. import impact as im
 
 
 def impact(
@@ -52,6 +53,9 @@ def impact(
     if report is None and json_out is None and xlsx is None:
         say(cli_text("impact_outputs"))
         raise typer.Exit(2)
+    from .. import impact as im  # here, not at the top: `penalty evaluate` starts without impact's modules
+    from .. import replay as rp
+
     engines = (load_engine(before), load_engine(after))  # each side's packs load, or their errors
     settings = im.Settings(
         before=tuple(before),

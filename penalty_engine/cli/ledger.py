@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..ledger import Ledger, export, open_ledger
+if TYPE_CHECKING:  # imported where used: the ledger's modules (sqlite3, psycopg) are not a quick start's
+    from ..ledger import Ledger
 from .common import guarded, print_text, say
 from .help import command, group
 from .lang import cli_help, cli_text, os_reason
@@ -24,6 +25,8 @@ LedgerArg = Annotated[str, typer.Argument(help=cli_help("ledger.url"))]
 
 def open_or_exit(url: str) -> Ledger:
     """The ledger at ``url``; a ledger error (PE-L…) prints its message and exits 1."""
+    from ..ledger import open_ledger
+
     return guarded(lambda: open_ledger(url))
 
 
@@ -53,6 +56,8 @@ def ledger_export(
     output: Annotated[Path, typer.Option("--output", "-o", help=cli_help("ledger.export.output"))],
 ) -> None:
     """``penalty ledger export``: every record as a past decision, for replay."""
+    from ..ledger import export
+
     led = open_or_exit(url)
     try:
         done = guarded(lambda: export(led, output))

@@ -10,13 +10,15 @@ import sys
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .. import replay as rp
 from .common import PackOpt, err, guarded, load_engine, say, write
 from .lang import cli_help, cli_text
+
+if TYPE_CHECKING:
+    from .. import replay as rp
 
 
 def replay(
@@ -58,6 +60,8 @@ def replay(
     if dask is not None and workers:
         say(cli_text("dask_and_workers"))
         raise typer.Exit(2)
+    from .. import replay as rp  # here, not at the top: `penalty evaluate` starts without replay's modules
+
     load_engine(pack)  # the packs load: fail early with their errors
     settings = rp.Settings(
         packs=tuple(pack or ()),
@@ -124,7 +128,9 @@ def _with_progress(inputs: list[Path], run: Callable[[Callable[[int], None] | No
         TimeRemainingColumn,
     )
 
-    total = rp.estimate_rows(inputs)
+    from ..replay import estimate_rows
+
+    total = estimate_rows(inputs)
     columns = (
         SpinnerColumn(),
         TextColumn(cli_text("replay_progress")),
@@ -152,8 +158,10 @@ def _init_mapping(inputs: list[Path], out: Path | None, encoding: str | None, pa
     if out is not None and out.exists():
         say(cli_text("init_exists", path=out))
         raise typer.Exit(2)
+    from ..replay import draft_mapping
+
     engine = load_engine(pack)
-    draft = guarded(lambda: rp.draft_mapping(inputs, engine, encoding=encoding))
+    draft = guarded(lambda: draft_mapping(inputs, engine, encoding=encoding))
     write(draft.text, out)
     sys.stdout.flush()  # the draft before the notes, when both go to one terminal
     for line in draft.unguessed:

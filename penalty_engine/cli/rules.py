@@ -14,10 +14,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..check import run_check, run_pack
 from ..core import Engine
 from ..errors import PenaltyEngineError, RuleErrors
-from ..publish import NotPublished, publish_checked
 from ..text import words
 from . import catalog
 from .common import (
@@ -129,6 +127,8 @@ def rules_validate(
 @rules_app.command("test", **command("rules.test"))
 def rules_test(pack: PackArg, fmt: FormatOpt = ListFmt.text) -> None:
     """``penalty rules test``: a pack's golden cases; exit 1 on a failure or none."""
+    from ..check import run_pack  # here, not at the top: the other commands start without the checker
+
     engine = load_engine([pack])
     results = guarded(lambda: run_pack(engine, pack))
     failed = [r for r in results if not r.passed]
@@ -167,6 +167,8 @@ def rules_check(
     on an error finding."""
     from rich.progress import Progress
 
+    from ..check import run_check
+
     with Progress(console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task(cli_text("check_progress"), total=None)
 
@@ -192,6 +194,8 @@ def rules_publish(
 ) -> None:
     """``penalty rules publish``: the benchmark document (Art. 34 of the Administrative Penalty Law),
     refused for a pack with check errors unless ``--force``."""
+    from ..publish import NotPublished, publish_checked
+
     try:
         document = publish_checked(pack, fmt.value, lang.value, force=force)
     except NotPublished as exc:  # told finding by finding, with the option the command line has

@@ -18,7 +18,7 @@ PENALTY = shutil.which("penalty", path=str(Path(sys.executable).parent)) or "pen
 
 
 def run(
-    *args: str, stdin: str | None = None, cwd: Path | None = None, lang: str = "en"
+    *args: str, stdin: str | None = None, cwd: Path | None = None, lang: str = "en", env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """The real command. ``lang`` is the command line's language (PENALTY_LANG): the wording these
     tests check is the English one unless a test asks for ``zh``; what a command renders (a
@@ -31,7 +31,7 @@ def run(
         cwd=cwd or ROOT,
         timeout=120,
         check=False,
-        env={**os.environ, "PENALTY_LANG": lang},
+        env={**os.environ, "PENALTY_LANG": lang, **(env or {})},
     )
     assert "Traceback" not in proc.stderr + proc.stdout
     return proc

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,93 @@ def test_a_layers_base_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(loader, "parse_yaml", counting)
     pe.Engine.load()
     assert calls and len(calls) == len(set(calls)), "every file of the bundled packs parsed once"
+
+
+def test_evaluate_starts_without_replay_impact_ledger_checker_or_publisher() -> None:
+    """``penalty evaluate`` imports what it uses: the other commands' modules load when they run."""
+    code = (
+        "import sys, penalty_engine.cli.root\n"
+        "heavy = ('penalty_engine.replay', 'penalty_engine.impact', 'penalty_engine.ledger', 'penalty_engine.check',"
+        " 'penalty_engine.publish', 'sqlite3')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
+
+
+def _golden_by_pack() -> dict[str, list[Any]]:
+    from pathlib import Path
+
+    import penalty_engine as pe
+    from penalty_engine.core import read_case_file
+
+    found: dict[str, list[Any]] = {}
+    for path in sorted((Path(__file__).resolve().parents[2] / "cases").rglob("*.yaml")):
+        try:
+            located = read_case_file(str(path))
+        except pe.PenaltyEngineError:
+            continue
+        v = located.data.get("violation") if isinstance(located.data, dict) else None
+        if isinstance(v, str) and "/" in v:
+            found.setdefault(v.partition("/")[0], []).append(located)
+    return found
+
+
+def _outcome(engine: Any, located: Any) -> str:
+    """The decision's JSON and Chinese text, or the error (a golden case may expect one)."""
+    import penalty_engine as pe
+    from penalty_engine.render import render_any
+
+    try:
+        result = engine.evaluate_any(located.data, source=located)
+    except pe.PenaltyEngineError as exc:
+        return f"{exc.code} {exc}"
+    return str(result.model_dump_json()) + render_any(result, "text", "zh")
+
+
+def test_load_for_loads_only_the_packs_the_cases_name_and_decides_the_same() -> None:
+    """Every golden case decided by the engine of its own pack is the decision of every pack's engine,
+    byte for byte (a pack's rules never read another's); the packs loaded are those named."""
+    import penalty_engine as pe
+
+    full = pe.Engine.load()
+    checked = only = 0
+    for pack, cases in _golden_by_pack().items():
+        engine = pe.Engine.load_for([c.data for c in cases])
+        alone = pe.Engine.load(pack)
+        named = {c.data["violation"] for c in cases}
+        # the pack alone, unless a golden case names a rule it does not have (an error case: every pack)
+        ids = {r.id for r in alone.rules()}
+        assert engine.packs() == ([pack] if named <= ids else full.packs())
+        only += engine.packs() == [pack]
+        for located in cases:
+            assert _outcome(engine, located) == _outcome(full, located)
+            checked += 1
+    assert checked > 200 and only >= 3
+
+
+@pytest.mark.parametrize(
+    "violation",
+    ["unlicensed-freight", "cn-transport/no-such-rule", "no-such-pack/unlicensed-freight", None],
+)
+def test_load_for_loads_every_pack_when_a_case_does_not_name_one_of_its_rules(violation: str | None) -> None:
+    """A bare id, a rule its pack does not have, an unknown pack, no violation: every bundled pack, so
+    that an error and its suggestions are what ``load()`` gives."""
+    import penalty_engine as pe
+
+    data = {"case_id": "x", "violation": violation} if violation else {"case_id": "x"}
+    assert (
+        pe.Engine.load_for([data, {"violation": "cn-transport/unlicensed-freight"}]).packs() == pe.Engine.load().packs()
+    )
+
+
+def test_load_for_a_case_with_several_violations() -> None:
+    import penalty_engine as pe
+
+    data = {
+        "violations": [
+            {"violation": "cn-transport/unlicensed-freight"},
+            {"violation": "cn-zj-transport/unlicensed-freight"},
+        ]
+    }
+    assert pe.Engine.load_for([data]).packs() == ["cn-transport", "cn-zj-transport"]
