@@ -263,6 +263,8 @@ _MONEY = re.compile(r"(?P<mult>万|千|百|亿)?(?P<unit>元|块|人民币|rmb|c
 _PREFIX = ("¥", "人民币", "rmb", "cny")
 
 
+#: ASCII digits with an optional fraction: what the whole grammar reads as ``Decimal(text)`` itself
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _SPACE = re.compile(r"\s+(?=\D)|(?<=\D)\s+")
 
 
@@ -303,6 +305,17 @@ def read_number(value: Any, *, amount: bool = False, unit: str | None = None, ex
         return value
     if len(value) > MAX_NUMBER_CHARS:
         raise ValueProblem(forms, value)
+    if _PLAIN.fullmatch(value) is not None:  # plain digits, as most exports write them: read as they are
+        number = Decimal(value)
+        too_big = number_problem(number)
+        if too_big is not None:
+            raise ValueProblem(forms, value, "PE-C005", too_big)
+        return number
+    return _read_text(value, forms, amount, unit, exponent)
+
+
+def _read_text(value: str, forms: Msg, amount: bool, unit: str | None, exponent: bool) -> Decimal:
+    """``read_number`` of text by the whole grammar (``_PLAIN`` text reads the same here, tested)."""
     text = _digits(value)
     if amount:
         for prefix in _PREFIX:

@@ -162,3 +162,25 @@ def _engine() -> pe.Engine:
     if not _ENGINE:
         _ENGINE.append(pe.Engine.load())
     return _ENGINE[0]
+
+
+@given(
+    st.from_regex(r"[0-9]{1,20}(\.[0-9]{1,12})?", fullmatch=True),
+    st.booleans(),
+    st.sampled_from([None, "次"]),
+)
+def test_plain_digits_read_as_the_whole_grammar_reads_them(text: str, amount: bool, unit: str | None) -> None:
+    """``read_number``'s shortcut for plain ASCII digits (what most exports hold, ADR 0026) gives
+    exactly what the whole grammar gives: the same digits, or the same refusal (too many digits)."""
+    from penalty_engine.values import read as read_mod
+
+    forms = read_mod.AMOUNT_FORMS if amount else read_mod.NUMBER_FORMS
+
+    def outcome(fn: Any) -> str:
+        try:
+            return repr(fn())
+        except read_mod.ValueProblem as exc:
+            return f"{exc.code} {exc.detail}"
+
+    fast = outcome(lambda: read_mod.read_number(text, amount=amount, unit=unit))
+    assert fast == outcome(lambda: read_mod._read_text(text, forms, amount, unit, True))
