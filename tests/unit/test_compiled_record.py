@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures ``engine`` and ``reference`` are test_compiled's, named as parameters)
 """What a lazy decision tells without expanding: duty kinds and similar-case parts (#15, ADR 0026).
 
 Replay reads two things of each decision besides its decided fields: the kinds of its duties (when
@@ -28,18 +29,9 @@ from penalty_engine.replay.classify import duty_kinds, similarity, view_of
 from penalty_engine.replay.readers import Row
 from penalty_engine.replay.run import Evaluator
 from tests.conftest import AS_OF, case
+from tests.unit.test_compiled import engine, reference  # noqa: F401 (the two engines, as fixtures: see the top)
 
 FREIGHT = "cn-transport/unlicensed-freight"
-
-
-@pytest.fixture(scope="module")
-def reference() -> pe.Engine:
-    return pe.Engine.load(evaluator="interpreter")
-
-
-@pytest.fixture(scope="module")
-def engine() -> pe.Engine:
-    return pe.Engine.load(evaluator="compiled")
 
 
 def freight(gain: str, **facts: Any) -> dict[str, Any]:

@@ -14,15 +14,20 @@ from penalty_engine import yamlio
 from penalty_engine.pack import loader
 
 
+def _python(*lines: str) -> str:
+    """What a fresh interpreter prints running ``lines`` (a cold start, as the command line's)."""
+    code = "\n".join(lines) + "\n"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
 def test_the_cel_shell_is_not_imported_and_stays_importable() -> None:
-    code = (
-        "import sys, penalty_engine.cli\n"
-        "print('prompt_toolkit' in sys.modules, 'cel.cli' in sys.modules)\n"
-        "import cel.cli\n"
-        "print(cel.cli.__name__, hasattr(cel.cli, 'main') or hasattr(cel.cli, 'app'))\n"
+    out = _python(
+        "import sys, penalty_engine.cli",
+        "print('prompt_toolkit' in sys.modules, 'cel.cli' in sys.modules)",
+        "import cel.cli",
+        "print(cel.cli.__name__, hasattr(cel.cli, 'main') or hasattr(cel.cli, 'app'))",
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert out == ["False", "False", "cel.cli", "True"]
+    assert out.split() == ["False", "False", "cel.cli", "True"]
 
 
 def test_the_c_parser_is_used_when_pyyaml_has_it() -> None:
@@ -52,13 +57,9 @@ def test_a_layers_base_is_parsed_once_per_process(monkeypatch: pytest.MonkeyPatc
 
 def test_evaluate_starts_without_replay_impact_ledger_checker_or_publisher() -> None:
     """``penalty evaluate`` imports what it uses: the other commands' modules load when they run."""
-    code = (
-        "import sys, penalty_engine.cli.root\n"
-        "heavy = ('penalty_engine.replay', 'penalty_engine.impact', 'penalty_engine.ledger', 'penalty_engine.check',"
-        " 'penalty_engine.publish', 'sqlite3')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    heavy = ("replay", "impact", "ledger", "check", "publish")
+    names = [f"penalty_engine.{m}" for m in heavy] + ["sqlite3"]
+    out = _python("import sys, penalty_engine.cli.root", f"print(sorted(m for m in {names!r} if m in sys.modules))")
     assert out == "[]"
 
 
