@@ -1,5 +1,5 @@
 """The post-amount adjustments of a decision (ADR 0025) recomputed from the pack's declaration and the
-amount before them: the property checks of weighted fines (``test_invariants``) and of the reduction
+amount before them: the property checks of weighted fines (``test_explained``) and of the reduction
 itself (``test_adjustments``) call ``adjusted``."""
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ from fractions import Fraction
 from hypothesis import given, note
 from hypothesis import strategies as st
 
+from .invariants_common import as_json, evaluate
 from .strategies import Example, all_rules, example_for, rule_by_id
-from .test_invariants import _check_weighted_fine, as_json, evaluate
+from .test_explained import _check_weighted_fine
 
 #: rules whose pack declares an adjustment (per-day rules too: exclusion 七 always holds for them)
 ADJUSTED = sorted(r.id for r in all_rules() if r.versions[0].adjustments)
