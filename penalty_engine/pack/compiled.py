@@ -15,32 +15,22 @@ from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
-from ..cel import PARTY, RESERVED, CelPath, ClauseTable, CompiledCondition, cel_value
-from ..errors import Msg, RuleError, RuleErrors, collect, joined, msg, suggest, word
+from ..cel import PARTY, CelPath, ClauseTable, CompiledCondition, cel_value
+from ..errors import RuleError, RuleErrors, collect, joined, msg, suggest
 from ..models import (
-    EVERY_BRANCH,
     Basis,
     Branch,
-    EdgeMultiple,
     FactExclusion,
     Factor,
-    FactProblem,
     FactSpec,
     FactType,
     Level,
-    MultipleBand,
-    MultipleFine,
     Pack,
-    PartialCount,
-    PerUnitFine,
     Prose,
     Provision,
-    RangeFine,
     Rule,
     RuleVersion,
-    SettingRef,
     Tier,
-    TrancheFine,
     ViolationInfo,
     coerce,
     to_json,
@@ -50,6 +40,14 @@ from ..text import words as catalog
 from ..yamlio import Located
 from .adjustments import CompiledAdjustments, check_adjustments, compile_adjustments
 from .banded import CompiledBandFactors, CompiledHeavier, compile_banded
+from .compile_checks import (
+    check_branch,
+    check_exclusions,
+    check_fact,
+    check_level,
+    check_touches,
+    where_at,
+)
 from .cond_words import condition_words
 from .loader import LoadedPack, LoadedRule
 from .perday import check_per_day
@@ -239,107 +237,6 @@ def positions(start: Fraction, factors: Iterable[Factor]) -> tuple[Position, ...
     return tuple(position_of(start, listed, mask) for mask in range(1 << len(listed)))
 
 
-def _where(src: Located, loc: tuple[str | int, ...]) -> str:
-    return src.where(loc)
-
-
-def _check_fact(name: str, spec: FactSpec, where: str) -> None:
-    if not name.isidentifier() or name in RESERVED:
-        raise RuleError(
-            "PE-R004", msg("fact name '{name}' must be a CEL identifier and not a reserved word", name=name), where
-        )
-    if spec.default is not None:
-        try:
-            coerce(spec, spec.default)
-        except FactProblem as exc:
-            raise RuleError(
-                "PE-R004", msg("facts.{name}.default: {problem}", name=name, problem=exc.message), where
-            ) from None
-
-
-def _fact_ref(facts: dict[str, FactSpec], name: str, types: set[FactType], what: str, where: str) -> None:
-    spec = facts.get(name)
-    if spec is None:
-        message = msg("{what} names fact '{name}', which is not declared", what=what, name=name)
-        raise RuleError("PE-R010", message + suggest(name, facts), where)
-    if spec.type not in types:
-        kinds = joined((_kind(t) for t in sorted(types, key=lambda t: t.value)), " or ", "或")
-        message = msg(
-            "{what} needs a {kinds} fact; '{name}' is {kind}", what=what, kinds=kinds, name=name, kind=_kind(spec.type)
-        )
-        raise RuleError("PE-R010", message, where)
-
-
-def _kind(t: FactType) -> Msg:
-    return word("fact_types", t.value)
-
-
-def _check_branch(pack: Pack, facts: dict[str, FactSpec], b: Branch, src: Located, loc: tuple[Any, ...]) -> None:
-    where = _where(src, (*loc, "fine"))
-    if isinstance(b.fine, MultipleFine):
-        _fact_ref(facts, b.fine.times, {FactType.money}, "fine.times", where)
-    numeric = {FactType.int, FactType.number, FactType.money}
-    if isinstance(b.fine, TrancheFine):
-        _fact_ref(facts, b.fine.parts_of, numeric, "fine.parts_of", where)
-        for j, t in enumerate(b.fine.tranches):
-            for key, edge in (("above", t.above), ("up_to", t.up_to)):
-                if isinstance(edge, EdgeMultiple):
-                    at = _where(src, (*loc, "fine", "tranches", j, key))
-                    _fact_ref(facts, edge.of, numeric, f"fine.tranches[{j + 1}].{key}.of", at)
-    if isinstance(b.fine, PerUnitFine | TrancheFine):
-        if isinstance(b.fine, PerUnitFine):
-            _fact_ref(facts, b.fine.per, numeric, "fine.per", where)
-        if isinstance(b.fine.partial, SettingRef):
-            name = b.fine.partial.setting
-            setting = pack.settings.get(name)
-            if setting is None:
-                message = msg("fine.partial names setting '{name}', not in pack.yaml", name=name)
-                raise RuleError("PE-R010", message + suggest(name, pack.settings), where)
-            if setting.value not in {p.value for p in PartialCount}:
-                counts = joined(p.value for p in PartialCount)
-                message = msg("setting '{name}' must be one of {counts} to count parts", name=name, counts=counts)
-                raise RuleError("PE-R010", message, where)
-    for i, name in enumerate(b.confiscate):
-        _fact_ref(facts, name, {FactType.money}, "confiscate", _where(src, (*loc, "confiscate", i)))
-
-
-def _check_level(v: RuleVersion, lv: Level, src: Located, loc: tuple[Any, ...]) -> None:
-    """A level's bands name branches of the frame, fit their kind of fine, and cover every branch with
-    a fine range (a per-unit fine fixes its amount: levels name it, they give it no band)."""
-    frame = {b.id: b for b in v.frame}
-    for name, band in lv.bands.items():
-        where = _where(src, (*loc, "bands", name))
-        if name != EVERY_BRANCH and name not in frame:
-            message = msg("level '{level}': bands names branch '{name}', not in the frame", level=lv.id, name=name)
-            raise RuleError("PE-R010", message + suggest(name, frame), where)
-        branch = frame.get(name)
-        if branch is not None and not isinstance(branch.fine, RangeFine | MultipleFine):
-            message = msg(
-                "level '{level}': branch '{name}' has no fine range to give a band in", level=lv.id, name=name
-            )
-            raise RuleError("PE-R010", message, where)
-        if isinstance(band, MultipleBand) and branch is not None and not isinstance(branch.fine, MultipleFine):
-            message = msg(
-                "level '{level}': a multiple band needs a branch whose fine is a multiple ('times')", level=lv.id
-            )
-            raise RuleError("PE-R010", message, where)
-    for b in v.frame:
-        if isinstance(b.fine, RangeFine | MultipleFine):
-            given = lv.band_for(b.id)
-            if given is None:
-                missing = msg(
-                    "level '{level}' has no band for branch '{name}' (name it, or give '*')", level=lv.id, name=b.id
-                )
-                raise RuleError("PE-R010", missing, _where(src, loc))
-            if isinstance(given, MultipleBand) and not isinstance(b.fine, MultipleFine):
-                message = msg(
-                    "level '{level}': the '*' band is a multiple, but branch '{name}' has no 'times' fine",
-                    level=lv.id,
-                    name=b.id,
-                )
-                raise RuleError("PE-R010", message, _where(src, (*loc, "bands", EVERY_BRANCH)))
-
-
 def _set_by(v: RuleVersion, origin: dict[str, str], pack_id: str) -> dict[str, str] | None:
     """The parts a decision's numbers come from with the pack that set each, when a part was set by
     another pack than the rule's own (a layer, ADR 0011); else None (computed once, not per case)."""
@@ -355,17 +252,17 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
     pack, rule, src = loaded_pack.pack, loaded.rule, loaded.source
     facts: dict[str, FactSpec] = {}
     for name, spec in pack.common_facts.items():
-        _check_fact(name, spec, loaded_pack.source.where(("common_facts", name)))
+        check_fact(name, spec, loaded_pack.source.where(("common_facts", name)))
         facts[name] = spec
     for name, spec in rule.facts.items():
-        where = _where(src, ("facts", name))
+        where = where_at(src, ("facts", name))
         if name in facts:
             raise RuleError(
                 "PE-R011",
                 msg("fact '{name}' is already a common fact of pack '{pack}'", name=name, pack=pack.id),
                 where,
             )
-        _check_fact(name, spec, where)
+        check_fact(name, spec, where)
         facts[name] = spec
     known = {p.id for p in pack.general.provisions} | {"limitation"}
     for j, sp in enumerate(rule.special_provisions):
@@ -376,7 +273,9 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 pack=pack.id,
             )
             raise RuleError(
-                "PE-R010", message + suggest(sp.sets_aside, known), _where(src, ("special_provisions", j, "sets_aside"))
+                "PE-R010",
+                message + suggest(sp.sets_aside, known),
+                where_at(src, ("special_provisions", j, "sets_aside")),
             )
     pack_origin = loaded_pack.origin_of()
     pack_hash = hashlib.sha256(canonical_json(pack.model_dump(mode="json")).encode()).hexdigest()
@@ -391,7 +290,7 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                 next=nxt[1].effective_from,
             )
             raise RuleError(
-                "PE-R008", message, _where(src, (*vloc, "effective_to" if v.effective_to else "effective_from"))
+                "PE-R008", message, where_at(src, (*vloc, "effective_to" if v.effective_to else "effective_from"))
             )
         table = ClauseTable(facts, f"{pack.id}/{rule.id} version {v.key}", fast=cel == "tree")
         branches = []
@@ -399,26 +298,26 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
             bloc = (*vloc, "frame", j)
             if b.when is None and j != len(v.frame) - 1:
                 message = msg("branch '{name}' has no 'when' but is not the last branch", name=b.id)
-                raise RuleError("PE-R004", message, _where(src, bloc))
-            _check_branch(pack, facts, b, src, bloc)
-            cond = table.add(b.when, _where(src, (*bloc, "when"))) if b.when is not None else None
+                raise RuleError("PE-R004", message, where_at(src, bloc))
+            check_branch(pack, facts, b, src, bloc)
+            cond = table.add(b.when, where_at(src, (*bloc, "when"))) if b.when is not None else None
             branches.append((b, cond))
         tiers = []
         for j, t in enumerate(v.tiers):
-            cond = table.add(t.when, _where(src, (*vloc, "tiers", j, "when"))) if t.when is not None else None
+            cond = table.add(t.when, where_at(src, (*vloc, "tiers", j, "when"))) if t.when is not None else None
             tiers.append((t, cond))
         levels = []
         for j, lv in enumerate(v.levels):
-            _check_level(v, lv, src, (*vloc, "levels", j))
-            cond = table.add(lv.when, _where(src, (*vloc, "levels", j, "when"))) if lv.when is not None else None
+            check_level(v, lv, src, (*vloc, "levels", j))
+            cond = table.add(lv.when, where_at(src, (*vloc, "levels", j, "when"))) if lv.when is not None else None
             levels.append((lv, cond))
         factors = []
         tier_names = {"lighter", "standard", "heavier"} | {lv.id for lv in v.levels}
         for j, f in enumerate(v.factors):
-            factors.append((f, table.add(f.when, _where(src, (*vloc, "factors", j, "when")))))
+            factors.append((f, table.add(f.when, where_at(src, (*vloc, "factors", j, "when")))))
             for name in f.not_in_tiers:
                 if name not in tier_names:
-                    where = _where(src, (*vloc, "factors", j, "not_in_tiers"))
+                    where = where_at(src, (*vloc, "factors", j, "not_in_tiers"))
                     tiers_known = sorted(tier_names)
                     message = msg(
                         "factor '{factor}': not_in_tiers names '{name}', which is no tier or level of this version",
@@ -426,16 +325,18 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
                         name=name,
                     )
                     raise RuleError("PE-R010", message + suggest(name, tiers_known), where)
-        weighted = compile_weighted(pack, v, table, lambda loc: _where(src, loc), vloc)
-        check_per_day(pack, facts, v, lambda loc: _where(src, loc), vloc)
-        adjustments = compile_adjustments(pack, v, table, loaded_pack.source.where, lambda loc: _where(src, loc), vloc)
-        banded, heavier = compile_banded(v, table, lambda loc: _where(src, loc), vloc)
+        weighted = compile_weighted(pack, v, table, lambda loc: where_at(src, loc), vloc)
+        check_per_day(pack, facts, v, lambda loc: where_at(src, loc), vloc)
+        adjustments = compile_adjustments(
+            pack, v, table, loaded_pack.source.where, lambda loc: where_at(src, loc), vloc
+        )
+        banded, heavier = compile_banded(v, table, lambda loc: where_at(src, loc), vloc)
         assumptions: list[tuple[str, CompiledCondition | None]] = []
         for j, a in enumerate(v.assumptions):
             if isinstance(a, str):
                 assumptions.append((a, None))
             else:
-                assumptions.append((a.text, table.add(a.when, _where(src, (*vloc, "assumptions", j, "when")))))
+                assumptions.append((a.text, table.add(a.when, where_at(src, (*vloc, "assumptions", j, "when")))))
         exclusions = []
         for j, ex in enumerate(pack.fact_exclusions):
             if all(name in facts for name in ex.facts):
@@ -534,32 +435,6 @@ def compile_rule(loaded_pack: LoadedPack, loaded: LoadedRule, *, cel: CelPath = 
     )
 
 
-def _check_exclusions(loaded: LoadedPack) -> None:
-    """Each fact exclusion names facts some rule (or the pack) declares, and its condition reads
-    only the facts it names (they are what the error names)."""
-    pack = loaded.pack
-    declared = set(pack.common_facts) | {n for lr in loaded.rules for n in lr.rule.facts}
-    for j, ex in enumerate(pack.fact_exclusions):
-        where = loaded.source.where(("fact_exclusions", j))
-        for name in ex.facts:
-            if name not in declared:
-                message = msg("fact exclusion '{id}' names fact '{name}', which no rule declares", id=ex.id, name=name)
-                raise RuleError("PE-R010", message + suggest(name, declared), where)
-
-
-def _check_touches(loaded: LoadedPack) -> None:
-    """The facts ``general.limitation.touches`` names are yes/no common facts (every rule has them)."""
-    pack = loaded.pack
-    limitation = pack.general.limitation
-    for name in limitation.touches if limitation is not None else ():
-        spec = pack.common_facts.get(name)
-        if spec is None or spec.type is not FactType.bool:
-            where = loaded.source.where(("general", "limitation", "touches"))
-            what = msg("not a common fact") if spec is None else msg("a {kind} fact, not bool", kind=_kind(spec.type))
-            message = msg("limitation.touches names '{name}': {what}", name=name, what=what)
-            raise RuleError("PE-R010", message + suggest(name, pack.common_facts), where)
-
-
 def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledRule]:
     """Compile every rule of a pack; collect every error before raising.
 
@@ -595,8 +470,8 @@ def compile_pack(loaded: LoadedPack, *, cel: CelPath = "tree") -> list[CompiledR
                 where = loaded.source.where(("general", "lists", list_name, "rules"))
                 message = msg("list '{list}' names rule '{name}', not in the pack", list=list_name, name=name)
                 errors.append(RuleError("PE-R010", message + suggest(name, seen), where))
-    _check_exclusions(loaded)
-    _check_touches(loaded)
+    check_exclusions(loaded)
+    check_touches(loaded)
     check_adjustments(loaded.pack, loaded.source)
     for j, group in enumerate(loaded.pack.fine_groups):
         for name in group.rules:
