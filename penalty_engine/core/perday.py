@@ -117,12 +117,14 @@ class PerDayStages(WeightedStages):
 
     def _per_day_options(self, spec: PerDay) -> list[dict[str, Any]]:
         """An article that says the authority 可以 (may) fine per day (大气污染防治法 第一百二十三条): the
-        decision offers not to, citing it; the amount is the fine if the authority does."""
+        decision offers not to (``not_per_day``, 不按日连续处罚: not the general part's 不予行政处罚,
+        which a provision of Art. 33 may offer beside it), citing it; the amount is the fine if the
+        authority does."""
         if not spec.optional:
             return []
         options: dict[str, dict[str, Any]] = {}
         cited = cites(spec.basis)
-        self._option(options, "no_penalty", cited, both("reason.per_day_optional", basis=cited[0]))
+        self._option(options, "not_per_day", cited, both("reason.per_day_optional", basis=cited[0]))
         return list(options.values())
 
     def _setting(self, value: Any) -> Any:

@@ -98,8 +98,7 @@ class VersionRun(BandedStages):
             per_day = self._per_day(self.cv.version.per_day)
             if per_day is None:
                 return self._result(NO_PENALTY, "none")
-            if not any(o["kind"] == "no_penalty" for o in options):  # 可以按日连续处罚: the authority may
-                options += self._per_day_options(self.cv.version.per_day)
+            options += self._per_day_options(self.cv.version.per_day)  # 可以按日连续处罚: the authority may
         if per_day is not None or isinstance(branch.fine, PerUnitFine | TrancheFine):
             spec = branch.fine
             if per_day is not None:

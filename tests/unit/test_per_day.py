@@ -198,7 +198,7 @@ def test_an_article_that_says_may_offers_not_fining_per_day(engine: pe.Engine) -
     air = engine.evaluate({**CASE, "violation": "cn-gd-environment/air-refusal-per-day"})
     assert air.recommended_fine == 4200000
     (option,) = air.options
-    assert option.kind == "no_penalty" and option.basis[0] == "大气污染防治法 第一百二十三条第（二）项"
+    assert option.kind == "not_per_day" and option.basis[0] == "大气污染防治法 第一百二十三条第（二）项"
     assert "“可以”按日连续处罚" in option.reason
     assert engine.evaluate(CASE).options == []
 
