@@ -89,7 +89,9 @@ class Engine:
         faster when only the decided fields (outcome, fine, band, level, tier) are read, slower when
         the trail or the JSON is read too, which then runs the interpreter as well. The default,
         ``"interpreter"``, suits every caller that keeps the whole decision (the command line, the
-        service, replay, impact). Same output byte for byte either way (ADR 0026).
+        service, impact); replay loads the compiled evaluator, as it reads a decision's duty kinds
+        and similar-case parts from the compiled record (``core.record``) and expands only the
+        flagged ones. Same output byte for byte either way (ADR 0026).
 
         Raises:
             RuleError: (often ``RuleErrors``) naming file:line for every defect found.
