@@ -58,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=20261202)
     ap.add_argument("--workers", type=int, default=0, help="worker processes (default: CPUs)")
     ap.add_argument("--keep", type=Path, help="write the outputs to this folder")
+    ap.add_argument(
+        "--evaluator",
+        choices=["compiled", "interpreter"],
+        default="compiled",
+        help="how each side decides (default compiled, as impact does; the output is the same)",
+    )
     args = ap.parse_args(argv)
     workers = args.workers or default_workers()
     rnd = random.Random(args.seed)
@@ -68,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         with data.open("w", encoding="utf-8") as fh:
             for i in range(args.n):
                 fh.write(json.dumps(case(i, rnd)) + "\n")
-        settings = Settings(before=("cn-transport",), after=(str(ROOT / "rules" / "cn-gs-transport"),))
+        settings = Settings(
+            before=("cn-transport",), after=(str(ROOT / "rules" / "cn-gs-transport"),), evaluator=args.evaluator
+        )
         outputs = Outputs(json=out / "impact.json", html=out / "impact.html", xlsx=out / "impact.xlsx")
         base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         t0 = time.perf_counter()

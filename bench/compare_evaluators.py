@@ -14,7 +14,8 @@ keys dropped or added, rule ids broken) are evaluated by ``Engine.load()`` (comp
 - the error, if any: its class, code and message (``str``), which names the place;
 - otherwise the fields the compiled evaluator decides, read first, before anything else (their
   ``repr``: ``100`` and ``100.00`` differ), then what replay reads of a decision without expanding
-  it (the kinds of its duties in order, and the similar-case parts of a decision with a band, which
+  it (the kinds of its duties and of its penalties in order, and the similar-case parts of a decision
+  with a band, which
   a lazy decision gives from the compiled evaluator's record: ``core/record.py``), then the decision
   JSON (``model_dump_json``) and the plain-text rendering in Chinese and in English (every trail
   message).
@@ -39,11 +40,15 @@ if str(ROOT) not in sys.path:
 
 import penalty_engine as pe  # noqa: E402
 from bench.bench_evaluate import make_case  # noqa: E402
-from penalty_engine.core import read_case_file  # noqa: E402
+from penalty_engine.core import (  # noqa: E402
+    duty_kinds,
+    penalty_kinds,
+    read_case_file,
+)
 from penalty_engine.core.lazy import DECIDED, LazyDecision  # noqa: E402
 from penalty_engine.models import Decisions  # noqa: E402
 from penalty_engine.render import render_any  # noqa: E402
-from penalty_engine.replay.classify import duty_kinds, similarity  # noqa: E402
+from penalty_engine.replay.classify import similarity  # noqa: E402
 from tests.fuzz.mutate import mutate_case  # noqa: E402
 
 AS_OF = dt.date(2026, 4, 10)
@@ -89,9 +94,12 @@ def outcome(engine: pe.Engine, case: Any, as_of: Any, source: Any) -> tuple[Any,
         decided: list[str] = []
     else:
         decided = [repr(getattr(result, name)) for name in DECIDED]  # read first: no expansion
-        decided += [repr(duty_kinds(result)), repr(similarity(result) if result.band is not None else None)]
+        decided += [repr(duty_kinds(result)), repr(penalty_kinds(result))]
+        decided += [repr(similarity(result) if result.band is not None else None)]
         if lazy and type(result) is not LazyDecision:
-            raise AssertionError("reading the decided fields, duty kinds or similar-case parts expanded the decision")
+            raise AssertionError(
+                "reading the decided fields, duty or penalty kinds or alike parts expanded the decision"
+            )
     try:
         texts = [render_any(result, "text", lang) for lang in ("zh", "en")]
         return ("decision", decided, result.model_dump_json(), *texts), lazy

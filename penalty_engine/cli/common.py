@@ -17,7 +17,7 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from ..core import Engine
+from ..core import Engine, Evaluator
 from ..errors import PenaltyEngineError, RuleErrors
 from .lang import cli_help, cli_lang, cli_text, os_reason
 
@@ -96,9 +96,9 @@ def say(message: str) -> None:
     err.print(message, markup=False)
 
 
-def load_engine(packs: list[str] | None) -> Engine:
+def load_engine(packs: list[str] | None, evaluator: Evaluator = "interpreter") -> Engine:
     """The engine over ``packs`` (default: every bundled pack); a pack error exits 1."""
-    return guarded(lambda: Engine.load(*(packs or [])))
+    return guarded(lambda: Engine.load(*(packs or []), evaluator=evaluator))
 
 
 def print_text(text: str) -> None:

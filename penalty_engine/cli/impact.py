@@ -56,7 +56,8 @@ def impact(
     from .. import impact as im  # here, not at the top: `penalty evaluate` starts without impact's modules
     from .. import replay as rp
 
-    engines = (load_engine(before), load_engine(after))  # each side's packs load, or their errors
+    # each side's packs load, or their errors; compiled, as the library's impact decides (ADR 0026)
+    engines = (load_engine(before, "compiled"), load_engine(after, "compiled"))
     settings = im.Settings(
         before=tuple(before),
         after=tuple(after),

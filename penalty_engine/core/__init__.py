@@ -18,7 +18,7 @@ from .case_io import case_where, read_case_file, to_case
 from .catalog import describe_rule, fact_row, list_rules
 from .engine import Engine, Evaluator, combine
 from .general import severity
-from .lazy import LazyDecision
+from .lazy import LazyDecision, duty_kinds, penalty_kinds
 from .weighted import pct
 
 __all__ = [
@@ -28,9 +28,11 @@ __all__ = [
     "case_where",
     "combine",
     "describe_rule",
+    "duty_kinds",
     "fact_row",
     "list_rules",
     "pct",
+    "penalty_kinds",
     "read_case_file",
     "severity",
     "to_case",

@@ -43,8 +43,8 @@ from .amounts import Interval
 from .case_io import case_where
 from .evaluation import ENGINE, Evaluation, _party, _range
 from .general import limitation, severity
-from .lazy import Alike, LazyDecision, Pending
-from .record import Explainer, Why
+from .lazy import LazyDecision, Pending
+from .record import Explainer, Record, Why
 
 PENALTY = "penalty"
 NO_PENALTY = "no_penalty"
@@ -360,13 +360,8 @@ class RulePlan:
         def make() -> Any:
             return Evaluation(rule, case, decided_on, decided_source, source).run()
 
-        def alike() -> Alike | None:
-            return None if band is None or why is None else explainer.alike(why, case)
-
-        def duty_kinds() -> tuple[str, ...]:
-            return explainer.duty_kinds(why, facts, case, decided_on, tier, fine)
-
-        return LazyDecision.made(values, Pending(make, alike, duty_kinds))
+        record = Record(explainer, why, facts, case, decided_on, tier, fine, band is not None)
+        return LazyDecision.made(values, Pending(make, record))
 
     @staticmethod
     def _results(cv: CompiledVersion, activation: dict[str, Any], where: Any) -> list[bool] | None:

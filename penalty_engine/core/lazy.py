@@ -22,7 +22,7 @@ of ``Decision`` (``__slots__ = ()``), so it can become one. The pending record s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from pydantic import BaseModel
 
@@ -65,23 +65,28 @@ class Alike(NamedTuple):
     facts: dict[str, Any]
 
 
+class Reads(Protocol):
+    """What the compiled evaluator's record of a case answers without the interpreter
+    (``core.record.Record``)."""
+
+    def alike(self) -> Alike | None: ...
+
+    def duty_kinds(self) -> tuple[str, ...]: ...
+
+    def penalty_kinds(self) -> tuple[str, ...]: ...
+
+
 class Pending:
     """What expanding a lazy decision needs: a function that makes the whole decision with the
-    reference interpreter (the rule, the validated case and the dates are in its closure), and
-    two that read the compiled evaluator's record (``core.record``): the case's ``Alike`` (``None``
-    without a band) and the kinds of its duties, in the decision's order."""
+    reference interpreter (the rule, the validated case and the dates are in its closure), and the
+    compiled evaluator's record of the case (``Reads``): its ``Alike`` (``None`` without a band)
+    and the kinds of its duties and of its penalties, in the decision's order."""
 
-    __slots__ = ("alike", "duty_kinds", "make")
+    __slots__ = ("make", "record")
 
-    def __init__(
-        self,
-        make: Callable[[], Decision],
-        alike: Callable[[], Alike | None] | None = None,
-        duty_kinds: Callable[[], tuple[str, ...]] | None = None,
-    ) -> None:
+    def __init__(self, make: Callable[[], Decision], record: Reads | None = None) -> None:
         self.make = make
-        self.alike = alike
-        self.duty_kinds = duty_kinds
+        self.record = record
 
 
 class LazyDecision(Decision):
@@ -120,21 +125,18 @@ class LazyDecision(Decision):
         _set(self, "__class__", Decision)
         return self
 
+    def record(self) -> Reads | None:
+        """The compiled evaluator's record (``Reads``), read without expanding the decision;
+        ``None`` once expanded (read the fields then: ``duty_kinds`` and ``penalty_kinds`` below
+        do either)."""
+        pending = object.__getattribute__(self, "__pydantic_private__")
+        return pending.record if isinstance(pending, Pending) else None
+
     def alike(self) -> Alike | None:
         """What makes this case alike others (``Alike``) without expanding it; ``None`` once expanded
         or for a case without a band (read the trail then)."""
-        pending = object.__getattribute__(self, "__pydantic_private__")
-        if isinstance(pending, Pending) and pending.alike is not None:
-            return pending.alike()
-        return None
-
-    def duty_kinds(self) -> tuple[str, ...] | None:
-        """The kinds of the decision's duties, in its order, without expanding it; ``None`` once
-        expanded (read ``duties`` then)."""
-        pending = object.__getattribute__(self, "__pydantic_private__")
-        if isinstance(pending, Pending) and pending.duty_kinds is not None:
-            return pending.duty_kinds()
-        return None
+        record = self.record()
+        return None if record is None else record.alike()
 
     def _fields(self) -> dict[str, Any]:
         """The fields, all of them: reading them expands the decision."""
@@ -179,6 +181,20 @@ class LazyDecision(Decision):
         return hash(self)
 
 
+def duty_kinds(d: Decision) -> tuple[str, ...]:
+    """The kinds of a decision's duties in its order: from a lazy decision's record without
+    expanding it, else from ``duties``."""
+    record = d.record() if type(d) is LazyDecision else None
+    return tuple(x.kind for x in d.duties) if record is None else record.duty_kinds()
+
+
+def penalty_kinds(d: Decision) -> tuple[str, ...]:
+    """The kinds of a decision's penalties in its order: from a lazy decision's record without
+    expanding it, else from ``penalties``."""
+    record = d.record() if type(d) is LazyDecision else None
+    return tuple(p.kind for p in d.penalties) if record is None else record.penalty_kinds()
+
+
 def expanded(value: Any) -> Any:
     """``value`` with a lazy decision expanded (anything else as it is)."""
     if type(value) is LazyDecision:
@@ -186,4 +202,14 @@ def expanded(value: Any) -> Any:
     return value
 
 
-__all__ = ["DECIDED", "Alike", "DisagreementError", "LazyDecision", "Pending", "expanded"]
+__all__ = [
+    "DECIDED",
+    "Alike",
+    "DisagreementError",
+    "LazyDecision",
+    "Pending",
+    "Reads",
+    "duty_kinds",
+    "expanded",
+    "penalty_kinds",
+]

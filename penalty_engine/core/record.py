@@ -104,6 +104,27 @@ class Explainer:
                     out[name] = to_json(spec, value) if kind == FACT_DECIMAL else value
         return out
 
+    def _held(self, results: list[bool]) -> tuple[list[int], list[int]]:
+        """The provisions that hold, and those of them that decide no penalty (the mandatory ones,
+        else the optional ones this rule's list recommends), as ``VersionRun.run`` takes them."""
+        cv, effects = self.cv, self.effects
+        held = [j for j, (_p, cond) in enumerate(cv.provisions) if cond.holds(results)]
+        chosen = [j for j in held if effects[j] == "no_penalty"]
+        return held, chosen or [j for j in held if effects[j] == "may_no_penalty" and j in self.recommended]
+
+    def penalties(self, why: Why | None, facts: dict[str, Any], fine: Any) -> list[tuple[str, Decimal | None]]:
+        """The decision's penalties as (kind, amount), in its order (``VersionRun._penalties``): the
+        fine, the confiscations of a non-zero amount, the branch's other penalties; none when no
+        penalty is given (the limitation period, a provision or the branch)."""
+        if why is None or why[0] < 0:
+            return []
+        branch = self.cv.branches[why[0]][0]
+        if branch.no_penalty is not None or self._held(why[3])[1]:
+            return []
+        penalties: list[tuple[str, Decimal | None]] = [] if fine is None else [("fine", fine)]
+        penalties += [("confiscation", facts[n]) for n in branch.confiscate if facts[n] != 0]
+        return penalties + [(o.kind.value, None) for o in branch.also]
+
     def duty_kinds(
         self, why: Why | None, facts: dict[str, Any], case: Case, decided_on: dt.date, tier: str | None, fine: Any
     ) -> tuple[str, ...]:
@@ -113,9 +134,7 @@ class Explainer:
             return ()
         b, _k, _mask, results = why
         cv, effects = self.cv, self.effects
-        held = [j for j, (_p, cond) in enumerate(cv.provisions) if cond.holds(results)]
-        chosen = [j for j in held if effects[j] == "no_penalty"]
-        chosen = chosen or [j for j in held if effects[j] == "may_no_penalty" and j in self.recommended]
+        held, chosen = self._held(results)
         if chosen:  # not punished by a provision (Art. 30, 31, 33): its orders, then education
             provisions = [cv.provisions[j][0] for j in chosen]
             kinds = dict.fromkeys(o.kind.value for p in provisions for o in p.orders)
@@ -125,9 +144,7 @@ class Explainer:
         branch = cv.branches[b][0]
         if branch.no_penalty is not None:
             return ("education",) if branch.no_penalty.education else ()
-        penalties: list[tuple[str, Decimal | None]] = [] if fine is None else [("fine", fine)]
-        penalties += [("confiscation", facts[n]) for n in branch.confiscate if facts[n] != 0]
-        penalties += [(o.kind.value, None) for o in branch.also]
+        penalties = self.penalties(why, facts, fine)
         kinds = dict.fromkeys(self.orders[b])
         general = self.rule.pack.general
         threshold = hearing_threshold(general, case.party.kind, decided_on)
@@ -154,4 +171,35 @@ class Explainer:
         return tuple(kinds)
 
 
-__all__ = ["Explainer", "Why", "read_names"]
+class Record:
+    """The compiled evaluator's record of one case, read without the interpreter (``lazy.Reads``):
+    the version's ``Explainer``, what it recorded (``why``), the typed facts and what was decided."""
+
+    __slots__ = ("case", "decided_on", "explainer", "facts", "fine", "has_band", "tier", "why")
+
+    def __init__(
+        self,
+        explainer: Explainer,
+        why: Why | None,
+        facts: dict[str, Any],
+        case: Case,
+        decided_on: dt.date,
+        tier: str | None,
+        fine: Decimal | None,
+        has_band: bool,
+    ) -> None:
+        self.explainer, self.why, self.facts, self.case = explainer, why, facts, case
+        self.decided_on, self.tier, self.fine, self.has_band = decided_on, tier, fine, has_band
+
+    def alike(self) -> Alike | None:
+        """``None`` for a decision without a band (nothing to compare within)."""
+        return None if not self.has_band or self.why is None else self.explainer.alike(self.why, self.case)
+
+    def duty_kinds(self) -> tuple[str, ...]:
+        return self.explainer.duty_kinds(self.why, self.facts, self.case, self.decided_on, self.tier, self.fine)
+
+    def penalty_kinds(self) -> tuple[str, ...]:
+        return tuple(kind for kind, _ in self.explainer.penalties(self.why, self.facts, self.fine))
+
+
+__all__ = ["Explainer", "Record", "Why", "read_names"]

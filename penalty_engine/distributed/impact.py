@@ -28,17 +28,20 @@ from . import parts, tasks
 from .driver import connect, read_options
 from .parts import FilePart, ReadOptions, read_part
 
-_COMPARERS: dict[tuple[tuple[str, ...], tuple[str, ...], int], tuple[Engine, Engine]] = {}
+_COMPARERS: dict[tuple[tuple[str, ...], tuple[str, ...], str, int], tuple[Engine, Engine]] = {}
 _LOCK = threading.Lock()
 
 
 def _comparer(settings: Settings) -> Comparer:
     """A comparer for this worker thread; both sides' engines are loaded once per worker and packs."""
-    key = (settings.before, settings.after, threading.get_ident())
+    key = (settings.before, settings.after, settings.evaluator, threading.get_ident())
     with _LOCK:
         engines = _COMPARERS.get(key)
     if engines is None:
-        engines = (Engine.load(*settings.before), Engine.load(*settings.after))
+        engines = (
+            Engine.load(*settings.before, evaluator=settings.evaluator),
+            Engine.load(*settings.after, evaluator=settings.evaluator),
+        )
         with _LOCK:
             while len(_COMPARERS) >= 4:
                 _COMPARERS.pop(next(iter(_COMPARERS)))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ..core import Engine, to_case
+from ..core import Engine, Evaluator, duty_kinds, penalty_kinds, to_case
 from ..errors import CaseError, PenaltyEngineError, field_name, kind_of, msg, text_zh
 from ..models import Case, Decision, Decisions
 from ..replay import Mapping, Row, bad_row, dates_after, json_error, unexpected
@@ -41,6 +41,10 @@ class Settings:
     as_of: dt.date | None = None
     #: the day the comparison is run (the shell gives it); a row dated after it is a data error
     run_date: dt.date | None = None
+    #: how each side decides: the compiled evaluator (its record gives the kinds of duties and
+    #: penalties compared; a row is expanded only for the trails of the largest changes) or the
+    #: interpreter (the reference); the outputs are the same byte for byte (ADR 0026)
+    evaluator: Evaluator = "compiled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +147,8 @@ def side_of(d: Decision, keep_trail: bool = False) -> Side:
         level=level,
         band=None if d.band is None else (d.band.min, d.band.max),
         amount=d.recommended_fine,
-        duties=tuple(sorted({x.kind for x in d.duties})),
-        penalties=tuple(sorted({p.kind for p in d.penalties})),
+        duties=tuple(sorted(set(duty_kinds(d)))),
+        penalties=tuple(sorted(set(penalty_kinds(d)))),
         trail=tuple(_raw_steps(d)) if keep_trail else (),
     )
 
@@ -172,8 +176,8 @@ class Comparer:
         self.settings = settings
         self.mapping = settings.mapping or Mapping()
         self.engines = (
-            before if before is not None else Engine.load(*settings.before),
-            after if after is not None else Engine.load(*settings.after),
+            before if before is not None else Engine.load(*settings.before, evaluator=settings.evaluator),
+            after if after is not None else Engine.load(*settings.after, evaluator=settings.evaluator),
         )
         self._packs = tuple(frozenset(e.packs()) for e in self.engines)
 

@@ -114,7 +114,10 @@ def impact(
     which can be read safely (then no output is written).
     """
     if engines is None:
-        engines = (Engine.load(*settings.before), Engine.load(*settings.after))
+        engines = (
+            Engine.load(*settings.before, evaluator=settings.evaluator),
+            Engine.load(*settings.after, evaluator=settings.evaluator),
+        )
     context = report.Context.of(settings, *engines)
     temps: dict[Path, Path] = {}
     remove_stale_workdirs()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from ..core import LazyDecision
+from ..core import LazyDecision, duty_kinds
 from ..models import Actual, Decision, Decisions, Range
 from ..money import dec_str
 
@@ -72,13 +72,6 @@ class View:
         result = self.source
         decisions = [result] if isinstance(result, Decision) else result.decisions if result is not None else []
         return frozenset(kind for d in decisions for kind in duty_kinds(d))
-
-
-def duty_kinds(d: Decision) -> tuple[str, ...]:
-    """The kinds of a decision's duties; a lazy decision of the compiled evaluator gives them from its
-    record without being expanded (``LazyDecision.duty_kinds``, ADR 0026)."""
-    kinds = d.duty_kinds() if type(d) is LazyDecision else None
-    return tuple(x.kind for x in d.duties) if kinds is None else kinds
 
 
 def _reads(node: Any, out: dict[str, Any]) -> None:

@@ -21,11 +21,11 @@ import pytest
 import penalty_engine as pe
 from bench.compare_evaluators import compare, generated_items
 from bench.gen_decisions import write
-from penalty_engine.core import evaluation
+from penalty_engine.core import duty_kinds, evaluation, penalty_kinds
 from penalty_engine.core.lazy import LazyDecision
 from penalty_engine.core.record import Explainer
 from penalty_engine.replay import Outputs, Settings, replay
-from penalty_engine.replay.classify import duty_kinds, similarity, view_of
+from penalty_engine.replay.classify import similarity, view_of
 from penalty_engine.replay.readers import Row
 from penalty_engine.replay.run import Evaluator
 from tests.conftest import AS_OF, case
@@ -54,10 +54,10 @@ def test_record_says_what_the_expanded_decision_says(
     d = engine.evaluate(c, as_of=AS_OF)
     ref = reference.evaluate(c, as_of=AS_OF)
     assert type(d) is LazyDecision
-    kinds = d.duty_kinds()
+    kinds, penalties = duty_kinds(d), penalty_kinds(d)
     parts = similarity(d) if d.band is not None else None
     assert type(d) is LazyDecision  # reading them expanded nothing
-    assert kinds == tuple(x.kind for x in ref.duties)
+    assert kinds == tuple(x.kind for x in ref.duties) and penalties == tuple(p.kind for p in ref.penalties)
     assert parts == (similarity(ref) if ref.band is not None else None)
     if ref.band is not None:
         assert parts is not None and "illegal_gain" in parts["facts"]  # the branch's multiple reads it
@@ -69,7 +69,7 @@ def test_hearing_notice_from_the_record(engine: pe.Engine, reference: pe.Engine)
     c = freight("900000", prior_12m=3)
     d = engine.evaluate(c, as_of=AS_OF)
     assert isinstance(d, LazyDecision)
-    kinds = d.duty_kinds()
+    kinds = duty_kinds(d)
     ref = [x.kind for x in reference.evaluate(c, as_of=AS_OF).duties]
     assert kinds is not None and "hearing_notice" in kinds and list(kinds) == ref
 
@@ -154,3 +154,24 @@ def test_replay_on_either_evaluator_writes_the_same_files(tmp_path: Path) -> Non
         assert content == written["interpreter"][name], name
     summary = json.loads(written["compiled"]["s.json"])
     assert summary["flagged"] and summary["similar_groups"]  # the comparison covered flagged rows and groups
+
+
+def test_impact_on_either_evaluator_writes_the_same_files(tmp_path: Path) -> None:
+    """Impact compares each side's duty and penalty kinds: from the compiled record, as from the
+    interpreter's decision; the national pack against the Gansu layer over generated rows."""
+    from penalty_engine.impact import Outputs as ImpactOutputs
+    from penalty_engine.impact import Settings as ImpactSettings
+    from penalty_engine.impact import impact
+
+    data = tmp_path / "past.jsonl"
+    write(data, 1200, 31, 0.05, 0.03, 0.02)
+    written = {}
+    for kind in ("compiled", "interpreter"):
+        out = tmp_path / f"impact-{kind}"
+        out.mkdir()
+        settings = ImpactSettings(before=("cn-transport",), after=("cn-gs-transport",), evaluator=kind)
+        impact([data], settings, ImpactOutputs(json=out / "i.json", html=out / "i.html"), workers=1)
+        written[kind] = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
+    assert written["compiled"] == written["interpreter"]
+    summary = json.loads(written["compiled"]["i.json"])
+    assert summary["changes"] and summary["summary"]["rejected"] > 0  # changes compared, other packs' rows refused
