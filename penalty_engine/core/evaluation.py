@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ..__about__ import __version__
@@ -33,6 +34,7 @@ from ..models import (
     Duty,
     FactorOut,
     FactProblem,
+    FactSpec,
     Level,
     LevelName,
     LevelOut,
@@ -196,26 +198,19 @@ class Evaluation:
         decimals: list[tuple[str, Any, Any]] = []  # (name, Decimal, spec) of given money and numbers
         # in the order the facts are declared, not the order the case gives them: the same facts
         # in another key order (YAML or JSON) give the same trail and the same first error
-        for name, spec, kind, typed, values in rule.fact_rows:
+        for row in rule.fact_rows:
+            name, spec = row[0], row[1]
             raw = given.get(name)
             if raw is None:
                 continue  # not given (or given as null): the default stays
-            t = type(raw)
-            if t is typed or (values is not None and t is str and raw in values):
-                # already the declared type (a bool, an enum's value): its own JSON and CEL form
-                given_json[name] = raw
-                continue
             try:
-                value = coerce(spec, raw)
+                given_json[name], number = fact_json(row, raw)
             except FactProblem as exc:
                 field = field_name(f"facts.{name}", spec.label.zh)
                 problem = msg("{field}: {problem}", field=field, problem=exc.message)
                 raise CaseError(exc.code, problem, self.where("facts", name)) from None
-            if kind == FACT_DECIMAL:
-                given_json[name] = to_json(spec, value)
-                decimals.append((name, value, spec))
-            else:  # bool, int, enum: the typed value is also its JSON and CEL form
-                given_json[name] = value
+            if number is not None:
+                decimals.append((name, number, spec))
         if not given.keys() <= rule.kinds.keys():
             name = min(n for n in given if n not in rule.kinds)
             known = joined(field_name(n, s.label.zh) for n, s in rule.facts.items())
@@ -378,6 +373,28 @@ def _penalty(p: dict[str, Any]) -> dict[str, Any]:
 
 def _range(edges: Interval | None) -> Range | None:
     return None if edges is None else built(Range, {"min": edges.lo, "max": edges.hi})
+
+
+#: a rule's ``fact_rows`` entry: name, spec, kind (``FACT_DECIMAL``, …), the declared type, the enum's values
+FactRow = tuple[str, FactSpec, int, type | None, frozenset[str] | None]
+
+
+def fact_json(row: FactRow, raw: Any) -> tuple[Any, Decimal | None]:
+    """A given fact's JSON form, and its ``Decimal`` when it is money or a number read from another
+    form (``None``: the JSON form is also its typed and CEL value — a bool, an int, an enum's value,
+    or a value given in the declared type). ``row`` is the rule's ``fact_rows`` entry.
+
+    Raises:
+        FactProblem: the value does not read as the declared type.
+    """
+    _name, spec, kind, typed, values = row
+    t = type(raw)
+    if t is typed or (values is not None and t is str and raw in values):
+        return raw, None
+    value = coerce(spec, raw)
+    if kind == FACT_DECIMAL:
+        return to_json(spec, value), value
+    return value, None
 
 
 def _party(case: Case) -> dict[str, Any]:

@@ -46,6 +46,19 @@ ART28 = "行政处罚法 第二十八条"
 UNMITIGABLE = frozenset({"warning", "confiscation"})
 
 
+def named_orders(version_orders: tuple[Order, ...], branch: Branch | None) -> list[tuple[str, list[str], str]]:
+    """The orders a decision gives, as (kind, citations, why): those the article names (the
+    version's, then the branch's own), each cited to the provision that names it; an order that is
+    the correction (责令停止经营, 责令停止违法行为, …) is Art. 28's 责令改正 in the form the article
+    gives and is cited to Art. 28 too; without one, Art. 28's 责令改正 comes first (ADR 0017)."""
+    declared = (*version_orders, *branch.orders) if branch is not None and branch.orders else version_orders
+    out = [] if any(o.kind in CORRECTIONS for o in declared) else [("order_correction", [ART28], "with every penalty")]
+    for o in declared:
+        cited = [*cites(o.basis), ART28] if o.kind in CORRECTIONS else cites(o.basis)
+        out.append((o.kind.value, cited, "named by the article"))
+    return out
+
+
 def cites(basis: Iterable[Basis]) -> list[str]:
     """The citation texts of legal bases, in order."""
     return [b.cite() for b in basis]
@@ -319,18 +332,9 @@ class GeneralStages:
         self.trail.add("duty", {"kind": kind, "why": why, **detail}, result=kind, basis=basis)
 
     def _orders(self, duties: dict[str, dict[str, Any]], branch: Branch | None) -> None:
-        """The orders the article names (the version's, then the branch's own), each cited to the
-        provision that names it. An order that is the correction (责令停止经营, 责令停止违法行为, …)
-        is Art. 28's 责令改正 in the form the article gives, and is cited to Art. 28 too; without
-        one, Art. 28's 责令改正 comes first (ADR 0017)."""
-        declared: tuple[Order, ...] = self.cv.version.orders
-        if branch is not None and branch.orders:
-            declared = (*declared, *branch.orders)
-        if not any(o.kind in CORRECTIONS for o in declared):
-            self._duty(duties, "order_correction", [ART28], "with every penalty")
-        for o in declared:
-            cited = [*cites(o.basis), ART28] if o.kind in CORRECTIONS else cites(o.basis)
-            self._duty(duties, o.kind.value, cited, "named by the article")
+        """The orders the decision gives, as duties (``named_orders``)."""
+        for kind, cited, why in named_orders(self.cv.version.orders, branch):
+            self._duty(duties, kind, cited, why)
 
     def _duties(
         self,

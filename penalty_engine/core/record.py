@@ -22,11 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from ..cel import PARTY
-from ..models import CORRECTIONS, Case, coerce, to_json
-from ..pack import FACT_DECIMAL, CompiledRule, CompiledVersion
-from .evaluation import _party
+from ..models import Branch, Case
+from ..pack import CompiledRule, CompiledVersion
+from .evaluation import _party, fact_json
 from .general import HEARING_KINDS, hearing_threshold, reaches
-from .general_stages import UNMITIGABLE
+from .general_stages import UNMITIGABLE, named_orders
 from .lazy import Alike
 
 #: What the compiled evaluator records of a case: the index of the branch that held (-1: a general
@@ -70,13 +70,10 @@ class Explainer:
             for k in range(len(tier_conds) + 1)
         }
         self.factor_ids = tuple(f.id for f, _ in cv.factors)
-        version_orders = cv.version.orders
-        orders = []
-        for b, _cond in cv.branches:  # the orders the article names (else Art. 28's correction first)
-            declared = (*version_orders, *b.orders) if b.orders else version_orders
-            kinds = [] if any(o.kind in CORRECTIONS for o in declared) else ["order_correction"]
-            orders.append(tuple(dict.fromkeys([*kinds, *(o.kind.value for o in declared)])))
-        self.orders = tuple(orders)
+        #: the kinds of the orders each branch's decision gives (the interpreter's ``named_orders``)
+        self.orders = tuple(
+            tuple(dict.fromkeys(kind for kind, _, _ in named_orders(cv.version.orders, b))) for b, _ in cv.branches
+        )
 
     def alike(self, why: Why, case: Case) -> Alike:
         """The branch, the factors weighed and the JSON values of the facts the trail's tier and
@@ -96,12 +93,7 @@ class Explainer:
             elif raw is None:
                 out[name] = self.rule.sorted_json[name]
             else:
-                _name, spec, kind, as_is, values = self.rows[name]
-                if type(raw) is as_is or (values is not None and type(raw) is str and raw in values):
-                    out[name] = raw
-                else:
-                    value = coerce(spec, raw)
-                    out[name] = to_json(spec, value) if kind == FACT_DECIMAL else value
+                out[name] = fact_json(self.rows[name], raw)[0]
         return out
 
     def _held(self, results: list[bool]) -> tuple[list[int], list[int]]:
@@ -121,9 +113,7 @@ class Explainer:
         branch = self.cv.branches[why[0]][0]
         if branch.no_penalty is not None or self._held(why[3])[1]:
             return []
-        penalties: list[tuple[str, Decimal | None]] = [] if fine is None else [("fine", fine)]
-        penalties += [("confiscation", facts[n]) for n in branch.confiscate if facts[n] != 0]
-        return penalties + [(o.kind.value, None) for o in branch.also]
+        return _penalties(branch, facts, fine)
 
     def duty_kinds(
         self, why: Why | None, facts: dict[str, Any], case: Case, decided_on: dt.date, tier: str | None, fine: Any
@@ -144,7 +134,7 @@ class Explainer:
         branch = cv.branches[b][0]
         if branch.no_penalty is not None:
             return ("education",) if branch.no_penalty.education else ()
-        penalties = self.penalties(why, facts, fine)
+        penalties = _penalties(branch, facts, fine)
         kinds = dict.fromkeys(self.orders[b])
         general = self.rule.pack.general
         threshold = hearing_threshold(general, case.party.kind, decided_on)
@@ -169,6 +159,14 @@ class Explainer:
         if mitigate and fine is None and any(o.kind.value not in UNMITIGABLE for o in branch.also):
             kinds["decide_mitigation"] = None  # mandatory mitigation of a penalty that is not a fine
         return tuple(kinds)
+
+
+def _penalties(branch: Branch, facts: dict[str, Any], fine: Decimal | None) -> list[tuple[str, Decimal | None]]:
+    """A branch's penalties when it punishes: the fine, the confiscations of a non-zero amount, the
+    other penalties."""
+    penalties: list[tuple[str, Decimal | None]] = [] if fine is None else [("fine", fine)]
+    penalties += [("confiscation", facts[n]) for n in branch.confiscate if facts[n] != 0]
+    return penalties + [(o.kind.value, None) for o in branch.also]
 
 
 class Record:
